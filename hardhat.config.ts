@@ -1,0 +1,68 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** Pinned compiler: the `solc` npm package's soljson.js, so compilation never downloads anything. */
+export const SOLC_VERSION = "0.8.28";
+const solcPackage = require("solc/package.json") as { version: string };
+if (solcPackage.version !== SOLC_VERSION) {
+  throw new Error(
+    `hardhat.config.ts: the installed solc npm package is ${solcPackage.version} but the project pins ${SOLC_VERSION}; run the install step again`,
+  );
+}
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    profiles: {
+      default: {
+        version: SOLC_VERSION,
+        path: require.resolve("solc/soljson.js"),
+        settings: {
+          evmVersion: "cancun",
+          optimizer: { enabled: true, runs: 10_000 },
+        },
+      },
+      production: {
+        version: SOLC_VERSION,
+        path: require.resolve("solc/soljson.js"),
+        settings: {
+          evmVersion: "cancun",
+          optimizer: { enabled: true, runs: 10_000 },
+        },
+      },
+    },
+  },
+  paths: {
+    sources: "./contracts",
+    tests: { mocha: "./test", solidity: "./test" },
+  },
+  typechain: {
+    outDir: path.join(root, "ts-sdk", "src", "typechain"),
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+  networks: {
+    // The embedded in-process network: what `npm run demo` and the tests use.
+    hardhat: { type: "edr-simulated", chainType: "l1" },
+    // `npx hardhat node` on this machine.
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any RPC endpoint: set RPC_URL (env or `npx hardhat keystore set RPC_URL`) and DEPLOYER_KEY.
+    remote: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("RPC_URL"),
+      accounts: [configVariable("DEPLOYER_KEY")],
+    },
+  },
+});

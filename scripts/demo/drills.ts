@@ -1,0 +1,19 @@
+/**
+ * The drills `npm run demo` runs, in order. Each capability adds its drill here.
+ */
+import type { Stack } from "@sovereign-stack/sdk";
+import type { OpenNetwork } from "../lib/network.ts";
+import type { Timeline } from "./timeline.ts";
+
+export interface DrillContext {
+  readonly net: OpenNetwork;
+  readonly stack: Stack;
+  readonly timeline: Timeline;
+}
+
+export interface Drill {
+  readonly name: string;
+  run(ctx: DrillContext): Promise<void>;
+}
+
+export const DRILLS: readonly Drill[] = [];

@@ -1,0 +1,115 @@
+/**
+ * Opening a Hardhat network by name from a plain Node script, with errors that say what to fix.
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import hre from "hardhat";
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { SOLC_VERSION } from "../../hardhat.config.ts";
+import { DeployError, deployStack, type Component, type DeployResult } from "./deployer.ts";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export { hre, SOLC_VERSION };
+
+/** Networks whose state is throwaway: the embedded EDR network and `npx hardhat node`. */
+export function isLocalNetwork(name: string): boolean {
+  const cfg = hre.config.networks[name];
+  if (cfg === undefined) return false;
+  if (cfg.type === "edr-simulated") return true;
+  return name === "localhost";
+}
+
+export interface OpenNetwork {
+  readonly name: string;
+  readonly connection: NetworkConnection;
+  readonly ethers: HardhatEthers;
+  readonly chainId: number;
+  readonly local: boolean;
+  signers(): Promise<HardhatEthersSigner[]>;
+}
+
+/** Opens a network from hardhat.config.ts. Throws a DeployError that names the fix. */
+export async function openNetwork(name: string): Promise<OpenNetwork> {
+  const known = Object.keys(hre.config.networks);
+  if (!known.includes(name)) {
+    throw new DeployError(`--network ${name} is not configured; choose one of: ${known.join(", ")} (see hardhat.config.ts)`);
+  }
+  let connection: NetworkConnection;
+  try {
+    connection = await hre.network.create({ network: name });
+  } catch (e) {
+    const msg = (e as Error).message;
+    const variable = /Configuration Variable '?([A-Z0-9_]+)'?/i.exec(msg)?.[1];
+    if (variable !== undefined) {
+      throw new DeployError(
+        `network ${name} needs the configuration variable ${variable}: export ${variable}=… or store it with \`npx hardhat keystore set ${variable}\``,
+      );
+    }
+    throw new DeployError(`cannot open network ${name}: ${msg.split("\n")[0]}`);
+  }
+  const { ethers } = connection;
+  let chainId: number;
+  try {
+    chainId = Number((await ethers.provider.getNetwork()).chainId);
+  } catch (e) {
+    const cfg = hre.config.networks[name];
+    const where = cfg?.type === "http" ? " at its RPC URL" : "";
+    throw new DeployError(
+      `network ${name} does not answer${where} (${(e as Error).message.split("\n")[0]}); ${name === "localhost" ? "start it with `npx hardhat node`" : "check RPC_URL"}`,
+    );
+  }
+  return {
+    name,
+    connection,
+    ethers,
+    chainId,
+    local: isLocalNetwork(name),
+    async signers() {
+      const s = await ethers.getSigners();
+      if (s.length === 0) throw new DeployError(`network ${name} has no account to sign with: set DEPLOYER_KEY (env or hardhat keystore)`);
+      return s;
+    },
+  };
+}
+
+/** The current git commit, or "unknown" outside a checkout. */
+export function gitCommit(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return dirty.length > 0 ? `${head}-dirty` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Deploys `components` to an open network with the project's artifacts. */
+export async function deployTo(
+  net: OpenNetwork,
+  components: readonly Component[],
+  opts: { force?: boolean; outFile: string | null; log?: (l: string) => void },
+): Promise<DeployResult> {
+  const [deployer] = await net.signers();
+  return deployStack({
+    network: net.name,
+    deployer: deployer!,
+    provider: net.ethers.provider,
+    readArtifact: (n) => hre.artifacts.readArtifact(n),
+    components,
+    force: opts.force ?? false,
+    local: net.local,
+    solcVersion: SOLC_VERSION,
+    gitCommit: gitCommit(),
+    outFile: opts.outFile,
+    log: opts.log,
+  });
+}
+
+/** deployments/<network>.json under the project root. */
+export function deploymentFile(network: string): string {
+  return path.join(ROOT, "deployments", `${network}.json`);
+}

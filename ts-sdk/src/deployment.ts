@@ -1,0 +1,89 @@
+import { isAddress, isHexString } from "ethers";
+
+import { SdkInputError, check } from "./errors.js";
+
+/** One deployed contract, as recorded by `npm run deploy`. */
+export interface DeployedContract {
+  /** The contract's address. */
+  readonly address: string;
+  /** The artifact (contract name) it was deployed from. */
+  readonly artifact: string;
+  /** The L1 block that holds the deployment transaction. */
+  readonly deployBlock: number;
+  /** The deployment transaction. */
+  readonly txHash: string;
+  /** Constructor arguments, with bigints as decimal strings. */
+  readonly constructorArgs: readonly unknown[];
+  /** keccak256 of init code plus encoded arguments: a re-run compares it to decide whether to skip. */
+  readonly initCodeHash: string;
+}
+
+/** The content of `deployments/<network>.json`. */
+export interface Deployment {
+  readonly network: string;
+  readonly chainId: number;
+  readonly gitCommit: string;
+  readonly solcVersion: string;
+  readonly contracts: Readonly<Record<string, DeployedContract>>;
+}
+
+function parseContract(name: string, raw: unknown): DeployedContract {
+  const field = `deployment.contracts.${name}`;
+  check(typeof raw === "object" && raw !== null, field, "must be an object");
+  const r = raw as Record<string, unknown>;
+  check(typeof r.address === "string" && isAddress(r.address), `${field}.address`, "must be a 0x-prefixed 20-byte address");
+  check(typeof r.artifact === "string" && r.artifact.length > 0, `${field}.artifact`, "must be a contract name");
+  check(Number.isSafeInteger(r.deployBlock) && (r.deployBlock as number) >= 0, `${field}.deployBlock`, "must be a block number");
+  check(typeof r.txHash === "string" && isHexString(r.txHash, 32), `${field}.txHash`, "must be a 32-byte hex transaction hash");
+  check(Array.isArray(r.constructorArgs), `${field}.constructorArgs`, "must be an array");
+  check(typeof r.initCodeHash === "string" && isHexString(r.initCodeHash, 32), `${field}.initCodeHash`, "must be a 32-byte hex hash");
+  return {
+    address: r.address,
+    artifact: r.artifact,
+    deployBlock: r.deployBlock as number,
+    txHash: r.txHash,
+    constructorArgs: r.constructorArgs as unknown[],
+    initCodeHash: r.initCodeHash,
+  };
+}
+
+/**
+ * Validates a parsed `deployments/<network>.json` (or its text) and returns it typed.
+ * @throws SdkInputError naming the first bad field.
+ */
+export function parseDeployment(input: unknown): Deployment {
+  let raw: unknown = input;
+  if (typeof input === "string") {
+    try {
+      raw = JSON.parse(input);
+    } catch (e) {
+      throw new SdkInputError("deployment", `is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  check(typeof raw === "object" && raw !== null && !Array.isArray(raw), "deployment", "must be a JSON object");
+  const r = raw as Record<string, unknown>;
+  check(typeof r.network === "string" && r.network.length > 0, "deployment.network", "must be the network name");
+  check(Number.isSafeInteger(r.chainId) && (r.chainId as number) > 0, "deployment.chainId", "must be a positive integer");
+  check(typeof r.gitCommit === "string", "deployment.gitCommit", "must be a string");
+  check(typeof r.solcVersion === "string" && /^\d+\.\d+\.\d+/.test(r.solcVersion), "deployment.solcVersion", "must be a solc version such as 0.8.28");
+  check(typeof r.contracts === "object" && r.contracts !== null && !Array.isArray(r.contracts), "deployment.contracts", "must be an object of name → contract");
+  const contracts: Record<string, DeployedContract> = {};
+  for (const [name, c] of Object.entries(r.contracts as Record<string, unknown>)) contracts[name] = parseContract(name, c);
+  return { network: r.network, chainId: r.chainId as number, gitCommit: r.gitCommit, solcVersion: r.solcVersion, contracts };
+}
+
+/**
+ * Reads and validates a deployment file. Node only; the file system is imported when called, never
+ * at import time, so bundles for a browser stay clean.
+ */
+export async function readDeployment(path: string): Promise<Deployment> {
+  check(typeof path === "string" && path.length > 0, "path", "must be the path of a deployments/<network>.json file");
+  const { readFile } = await import("node:fs/promises");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new SdkInputError("path", `cannot read ${path} (${(e as { code?: string }).code ?? (e as Error).message}); run \`npm run deploy -- --network <name>\` first`);
+  }
+  return parseDeployment(text);
+}
