@@ -15,7 +15,7 @@ import * as snarkjs from "snarkjs";
 import { identity } from "@sovereign-stack/sdk";
 
 import { checkSums, compileCircuit, contribute, localPhase1, makeLogger, newPhase2, sha256File, verifyChain } from "../../scripts/lib/ceremony.ts";
-import { ARTIFACT_DIR, ROOT, VKEY, ZKEY } from "./fixture.ts";
+import { ROOT } from "./fixture.ts";
 
 const quiet = makeLogger(() => {});
 
@@ -73,34 +73,38 @@ describe("trusted setup pipeline", function () {
   });
 });
 
-describe("committed identity circuit artifacts", function () {
-  this.timeout(120_000);
-  after(() => identity.releaseProver());
+for (const build of ["identity_20", "identity_32"]) {
+  const dir = path.join(ROOT, "circuits", "artifacts", build);
+  const zkey = path.join(dir, `${build}.zkey`);
+  describe(`committed ${build} circuit artifacts`, function () {
+    this.timeout(120_000);
+    after(() => identity.releaseProver());
 
-  it("match their recorded sha256", async () => {
-    expect(await checkSums(ARTIFACT_DIR)).to.deep.equal([]);
-    const manifest = JSON.parse(await readFile(path.join(ARTIFACT_DIR, "ceremony.json"), "utf8")) as {
-      verifier: string;
-      verifierSha256: string;
-      contributions: string[];
-    };
-    expect(await sha256File(path.join(ROOT, manifest.verifier))).to.equal(manifest.verifierSha256);
-    expect(manifest.contributions.length).to.be.greaterThanOrEqual(3);
+    it("match their recorded sha256", async () => {
+      expect(await checkSums(dir)).to.deep.equal([]);
+      const manifest = JSON.parse(await readFile(path.join(dir, "ceremony.json"), "utf8")) as {
+        verifier: string;
+        verifierSha256: string;
+        contributions: string[];
+      };
+      expect(await sha256File(path.join(ROOT, manifest.verifier))).to.equal(manifest.verifierSha256);
+      expect(manifest.contributions.length).to.be.greaterThanOrEqual(3);
+    });
+
+    it("the verification key and the Solidity verifier match the zkey", async () => {
+      const fromZkey = (await snarkjs.zKey.exportVerificationKey(zkey)) as Record<string, unknown>;
+      const committed = JSON.parse(await readFile(path.join(dir, `${build}.vkey.json`), "utf8")) as Record<string, unknown>;
+      expect(committed).to.deep.equal(JSON.parse(JSON.stringify(fromZkey)));
+      const name = `Identity${build.replace("identity_", "")}Groth16Verifier.sol`;
+      const sol = await readFile(path.join(ROOT, "contracts", "identity", "verifiers", name), "utf8");
+      expect(sol).to.match(/^\/\/ GENERATED FILE/);
+      expect(sol).to.contain(await sha256File(zkey));
+      const vk = fromZkey as { vk_alpha_1: string[]; vk_delta_2: string[][]; IC: string[][] };
+      const constant = (n: string): string => new RegExp(`${n}\\s*=\\s*(\\d+);`).exec(sol)?.[1] ?? "missing";
+      expect(constant("alphax")).to.equal(vk.vk_alpha_1[0]);
+      expect(constant("deltax1")).to.equal(vk.vk_delta_2[0]![1]);
+      vk.IC.forEach((p, i) => expect(constant(`IC${i}x`)).to.equal(p[0]));
+      expect(constant(`IC${vk.IC.length}x`)).to.equal("missing");
+    });
   });
-
-  it("the verification key and the Solidity verifier match the zkey", async () => {
-    const fromZkey = (await snarkjs.zKey.exportVerificationKey(ZKEY)) as Record<string, unknown>;
-    const committed = JSON.parse(await readFile(VKEY, "utf8")) as Record<string, unknown>;
-    expect(committed).to.deep.equal(JSON.parse(JSON.stringify(fromZkey)));
-    const sol = await readFile(path.join(ROOT, "contracts", "identity", "verifiers", "Identity20Groth16Verifier.sol"), "utf8");
-    expect(sol).to.match(/^\/\/ GENERATED FILE/);
-    expect(sol).to.contain(await sha256File(ZKEY));
-    const vk = fromZkey as { vk_alpha_1: string[]; vk_delta_2: string[][]; IC: string[][] };
-    const constant = (name: string): string => new RegExp(`${name}\\s*=\\s*(\\d+);`).exec(sol)?.[1] ?? "missing";
-    expect(constant("alphax")).to.equal(vk.vk_alpha_1[0]);
-    expect(constant("deltax1")).to.equal(vk.vk_delta_2[0]![1]);
-    vk.IC.forEach((p, i) => expect(constant(`IC${i}x`)).to.equal(p[0]));
-    expect(constant(`IC${vk.IC.length}x`)).to.equal("missing");
-  });
-});
-
+}

@@ -3,12 +3,15 @@
  * A one-per-person benefit claimed anonymously, a second claim refused on the nullifier, a proof moved to
  * another recipient refused, a weaker policy refused, and a revoked citizen refused once the root window passes.
  */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
 import { expect } from "chai";
 import { connect, identity as id, typechain, type Stack } from "@sovereign-stack/sdk";
 
 import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";
-import { POLICY, WASM, ZKEY, world, type World } from "./fixture.ts";
+import { POLICY, ROOT, SCOPE as FIXTURE_SCOPE, WASM, ZKEY, world, type World } from "./fixture.ts";
 
 const ARTIFACTS = { wasm: WASM, zkey: ZKEY };
 const SCOPE = 0x5ca1ab1en;
@@ -98,5 +101,34 @@ describe("identity contracts with real proofs", function () {
     await net.ethers.provider.send("evm_increaseTime", [Number(WINDOW)]);
     await net.ethers.provider.send("evm_mine", []);
     await expect(benefit.claim(r!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "StaleRoot");
+  });
+});
+
+describe("production build (depth 32)", function () {
+  this.timeout(300_000);
+  after(() => id.releaseProver());
+
+  it("proves a credential and the generated depth-32 verifier accepts it", async () => {
+    const dir = path.join(ROOT, "circuits", "artifacts", "identity_32");
+    const w = world();
+    const p = await id.proveIdentity(
+      {
+        identity: w.alice,
+        credential: w.aliceCred,
+        membership: w.issuer.membershipProof(w.aliceCred),
+        policy: POLICY,
+        scope: FIXTURE_SCOPE,
+        message: 7n,
+        currentDate: 20260115,
+      },
+      { wasm: path.join(dir, "identity_32.wasm"), zkey: path.join(dir, "identity_32.zkey"), depth: 32 },
+    );
+    const vkey = JSON.parse(await readFile(path.join(dir, "identity_32.vkey.json"), "utf8")) as object;
+    expect((await id.verifyIdentityProof(vkey, p.proof, p.publicSignals, { roots: [w.issuer.root] })).valid).to.equal(true);
+    const net = await openNetwork("hardhat");
+    const [deployer] = await net.signers();
+    const verifier = await new typechain.Identity32Groth16Verifier__factory(deployer).deploy();
+    const c = p.calldata.proof;
+    expect(await verifier.verifyProof([c[0]!, c[1]!], [[c[2]!, c[3]!], [c[4]!, c[5]!]], [c[6]!, c[7]!], p.calldata.publicSignals)).to.equal(true);
   });
 });

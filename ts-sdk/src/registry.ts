@@ -5,7 +5,8 @@
 import { Identity20Groth16Verifier__factory, IdentityRegistry__factory, ZkIdentityVerifier__factory } from "./typechain/index.js";
 
 export const CONTRACT_FACTORIES = {
-  Identity20Groth16Verifier: Identity20Groth16Verifier__factory,
+  /** The identity circuit's generated verifier (depth 20 or 32 build; same ABI). */
+  IdentityGroth16Verifier: Identity20Groth16Verifier__factory,
   IdentityRegistry: IdentityRegistry__factory,
   ZkIdentityVerifier: ZkIdentityVerifier__factory,
 } as const;

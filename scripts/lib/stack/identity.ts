@@ -1,14 +1,20 @@
 /**
  * Deploy components of the ZK national identity capability: the generated Groth16 verifier of the identity
- * circuit, the issuer registry (owned by governance: the deployer on a local network, or IDENTITY_GOVERNANCE),
+ * circuit (depth 20 by default; IDENTITY_CIRCUIT_DEPTH=32 for the production build), the issuer registry (owned by governance: the deployer on a local network, or IDENTITY_GOVERNANCE),
  * and the ZkIdentityVerifier that consumers (attestation hooks, TokenTable, benefits) call.
  */
 import type { Component } from "../deployer.ts";
 import { DeployError } from "../deployer.ts";
 
-export function identityComponents(): Component[] {
+/** Circuit builds with a committed ceremony and generated verifier. */
+export const IDENTITY_DEPTHS = ["20", "32"] as const;
+
+export function identityComponents(depth: string = process.env.IDENTITY_CIRCUIT_DEPTH ?? "20"): Component[] {
+  if (!(IDENTITY_DEPTHS as readonly string[]).includes(depth)) {
+    throw new DeployError(`IDENTITY_CIRCUIT_DEPTH=${depth}: choose ${IDENTITY_DEPTHS.join(" or ")} (the circuit builds with a ceremony)`);
+  }
   return [
-    { name: "Identity20Groth16Verifier", args: () => [] },
+    { name: "IdentityGroth16Verifier", artifact: `Identity${depth}Groth16Verifier`, args: () => [] },
     {
       name: "IdentityRegistry",
       async args(ctx) {
@@ -24,7 +30,7 @@ export function identityComponents(): Component[] {
     },
     {
       name: "ZkIdentityVerifier",
-      args: (ctx) => [ctx.addressOf("Identity20Groth16Verifier"), ctx.addressOf("IdentityRegistry")],
+      args: (ctx) => [ctx.addressOf("IdentityGroth16Verifier"), ctx.addressOf("IdentityRegistry")],
     },
   ];
 }
