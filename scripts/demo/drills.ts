@@ -4,11 +4,14 @@
 import type { Stack } from "@sovereign-stack/sdk";
 import type { OpenNetwork } from "../lib/network.ts";
 import type { Timeline } from "./timeline.ts";
+import type { RollupSettings } from "../lib/stack/rollup.ts";
 
 export interface DrillContext {
   readonly net: OpenNetwork;
   readonly stack: Stack;
   readonly timeline: Timeline;
+  /** Who holds which rollup role (addresses of the network's unlocked accounts). */
+  readonly rollup: RollupSettings;
 }
 
 export interface Drill {

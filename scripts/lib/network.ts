@@ -43,7 +43,7 @@ export async function openNetwork(name: string): Promise<OpenNetwork> {
     connection = await hre.network.create({ network: name });
   } catch (e) {
     const msg = (e as Error).message;
-    const variable = /Configuration Variable '?([A-Z0-9_]+)'?/i.exec(msg)?.[1];
+    const variable = /Configuration Variable ['"]?([A-Z0-9_]+)/i.exec(msg)?.[1];
     if (variable !== undefined) {
       throw new DeployError(
         `network ${name} needs the configuration variable ${variable}: export ${variable}=… or store it with \`npx hardhat keystore set ${variable}\``,

@@ -2,7 +2,25 @@
  * The contracts the SDK has typed clients for: name → generated typechain factory.
  * The deploy pipeline deploys these under the same names.
  */
-export const CONTRACT_FACTORIES = {} as const;
+import {
+  DelayedInbox__factory,
+  ExitController__factory,
+  RollupVault__factory,
+  SequencerInbox__factory,
+  SequencerSet__factory,
+  SlaConfig__factory,
+  StateCommitment__factory,
+} from "./typechain/index.js";
+
+export const CONTRACT_FACTORIES = {
+  ExitController: ExitController__factory,
+  SlaConfig: SlaConfig__factory,
+  DelayedInbox: DelayedInbox__factory,
+  SequencerSet: SequencerSet__factory,
+  SequencerInbox: SequencerInbox__factory,
+  StateCommitment: StateCommitment__factory,
+  RollupVault: RollupVault__factory,
+} as const;
 
 /** A contract name known to the SDK. */
 export type ContractName = keyof typeof CONTRACT_FACTORIES;
