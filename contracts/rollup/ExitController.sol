@@ -28,12 +28,15 @@ contract ExitController is EIP712, ReentrancyGuard {
     /// @notice Chain id of the embedded and localhost networks, where a shorter timelock is allowed.
     uint256 public constant LOCAL_CHAIN_ID = 31337;
 
-    bytes32 public constant TRIGGER_EXIT_TYPEHASH =
-        keccak256("TriggerExit(string reason,uint256 nonce,uint256 deadline)");
-    bytes32 public constant VETO_TYPEHASH =
-        keccak256("Veto(uint256 commitmentIndex,bytes32 commitmentHash,uint256 nonce,uint256 deadline)");
-    bytes32 public constant SCHEDULE_TYPEHASH =
-        keccak256("Schedule(address target,bytes data,uint256 nonce,uint256 deadline)");
+    bytes32 public constant TRIGGER_EXIT_TYPEHASH = keccak256(
+        "TriggerExit(string reason,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 public constant VETO_TYPEHASH = keccak256(
+        "Veto(uint256 commitmentIndex,bytes32 commitmentHash,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 public constant SCHEDULE_TYPEHASH = keccak256(
+        "Schedule(address target,bytes data,uint256 nonce,uint256 deadline)"
+    );
     bytes32 public constant CANCEL_TYPEHASH = keccak256("Cancel(bytes32 operationId,uint256 nonce,uint256 deadline)");
 
     /// @notice How exit mode was entered.
@@ -274,8 +277,13 @@ contract ExitController is EIP712, ReentrancyGuard {
     }
 
     /// @notice The EIP-712 digest of a `TriggerExit` message, for off-line signers and checkers.
-    function triggerExitDigest(string calldata reason, uint256 nonce, uint256 deadline) external view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(TRIGGER_EXIT_TYPEHASH, keccak256(bytes(reason)), nonce, deadline)));
+    function triggerExitDigest(
+        string calldata reason,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        return
+            _hashTypedDataV4(keccak256(abi.encode(TRIGGER_EXIT_TYPEHASH, keccak256(bytes(reason)), nonce, deadline)));
     }
 
     function _authorize(

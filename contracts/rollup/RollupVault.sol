@@ -40,7 +40,13 @@ contract RollupVault is ReentrancyGuard {
         uint256 messageIndex
     );
     /// @notice A withdrawal was paid.
-    event WithdrawalPaid(bytes32 indexed withdrawalId, address indexed account, address indexed token, uint256 amount, uint256 commitmentIndex);
+    event WithdrawalPaid(
+        bytes32 indexed withdrawalId,
+        address indexed account,
+        address indexed token,
+        uint256 amount,
+        uint256 commitmentIndex
+    );
     /// @notice An escape claim was paid in exit mode.
     event EscapePaid(address indexed account, address indexed token, uint256 amount, uint256 commitmentIndex);
 
@@ -65,7 +71,11 @@ contract RollupVault is ReentrancyGuard {
 
     /// @notice Deposits `amount` of `token` for `l2Recipient` on L2 (needs an allowance).
     /// @return messageIndex the delayed message carrying the deposit
-    function deposit(IERC20 token, uint256 amount, address l2Recipient) external nonReentrant returns (uint256 messageIndex) {
+    function deposit(
+        IERC20 token,
+        uint256 amount,
+        address l2Recipient
+    ) external nonReentrant returns (uint256 messageIndex) {
         if (exitController.inExit()) revert InExit();
         if (amount == 0) revert ZeroAmount();
         if (l2Recipient == address(0) || address(token) == address(0)) revert ZeroAddress();
@@ -74,7 +84,10 @@ contract RollupVault is ReentrancyGuard {
         uint256 received = token.balanceOf(address(this)) - before;
         if (received != amount) revert UnsupportedToken(address(token), amount, received);
         totalDeposited[address(token)] += amount;
-        messageIndex = delayedInbox.enqueueDeposit(msg.sender, abi.encode(address(token), msg.sender, l2Recipient, amount));
+        messageIndex = delayedInbox.enqueueDeposit(
+            msg.sender,
+            abi.encode(address(token), msg.sender, l2Recipient, amount)
+        );
         emit Deposited(address(token), msg.sender, l2Recipient, amount, messageIndex);
     }
 

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {Sla, ISlaConfig, ISequencerSet, ISequencerInbox, IDelayedInbox, IExitController} from "../interfaces/IRollup.sol";
+import {
+    Sla,
+    ISlaConfig,
+    ISequencerSet,
+    ISequencerInbox,
+    IDelayedInbox,
+    IExitController
+} from "../interfaces/IRollup.sol";
 
 /// @title SequencerInbox
 /// @notice The canonical, ordered list of batches as a rolling accumulator. Only the active sequencer may
@@ -125,7 +132,11 @@ contract SequencerInbox is ISequencerInbox {
         Sla memory s = slaConfig.getSla();
         (uint64 ts, uint64 bn) = delayedInbox.messageTime(newDelayedCount - 1);
         if (block.timestamp <= ts + s.inclusionWindow || block.number <= bn + s.inclusionWindowBlocks) {
-            revert InclusionWindowOpen(newDelayedCount - 1, ts + s.inclusionWindow + 1, bn + s.inclusionWindowBlocks + 1);
+            revert InclusionWindowOpen(
+                newDelayedCount - 1,
+                ts + s.inclusionWindow + 1,
+                bn + s.inclusionWindowBlocks + 1
+            );
         }
         _reportIfLate(consumed, s);
         bytes32 head = headAccumulator();

@@ -5,7 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {ThresholdSig} from "../libraries/ThresholdSig.sol";
 import {Committee} from "../libraries/Committee.sol";
-import {Sla, ISlaConfig, ISequencerInbox, IExitController, IStateCommitment} from "../interfaces/IRollup.sol";
+import {ISlaConfig, ISequencerInbox, IExitController, IStateCommitment} from "../interfaces/IRollup.sol";
 
 interface IExitTime {
     function exitedAt() external view returns (uint64);
@@ -19,10 +19,9 @@ interface IExitTime {
 contract StateCommitment is EIP712, IStateCommitment {
     using Committee for Committee.Set;
 
-    bytes32 public constant COMMITMENT_TYPEHASH =
-        keccak256(
-            "Commitment(uint256 index,uint256 batchIndex,bytes32 accumulator,bytes32 l2StateRoot,bytes32 exitRoot,bytes32 identityRoot,bytes32 prevCommitment,uint256 validatorEpoch,uint256 deadline)"
-        );
+    bytes32 public constant COMMITMENT_TYPEHASH = keccak256(
+        "Commitment(uint256 index,uint256 batchIndex,bytes32 accumulator,bytes32 l2StateRoot,bytes32 exitRoot,bytes32 identityRoot,bytes32 prevCommitment,uint256 validatorEpoch,uint256 deadline)"
+    );
 
     /// @notice What validators sign.
     struct CommitmentData {
@@ -54,7 +53,12 @@ contract StateCommitment is EIP712, IStateCommitment {
     Stored[] private _commitments;
 
     /// @notice A commitment was submitted; final at `finalAt` unless vetoed.
-    event CommitmentSubmitted(uint256 indexed index, bytes32 indexed commitmentHash, CommitmentData data, uint64 finalAt);
+    event CommitmentSubmitted(
+        uint256 indexed index,
+        bytes32 indexed commitmentHash,
+        CommitmentData data,
+        uint64 finalAt
+    );
     /// @notice The council vetoed commitment `index`; it and every later pending one were dropped.
     event CommitmentVetoed(uint256 indexed index, bytes32 commitmentHash, uint256 dropped);
     /// @notice The validator committee changed.
@@ -110,7 +114,15 @@ contract StateCommitment is EIP712, IStateCommitment {
         uint64 finalAt = uint64(block.timestamp) + slaConfig.getSla().finalityDelay;
         if (finalAt < prevFinalAt) finalAt = prevFinalAt; // finality stays in order
         _commitments.push(
-            Stored(structHash, c.l2StateRoot, c.exitRoot, c.identityRoot, uint64(c.batchIndex), uint64(block.timestamp), finalAt)
+            Stored(
+                structHash,
+                c.l2StateRoot,
+                c.exitRoot,
+                c.identityRoot,
+                uint64(c.batchIndex),
+                uint64(block.timestamp),
+                finalAt
+            )
         );
         emit CommitmentSubmitted(n, structHash, c, finalAt);
     }

@@ -19,4 +19,6 @@ export interface Drill {
   run(ctx: DrillContext): Promise<void>;
 }
 
-export const DRILLS: readonly Drill[] = [];
+import { rollupDrill } from "./drills/rollup.ts";
+
+export const DRILLS: readonly Drill[] = [rollupDrill];

@@ -1,17 +1,17 @@
 import { expect } from "chai";
-import { ExitTree, DEFAULT_SLA } from "@sovereign-stack/sdk";
+import { ExitTree, DEFAULT_SLA, type typechain } from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 
 describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
   let r: Rollup;
-  let token: Awaited<ReturnType<Rollup["net"]["ethers"]["deployContract"]>>;
+  let token: typechain.TestToken;
   let tokenAddr: string;
   const A = 1000n;
 
   beforeEach(async () => {
     r = await deployRollup();
-    token = await r.net.ethers.deployContract("TestToken", ["T", "T"]);
+    token = (await r.net.ethers.deployContract("TestToken", ["T", "T"])) as unknown as typechain.TestToken;
     tokenAddr = await token.getAddress();
     const vault = await r.stack.contracts.RollupVault.getAddress();
     for (const s of [r.citizen, r.stranger]) {
