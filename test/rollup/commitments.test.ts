@@ -90,3 +90,20 @@ describe("StateCommitment", () => {
     await expect(ec.veto(await sc.getAddress(), 0n, h2, 3n, dl2, await vetoSigs(3n, 0n, h2, 6, dl2))).to.be.revertedWithCustomError(sc, "AlreadyFinal");
   });
 });
+
+describe("SDK commitment signature verifier", () => {
+  it("keeps valid member signatures, drops forged, duplicate and outsider ones", async () => {
+    const { verifyCommitmentSignatures, signCommitment } = await import("@sovereign-stack/sdk");
+    const { Wallet } = await import("ethers");
+    const vals = [Wallet.createRandom(), Wallet.createRandom(), Wallet.createRandom()];
+    const outsider = Wallet.createRandom();
+    const data = { index: 0n, batchIndex: 0n, accumulator: "0x" + "01".repeat(32), l2StateRoot: "0x" + "02".repeat(32), exitRoot: "0x" + "03".repeat(32), identityRoot: "0x" + "04".repeat(32) };
+    const ctx = { chainId: 31337, verifyingContract: Wallet.createRandom().address, prevCommitment: "0x" + "00".repeat(32), validatorEpoch: 1n, deadline: 9999999999n };
+    const good = await Promise.all(vals.map((v) => signCommitment(v, data, ctx)));
+    const forged = { signer: vals[0]!.address, signature: (await signCommitment(vals[1]!, data, ctx)).signature };
+    const res = verifyCommitmentSignatures(data, ctx, [good[1]!, forged, good[0]!, good[0]!, await signCommitment(outsider, data, ctx)], { members: vals.map((v) => v.address), threshold: 2 });
+    expect(res.valid.map((v) => v.signer)).to.deep.equal([vals[0]!.address, vals[1]!.address].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+    expect(res.rejected.map((r) => r.reason).sort()).to.deep.equal(["duplicate signer", "not a validator", "signature does not verify for this commitment"].sort());
+    expect(res.enough).to.equal(true);
+  });
+});

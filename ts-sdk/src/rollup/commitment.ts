@@ -1,4 +1,4 @@
-import { TypedDataEncoder, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
+import { TypedDataEncoder, getAddress, verifyTypedData, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
 import { check } from "../errors.js";
 
@@ -57,6 +57,49 @@ export function commitmentDigest(data: CommitmentData, ctx: CommitmentContext): 
 export async function signCommitment(signer: Signer, data: CommitmentData, ctx: CommitmentContext): Promise<{ signer: string; signature: string }> {
   const t = typed(data, ctx);
   return { signer: await signer.getAddress(), signature: await signer.signTypedData(t.domain, COMMITMENT_TYPES, t.message) };
+}
+
+/**
+ * Verifies validator signatures off-chain before relaying: each must recover to its named signer, signers
+ * must be distinct committee members, and at least `threshold` must be valid.
+ * @returns the valid signatures sorted for `StateCommitment.commit`, and the reasons others were dropped
+ */
+export function verifyCommitmentSignatures(
+  data: CommitmentData,
+  ctx: CommitmentContext,
+  sigs: readonly { signer: string; signature: string }[],
+  committee: { members: readonly string[]; threshold: number },
+): { valid: { signer: string; signature: string }[]; rejected: { signer: string; reason: string }[]; enough: boolean } {
+  const t = typed(data, ctx);
+  const members = new Set(committee.members.map((m) => getAddress(m)));
+  const seen = new Set<string>();
+  const valid: { signer: string; signature: string }[] = [];
+  const rejected: { signer: string; reason: string }[] = [];
+  for (const s of sigs) {
+    let signer: string;
+    try {
+      signer = getAddress(s.signer);
+    } catch {
+      rejected.push({ signer: s.signer, reason: "not an address" });
+      continue;
+    }
+    if (!members.has(signer)) rejected.push({ signer, reason: "not a validator" });
+    else if (seen.has(signer)) rejected.push({ signer, reason: "duplicate signer" });
+    else {
+      let recovered = "";
+      try {
+        recovered = getAddress(verifyTypedData(t.domain, COMMITMENT_TYPES, t.message, s.signature));
+      } catch {
+        recovered = "";
+      }
+      if (recovered !== signer) rejected.push({ signer, reason: "signature does not verify for this commitment" });
+      else {
+        seen.add(signer);
+        valid.push({ signer, signature: s.signature });
+      }
+    }
+  }
+  return { valid: sortSignatures(valid), rejected, enough: valid.length >= committee.threshold };
 }
 
 /** Sorts signatures by ascending signer, as the contracts require. */
