@@ -82,13 +82,27 @@ export function councilWeaknesses(members: number, threshold: number): string[] 
   return out;
 }
 
-async function send(ctx: DeployContext, what: string, tx: Promise<ContractTransactionResponse>): Promise<void> {
-  const r = await (await tx).wait();
-  if (r === null || r.status !== 1) throw new DeployError(`${what} failed`);
-  ctx.log(`    wired: ${what}`);
-}
-
 type Callable = BaseContract & Record<string, (...a: unknown[]) => Promise<unknown>>;
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+/**
+ * One-time wiring, idempotent across re-runs: if `holder.getter()` is unset, call `holder.setter(...args)`;
+ * if it points at an older deployment, stop and say how to recover.
+ */
+function wireOnce(holder: string, getter: string, setter: string, args: (c: DeployContext) => string[]): (c: DeployContext) => Promise<void> {
+  return async (c) => {
+    const contract = (await c.contract(holder)) as Callable;
+    const current = (await contract[getter]!()) as string;
+    const wanted = args(c);
+    if (current === ZERO) {
+      const receipt = await ((await contract[setter]!(...wanted)) as ContractTransactionResponse).wait();
+      if (receipt === null || receipt.status !== 1) throw new DeployError(`${holder}.${setter} failed`);
+      c.log(`    wired: ${holder}.${setter}`);
+    } else if (getAddress(current) !== getAddress(wanted[0]!)) {
+      throw new DeployError(`${holder}.${getter} points at an older deployment (${current}); redeploy the rollup from scratch: move deployments/${c.network}.json aside`);
+    }
+  };
+}
 
 /** The rollup's components in dependency order, with one-time wiring. */
 export function rollupComponents(s: RollupSettings, opts: { local: boolean; allowWeakCouncil: boolean; warn: (l: string) => void }): Component[] {
@@ -115,15 +129,7 @@ export function rollupComponents(s: RollupSettings, opts: { local: boolean; allo
     {
       name: "SequencerInbox",
       args: (c) => [c.addressOf("SequencerSet"), c.addressOf("DelayedInbox"), c.addressOf("SlaConfig"), c.addressOf("ExitController")],
-      async after(c) {
-        const set = (await c.contract("SequencerSet")) as Callable;
-        const current = (await set.inbox!()) as string;
-        if (current === "0x0000000000000000000000000000000000000000") {
-          await send(c, "SequencerSet.setInbox", set.setInbox!(c.addressOf("SequencerInbox")) as Promise<ContractTransactionResponse>);
-        } else if (getAddress(current) !== getAddress(c.addressOf("SequencerInbox"))) {
-          throw new DeployError(`SequencerSet is wired to an older SequencerInbox (${current}); redeploy the rollup from scratch: move deployments/${c.network}.json aside`);
-        }
-      },
+      after: wireOnce("SequencerSet", "inbox", "setInbox", (c) => [c.addressOf("SequencerInbox")]),
     },
     {
       name: "StateCommitment",
@@ -135,32 +141,12 @@ export function rollupComponents(s: RollupSettings, opts: { local: boolean; allo
         s.validators.members,
         s.validators.threshold,
       ],
-      async after(c) {
-        const ec = (await c.contract("ExitController")) as Callable;
-        const current = (await ec.slaConfig!()) as string;
-        if (current === "0x0000000000000000000000000000000000000000") {
-          await send(
-            c,
-            "ExitController.wire",
-            ec.wire!(c.addressOf("SlaConfig"), c.addressOf("SequencerInbox"), c.addressOf("StateCommitment")) as Promise<ContractTransactionResponse>,
-          );
-        } else if (getAddress(current) !== getAddress(c.addressOf("SlaConfig"))) {
-          throw new DeployError(`ExitController is wired to an older SlaConfig (${current}); redeploy the rollup from scratch: move deployments/${c.network}.json aside`);
-        }
-      },
+      after: wireOnce("ExitController", "slaConfig", "wire", (c) => [c.addressOf("SlaConfig"), c.addressOf("SequencerInbox"), c.addressOf("StateCommitment")]),
     },
     {
       name: "RollupVault",
       args: (c) => [c.addressOf("DelayedInbox"), c.addressOf("StateCommitment"), c.addressOf("ExitController")],
-      async after(c) {
-        const inbox = (await c.contract("DelayedInbox")) as Callable;
-        const current = (await inbox.depositor!()) as string;
-        if (current === "0x0000000000000000000000000000000000000000") {
-          await send(c, "DelayedInbox.setDepositor", inbox.setDepositor!(c.addressOf("RollupVault")) as Promise<ContractTransactionResponse>);
-        } else if (getAddress(current) !== getAddress(c.addressOf("RollupVault"))) {
-          throw new DeployError(`DelayedInbox accepts deposits from an older RollupVault (${current}); redeploy the rollup from scratch: move deployments/${c.network}.json aside`);
-        }
-      },
+      after: wireOnce("DelayedInbox", "depositor", "setDepositor", (c) => [c.addressOf("RollupVault")]),
     },
   ];
 }
