@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 /// @title ThresholdSig
@@ -51,8 +52,13 @@ library ThresholdSig {
             if (signer <= previous) revert SignersNotAscending(i);
             previous = signer;
             if (!isMember[signer]) revert NotAMember(signer);
-            if (!SignatureChecker.isValidSignatureNow(signer, digest, sigs[i].signature)) {
-                revert InvalidSignature(signer);
+            // ECDSA first (OpenZeppelin rejects high-s), so EOAs never pay for a code-size check; anything
+            // else must be an ERC-1271 contract signer (a Safe) that accepts the signature.
+            (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, sigs[i].signature);
+            if (err != ECDSA.RecoverError.NoError || recovered != signer) {
+                if (!SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, sigs[i].signature)) {
+                    revert InvalidSignature(signer);
+                }
             }
         }
     }

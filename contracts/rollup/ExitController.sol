@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
 import {ThresholdSig} from "../libraries/ThresholdSig.sol";
 import {Committee} from "../libraries/Committee.sol";
@@ -20,6 +21,7 @@ interface IVetoable {
 ///         commitment before it is final.
 contract ExitController is EIP712, ReentrancyGuard {
     using Committee for Committee.Set;
+    using BitMaps for BitMaps.BitMap;
 
     /// @notice Minimum governance timelock on a public network (L2BEAT Stage 1 exit window).
     uint256 public constant MIN_TIMELOCK = 7 days;
@@ -48,19 +50,24 @@ contract ExitController is EIP712, ReentrancyGuard {
     }
 
     Committee.Set private _council;
-    /// @notice Nonces are single-use and unordered, so that collecting exit signatures is never blocked by another action.
-    mapping(uint256 nonce => bool) public nonceUsed;
+    /// @dev Single-use, unordered nonces of veto, schedule and cancel (a bitmap: dense nonces share a word).
+    ///      `TriggerExit` needs no stored nonce: exit mode is final, so its signatures can never be replayed.
+    BitMaps.BitMap private _nonces;
     /// @notice Governance timelock delay.
     uint256 public timelockDelay;
     /// @notice Scheduled operation id → earliest execution time (0: none).
     mapping(bytes32 id => uint256) public operationEta;
 
-    /// @notice The mode: false = normal, true = exit (final).
-    bool public inExit;
-    /// @notice When exit mode began.
-    uint64 public exitedAt;
-    /// @notice Which path triggered the exit.
-    Trigger public exitTrigger;
+    /// @dev Mode, exit time and trigger in one slot, initialised non-zero so that entering exit mode
+    ///      rewrites a warm-priced slot instead of creating one.
+    struct ExitState {
+        bool inExit;
+        uint64 exitedAt;
+        Trigger trigger;
+        bool initialised;
+    }
+
+    ExitState private _state;
 
     ISlaConfig public slaConfig;
     ISequencerInbox public inbox;
@@ -109,6 +116,7 @@ contract ExitController is EIP712, ReentrancyGuard {
         _council.replace(members, threshold);
         _setTimelockDelay(timelockDelay_);
         _deployer = msg.sender;
+        _state.initialised = true;
         emit CouncilChanged(_council.epoch, members, threshold);
     }
 
@@ -135,12 +143,10 @@ contract ExitController is EIP712, ReentrancyGuard {
         uint256 deadline,
         ThresholdSig.Signature[] calldata sigs
     ) external {
-        _authorize(
-            keccak256(abi.encode(TRIGGER_EXIT_TYPEHASH, keccak256(bytes(reason)), nonce, deadline)),
-            nonce,
-            deadline,
-            sigs
-        );
+        if (_state.inExit) revert AlreadyInExit();
+        ThresholdSig.checkDeadline(deadline);
+        bytes32 structHash = keccak256(abi.encode(TRIGGER_EXIT_TYPEHASH, keccak256(bytes(reason)), nonce, deadline));
+        ThresholdSig.verify(_hashTypedDataV4(structHash), sigs, _council.threshold, _council.isMember);
         _enterExit(Trigger.Council, reason);
     }
 
@@ -162,14 +168,15 @@ contract ExitController is EIP712, ReentrancyGuard {
         } else {
             (why, opensAt) = (Trigger.FinalitySla, finalityAt);
         }
-        open = !inExit && block.timestamp >= opensAt;
+        open = !_state.inExit && block.timestamp >= opensAt;
     }
 
     function _enterExit(Trigger trigger, string memory reason) private {
-        if (inExit) revert AlreadyInExit();
-        inExit = true;
-        exitedAt = uint64(block.timestamp);
-        exitTrigger = trigger;
+        ExitState storage st = _state;
+        if (st.inExit) revert AlreadyInExit();
+        st.inExit = true;
+        st.exitedAt = uint64(block.timestamp);
+        st.trigger = trigger;
         emit ExitTriggered(trigger, msg.sender, reason, uint64(block.timestamp));
     }
 
@@ -271,6 +278,26 @@ contract ExitController is EIP712, ReentrancyGuard {
         return (_council.members, _council.threshold, _council.epoch);
     }
 
+    /// @notice Whether the rollup is in exit mode (final).
+    function inExit() external view returns (bool) {
+        return _state.inExit;
+    }
+
+    /// @notice When exit mode began (0 before).
+    function exitedAt() external view returns (uint64) {
+        return _state.exitedAt;
+    }
+
+    /// @notice Which path triggered the exit.
+    function exitTrigger() external view returns (Trigger) {
+        return _state.trigger;
+    }
+
+    /// @notice Whether a veto, schedule or cancel nonce has been used.
+    function nonceUsed(uint256 nonce) external view returns (bool) {
+        return _nonces.get(nonce);
+    }
+
     /// @notice Whether `who` sits on the council.
     function isCouncilMember(address who) external view returns (bool) {
         return _council.isMember[who];
@@ -293,8 +320,8 @@ contract ExitController is EIP712, ReentrancyGuard {
         ThresholdSig.Signature[] calldata sigs
     ) private {
         ThresholdSig.checkDeadline(deadline);
-        if (nonceUsed[nonce]) revert NonceUsed(nonce);
+        if (_nonces.get(nonce)) revert NonceUsed(nonce);
         ThresholdSig.verify(_hashTypedDataV4(structHash), sigs, _council.threshold, _council.isMember);
-        nonceUsed[nonce] = true;
+        _nonces.set(nonce);
     }
 }

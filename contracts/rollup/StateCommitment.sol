@@ -33,9 +33,9 @@ contract StateCommitment is EIP712, IStateCommitment {
         bytes32 identityRoot;
     }
 
+    /// @dev The L2 state root is in the signed hash and the event; L1 never reads it, so it is not stored.
     struct Stored {
         bytes32 hash;
-        bytes32 l2StateRoot;
         bytes32 exitRoot;
         bytes32 identityRoot;
         uint64 batchIndex;
@@ -114,15 +114,7 @@ contract StateCommitment is EIP712, IStateCommitment {
         uint64 finalAt = uint64(block.timestamp) + slaConfig.getSla().finalityDelay;
         if (finalAt < prevFinalAt) finalAt = prevFinalAt; // finality stays in order
         _commitments.push(
-            Stored(
-                structHash,
-                c.l2StateRoot,
-                c.exitRoot,
-                c.identityRoot,
-                uint64(c.batchIndex),
-                uint64(block.timestamp),
-                finalAt
-            )
+            Stored(structHash, c.exitRoot, c.identityRoot, uint64(c.batchIndex), uint64(block.timestamp), finalAt)
         );
         emit CommitmentSubmitted(n, structHash, c, finalAt);
     }

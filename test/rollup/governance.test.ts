@@ -45,13 +45,15 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     const sigs = await scheduleSigs(target, data, 42n, deadline);
     await (await c.ExitController.schedule(target, data, 42n, deadline, sigs)).wait();
     await expect(c.ExitController.schedule(target, data, 42n, deadline, sigs)).to.be.revertedWithCustomError(c.ExitController, "NonceUsed").withArgs(42n);
-    const exit = await r.exitSignatures(6);
+    // the same nonce on another action type is refused too
     const ec = c.ExitController;
+    const id = await ec.operationId(target, data, 42n);
     const domain = { name: "SovereignExitController", version: "1", chainId: r.net.chainId, verifyingContract: await ec.getAddress() };
-    const types = { TriggerExit: [{ name: "reason", type: "string" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
-    const same = sortSignatures(await Promise.all(r.council.slice(0, 6).map(async (m) => ({ signer: m.address, signature: await m.signTypedData(domain, types, { reason: "x", nonce: 42n, deadline }) }))));
-    await expect(ec.triggerExit("x", 42n, deadline, same)).to.be.revertedWithCustomError(ec, "NonceUsed");
-    void exit;
+    const types = { Cancel: [{ name: "operationId", type: "bytes32" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
+    const cancelSigs = sortSignatures(await Promise.all(r.council.slice(0, 6).map(async (m) => ({ signer: m.address, signature: await m.signTypedData(domain, types, { operationId: id, nonce: 42n, deadline }) }))));
+    await expect(ec.cancel(id, 42n, deadline, cancelSigs)).to.be.revertedWithCustomError(ec, "NonceUsed").withArgs(42n);
+    expect(await ec.nonceUsed(42n)).to.equal(true);
+    expect(await ec.nonceUsed(43n)).to.equal(false);
   });
 
   it("keeps every parameter inside the compiled bounds", async () => {
