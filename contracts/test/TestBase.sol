@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+// Test-only code: Foundry naming conventions (vm, Vm) and plain requires are deliberate.
+// solhint-disable interface-starts-with-i, const-name-snakecase, gas-custom-errors
+
 import {Vm} from "./Vm.sol";
 
 /// @title TestBase

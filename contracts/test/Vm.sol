@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+// Test-only code: Foundry naming conventions (vm, Vm) and plain requires are deliberate.
+// solhint-disable interface-starts-with-i, const-name-snakecase, gas-custom-errors
+
 /// @title Vm
 /// @notice The subset of the Foundry cheatcode interface that EDR implements and our Solidity tests use.
 /// @dev Test-only. Never imported by a production contract.
