@@ -4,6 +4,7 @@
 import type { Stack } from "@sovereign-stack/sdk";
 import type { OpenNetwork } from "../lib/network.ts";
 import type { Timeline } from "./timeline.ts";
+import { attestationDrill } from "./drills/attestation.ts";
 
 export interface DrillContext {
   readonly net: OpenNetwork;
@@ -16,4 +17,4 @@ export interface Drill {
   run(ctx: DrillContext): Promise<void>;
 }
 
-export const DRILLS: readonly Drill[] = [];
+export const DRILLS: readonly Drill[] = [attestationDrill];

@@ -14,7 +14,12 @@ export class DrillFailure extends Error {
 export class Timeline {
   private readonly started = Date.now();
   private steps = 0;
-  constructor(private readonly provider: Provider, private readonly out: (l: string) => void = console.log) {}
+  private readonly provider: Provider;
+  private readonly out: (l: string) => void;
+  constructor(provider: Provider, out: (l: string) => void = console.log) {
+    this.provider = provider;
+    this.out = out;
+  }
 
   /** A section heading. */
   section(title: string): void {

@@ -3,6 +3,7 @@
  * Each capability adds its components here; `npm run deploy`, the demo and the tests all use it.
  */
 import type { Component } from "./deployer.ts";
+import { attestationComponents } from "./stack/attestation.ts";
 
 export interface StackSettings {
   /** Reserved for capability settings (council, SLA, validators...). */
@@ -11,5 +12,5 @@ export interface StackSettings {
 
 /** Builds the manifest for a network. */
 export function stackComponents(_settings: StackSettings = {}): Component[] {
-  return [];
+  return [...attestationComponents()];
 }

@@ -8,3 +8,5 @@ export { parseDeployment, readDeployment, type Deployment, type DeployedContract
 export { connect, CONTRACT_NAMES, type Stack, type StackContracts } from "./clients.js";
 export { CONTRACT_FACTORIES, type ContractName } from "./registry.js";
 export * as typechain from "./typechain/index.js";
+export * as attestation from "./attestation/index.js";
+export { AttestationClient, AttestationIndex, SchemaEncoder } from "./attestation/index.js";
