@@ -339,4 +339,49 @@ contract AttestationRegistryTest is TestBase {
         vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.ValueWithoutHook.selector, openSchema));
         reg.attest{value: 1}(r);
     }
+
+    function test_schemaHookMustBeContract() public {
+        vm.expectRevert(abi.encodeWithSelector(IAttestationSchemaRegistry.HookNotAContract.selector, address(0xB0)));
+        _schema("bytes32 payload", address(0xB0), true, 0);
+    }
+
+    function test_revokeFeeGoesToHookAndValueNeedsHook() public {
+        MockAttestationHook hook = new MockAttestationHook();
+        bytes32 s = _schema("bytes32 payload", address(hook), true, 0);
+        bytes32 uid = reg.attest(_req(s, 0, 0));
+        bytes32 plain = reg.attest(_req(openSchema, 0, 0));
+        hook.configure(0.5 ether, true, bytes32(0), false, reg);
+        vm.deal(address(this), 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.HookRejected.selector, address(hook)));
+        reg.revoke(uid, "");
+        reg.revoke{value: 0.5 ether}(uid, "");
+        vm.assertEq(address(hook).balance, 0.5 ether, "revocation fee paid");
+        vm.assertEq(hook.lastCaller(), address(this), "hook sees the caller");
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.ValueWithoutHook.selector, openSchema));
+        reg.revoke{value: 0.5 ether}(plain, "");
+    }
+
+    /// @dev (F) batch fees: any msg.value / per-item values give success or a named error, never a panic.
+    function testFuzz_multiAttestValuesNamedErrorsOnly(uint256 v1, uint256 v2, uint256 sent) public {
+        MockAttestationHook hook = new MockAttestationHook();
+        bytes32 s = _schema("bytes32 paid", address(hook), true, 0);
+        sent = bound(sent, 0, 100 ether);
+        vm.deal(address(this), sent);
+        AttestationRequest[] memory rs = new AttestationRequest[](2);
+        rs[0] = _req(s, 0, bytes32(uint256(1)));
+        rs[1] = _req(s, 0, bytes32(uint256(2)));
+        // half the runs split msg.value exactly, so both outcomes are exercised
+        if (v2 % 2 == 0) {
+            v1 = bound(v1, 0, sent);
+            v2 = sent - v1;
+        }
+        rs[0].value = v1;
+        rs[1].value = v2;
+        try reg.multiAttest{value: sent}(rs) {
+            vm.assertEq(address(hook).balance, sent, "all value reached the hook");
+            vm.assertTrue(v1 <= sent && v2 == sent - v1, "values add up to msg.value");
+        } catch (bytes memory reason) {
+            vm.assertEq(bytes32(bytes4(reason)), bytes32(IAttestationRegistry.ValueMismatch.selector), "only ValueMismatch");
+        }
+    }
 }
