@@ -120,4 +120,25 @@ describe("attestation: off-chain attestations", () => {
     await off.connect(f.signers[4]!).revokeOffchain([c.uid]);
     expect((await attestation.verifyOffchain(c, { isRevoked })).valid).to.equal(true);
   });
+
+  it("verifies an off-chain attestation issued by a Safe (ERC-1271) when given a provider", async () => {
+    const owners = [Wallet.createRandom(), Wallet.createRandom()];
+    const safe = await new typechain.AttestationMockSafe__factory(f.signers[0]!).deploy(owners.map((o) => o.address), 2);
+    const domain = await attestation.registryDomain(f.stack.contracts.AttestationRegistry);
+    const message = {
+      schema: attestation.schemaUid({ definition: DEF }),
+      attester: await safe.getAddress(),
+      subject: attestation.encodeSubject("did:example:dora"),
+      time: 1n,
+      expirationTime: 0n,
+      refUID: "0x" + "00".repeat(32),
+      data: payload(4),
+      salt: "0x" + "ab".repeat(32),
+    };
+    const uid = attestation.offchainUid(domain, message);
+    const signed = { domain, message, uid, signature: await safeSignatures(owners, uid) };
+    expect(await attestation.verifyOffchain(signed, { provider: f.net.ethers.provider })).to.deep.equal({ valid: true, uid });
+    const oneOwner = { ...signed, signature: await safeSignatures(owners.slice(0, 1), uid) };
+    expect((await attestation.verifyOffchain(oneOwner, { provider: f.net.ethers.provider })).reason).to.equal("bad-signature");
+  });
 });
