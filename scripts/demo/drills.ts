@@ -5,6 +5,7 @@ import type { Stack } from "@sovereign-stack/sdk";
 import type { OpenNetwork } from "../lib/network.ts";
 import type { Timeline } from "./timeline.ts";
 import type { RollupSettings } from "../lib/stack/rollup.ts";
+import { attestationDrill } from "./drills/attestation.ts";
 
 export interface DrillContext {
   readonly net: OpenNetwork;
@@ -21,4 +22,4 @@ export interface Drill {
 
 import { rollupDrill } from "./drills/rollup.ts";
 
-export const DRILLS: readonly Drill[] = [rollupDrill];
+export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill];

@@ -4,6 +4,7 @@
  */
 import type { Component } from "./deployer.ts";
 import { localComponents, rollupComponents, type RollupSettings } from "./stack/rollup.ts";
+import { attestationComponents } from "./stack/attestation.ts";
 
 export interface StackSettings {
   readonly rollup: RollupSettings;
@@ -17,6 +18,7 @@ export function stackComponents(settings: StackSettings): Component[] {
   const warn = settings.warn ?? ((l: string) => console.warn(l));
   return [
     ...rollupComponents(settings.rollup, { local: settings.local, allowWeakCouncil: settings.allowWeakCouncil ?? false, warn }),
+    ...attestationComponents(),
     ...(settings.local ? localComponents() : []),
   ];
 }

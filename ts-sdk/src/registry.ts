@@ -10,6 +10,10 @@ import {
   SequencerSet__factory,
   SlaConfig__factory,
   StateCommitment__factory,
+  AttestationDisclosureVerifier__factory,
+  AttestationOffchain__factory,
+  AttestationRegistry__factory,
+  AttestationSchemaRegistry__factory,
 } from "./typechain/index.js";
 
 export const CONTRACT_FACTORIES = {
@@ -20,6 +24,10 @@ export const CONTRACT_FACTORIES = {
   SequencerInbox: SequencerInbox__factory,
   StateCommitment: StateCommitment__factory,
   RollupVault: RollupVault__factory,
+  AttestationSchemaRegistry: AttestationSchemaRegistry__factory,
+  AttestationRegistry: AttestationRegistry__factory,
+  AttestationOffchain: AttestationOffchain__factory,
+  AttestationDisclosureVerifier: AttestationDisclosureVerifier__factory,
 } as const;
 
 /** A contract name known to the SDK. */
