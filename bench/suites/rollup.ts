@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { Contract, ContractFactory, Interface, TypedDataEncoder, Wallet, concat, getAddress, randomBytes, type ContractTransactionResponse, type InterfaceAbi, type Signer, type TransactionReceipt } from "ethers";
+import { Contract, ContractFactory, Interface, TypedDataEncoder, concat, getAddress, keccak256, toUtf8Bytes, type ContractTransactionResponse, type InterfaceAbi, type Signer, type TransactionReceipt } from "ethers";
 import {
   DEFAULT_SLA,
   buildTriggerExit,
@@ -47,6 +47,26 @@ const CLAIM_INDEX = 424_242;
 const CLAIM_AMOUNT = 5n * 10n ** 18n;
 const EXIT_REASON = "Sequencer unresponsive and the operator unreachable: council triggers the exit";
 const PEER = `Safe 1.4.1 execTransaction (${M} of ${N})`;
+
+/**
+ * Deterministic pseudo-random bytes (keccak256 in counter mode), so that every run sends the same calldata
+ * and reports the same gas. Like compressed batch data, about 1 byte in 256 is zero.
+ */
+export function benchBytes(label: string, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  const seed = keccak256(toUtf8Bytes(`sovereign-stack bench: ${label}`));
+  for (let i = 0, block = 0; i < n; block++) {
+    const h = Buffer.from(keccak256(concat([seed, "0x" + block.toString(16).padStart(8, "0")])).slice(2), "hex");
+    for (let j = 0; j < 32 && i < n; j++) out[i++] = h[j]!;
+  }
+  return out;
+}
+
+const hex32 = (label: string): string => "0x" + Buffer.from(benchBytes(label, 32)).toString("hex");
+/** A fixed 128-bit nonce, the size the SDK picks at random. */
+const EXIT_NONCE = BigInt(hex32("exit nonce")) >> 128n;
+/** A fixed signature deadline (2100-01-01), so that signed calldata does not depend on the clock. */
+const DEADLINE = 4_102_444_800;
 
 /** The bench's settings: council 6 of 8 (1–8), sequencers 9–11, validators 6 of 8 (12–19). */
 export function benchRollupSettings(accounts: readonly string[]): RollupSettings {
@@ -83,50 +103,72 @@ interface StructLog {
   readonly stack?: readonly string[];
 }
 
-/**
- * Where a transaction's gas goes: intrinsic (base + calldata), then each top-level opcode's cost, with
- * calls charged everything they spent (ecrecover shown apart). Uses debug_traceTransaction.
- */
-async function gasProfile(net: OpenNetwork, receipt: TransactionReceipt): Promise<Record<string, number>> {
+/** Where a transaction's gas goes: per opcode (exclusive: a call counts only its own overhead), plus totals. */
+export interface GasProfile {
+  readonly gasUsed: number;
+  /** 21000 + EIP-2028 calldata gas. */
+  readonly intrinsic: number;
+  /** The EIP-7623 calldata floor. */
+  readonly floor: number;
+  /** Gas spent executing code (every depth). */
+  readonly execution: number;
+  readonly calldataBytes: number;
+  readonly byOp: Readonly<Record<string, { gas: number; count: number }>>;
+}
+
+/** Profiles a mined transaction with debug_traceTransaction. */
+export async function gasProfile(net: OpenNetwork, receipt: TransactionReceipt): Promise<GasProfile> {
   const tx = await net.ethers.provider.getTransaction(receipt.hash);
   if (tx === null) throw new Error("gasProfile: transaction not found");
   const trace = (await net.ethers.provider.send("debug_traceTransaction", [receipt.hash, { disableMemory: true, disableStorage: true }])) as {
     structLogs: StructLog[];
   };
   const logs = trace.structLogs;
-  const out: Record<string, number> = {};
-  const add = (k: string, v: number) => (out[k] = (out[k] ?? 0) + v);
-  const cd = calldataGas(tx.data);
-  add("intrinsic (21000 + calldata)", cd.standard);
-  const top = logs.filter((l) => l.depth === 1);
-  for (let j = 0; j < top.length; j++) {
-    const l = top[j]!;
-    const next = top[j + 1];
-    let cost = next !== undefined && (l.op.endsWith("CALL") || l.op === "CREATE" || l.op === "CREATE2") ? l.gas - next.gas : l.gasCost;
-    let key = l.op;
+  const byOp: Record<string, { gas: number; count: number }> = {};
+  let execution = 0;
+  for (let i = 0; i < logs.length; i++) {
+    const l = logs[i]!;
+    const next = logs[i + 1];
+    let cost = l.gasCost;
+    if (next !== undefined && next.depth === l.depth) {
+      cost = l.gas - next.gas;
+    } else if (next !== undefined && next.depth > l.depth) {
+      let j = i + 1;
+      while (j < logs.length && logs[j]!.depth > l.depth) j++;
+      const last = logs[j - 1]!;
+      const calleeSpent = next.gas - (last.gas - last.gasCost);
+      if (j < logs.length) cost = l.gas - logs[j]!.gas - calleeSpent;
+    }
+    let key = l.op === "SHA3" ? "KECCAK256" : l.op;
     if (l.op === "STATICCALL" && l.stack !== undefined) {
       const target = BigInt(l.stack[l.stack.length - 2] ?? "0");
       if (target === 1n) key = "ecrecover (STATICCALL 0x01)";
       else if (target < 0x100n) key = `precompile 0x${target.toString(16)}`;
-      else key = "STATICCALL (contract)";
     }
-    if (l.op === "SHA3") key = "KECCAK256";
-    if (l.op.startsWith("PUSH") || l.op.startsWith("DUP") || l.op.startsWith("SWAP")) key = "PUSH/DUP/SWAP";
-    if (cost < 0) cost = 0;
-    add(key, cost);
+    if (l.op === "SLOAD") key += l.gasCost >= 2100 ? " (cold)" : " (warm)";
+    if (l.op === "EXTCODESIZE" || l.op === "BALANCE" || l.op === "EXTCODEHASH") key += l.gasCost >= 2600 ? " (cold)" : " (warm)";
+    if (/^(PUSH|DUP|SWAP)/.test(l.op)) key = "PUSH/DUP/SWAP";
+    const e = (byOp[key] ??= { gas: 0, count: 0 });
+    e.gas += cost;
+    e.count += 1;
+    execution += cost;
   }
-  const spent = Object.values(out).reduce((a, b) => a + b, 0);
-  if (spent !== Number(receipt.gasUsed)) add("refund / rounding (gasUsed - sum)", Number(receipt.gasUsed) - spent);
-  return out;
+  const cd = calldataGas(tx.data);
+  return { gasUsed: Number(receipt.gasUsed), intrinsic: cd.standard, floor: cd.floor, execution, calldataBytes: (tx.data.length - 2) / 2, byOp };
 }
 
-function formatProfile(name: string, gasUsed: bigint, p: Record<string, number>): string[] {
-  const lines = Object.entries(p)
-    .filter(([, v]) => v !== 0)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 12)
-    .map(([k, v]) => `    ${k.padEnd(30)} ${String(v).padStart(7)}`);
-  return [`gas profile of ${name} (gasUsed ${gasUsed}; top-level opcodes, calls include their callee):`, ...lines];
+function formatProfile(name: string, p: GasProfile, top = 12): string[] {
+  const lines = Object.entries(p.byOp)
+    .sort((a, b) => b[1].gas - a[1].gas)
+    .slice(0, top)
+    .map(([k, v]) => `    ${k.padEnd(30)} ${String(v.gas).padStart(7)}  x${v.count}`);
+  const refund = p.intrinsic + p.execution - p.gasUsed;
+  return [
+    `gas profile of ${name}: gasUsed ${p.gasUsed} = intrinsic ${p.intrinsic} (21000 + ${p.calldataBytes} B calldata) + execution ${p.execution}` +
+      (refund !== 0 ? ` - refund/floor adjustment ${refund}` : "") +
+      `; top opcodes (calls exclusive of their callee):`,
+    ...lines,
+  ];
 }
 
 /** Deploys the Safe singleton and proxy factory from the npm package's build artifacts. */
@@ -207,48 +249,57 @@ const suite: BenchSuite = {
     );
     const tokenAddress = getAddress(await token.getAddress());
     const chainId = BigInt(net.chainId);
-    const now = async () => (await net.ethers.provider.getBlock("latest"))!.timestamp;
 
     const rows: BenchRow[] = [];
+    /** Measured transactions whose gas profile is logged at the end. */
+    const profiled: [string, TransactionReceipt][] = [];
 
     // ------------------------------------------------------------ delayed inbox
     // A deposit for the escape claimant (delayed message 0), then 12 L2 transactions.
-    const claimant = Wallet.createRandom().address;
+    const claimant = getAddress("0x" + hex32("escape claimant").slice(26));
     await mined("TestToken.mint", token.getFunction("mint")(accounts[0]!, CLAIM_AMOUNT));
     await mined("TestToken.approve", token.getFunction("approve")(stack.address("RollupVault"), CLAIM_AMOUNT));
     await mined("RollupVault.deposit", c.RollupVault.deposit(tokenAddress, CLAIM_AMOUNT, claimant));
     const enqueueGas: bigint[] = [];
+    let lastEnqueue: TransactionReceipt | null = null;
     const user = signers[19]!;
     for (let i = 0; i < 12; i++) {
-      const r = await mined("DelayedInbox.enqueue", c.DelayedInbox.connect(user).enqueue(randomBytes(L2_TX_BYTES)));
+      const r = await mined("DelayedInbox.enqueue", c.DelayedInbox.connect(user).enqueue(benchBytes(`l2 tx ${i}`, L2_TX_BYTES)));
       enqueueGas.push(r.gasUsed);
+      lastEnqueue = r;
     }
     log(`DelayedInbox.enqueue (${L2_TX_BYTES} B) gas over 12 calls: min ${enqueueGas.reduce((a, b) => (a < b ? a : b))}, max ${enqueueGas.reduce((a, b) => (a > b ? a : b))}`);
+    profiled.push(["DelayedInbox.enqueue", lastEnqueue!]);
     rows.push(row(`DelayedInbox.enqueue (${L2_TX_BYTES} B L2 tx)`, "gas", enqueueGas[enqueueGas.length - 1]!));
 
     // ------------------------------------------------------------ sequencer heartbeats (first beats: warm-up)
-    await mined("SequencerSet.heartbeat", c.SequencerSet.connect(primary).heartbeat(await c.SequencerInbox.headAccumulator()));
-    await mined("SequencerSet.heartbeat", c.SequencerSet.connect(standby).heartbeat(await c.SequencerInbox.headAccumulator()));
 
     // ------------------------------------------------------------ batch posts
     const inbox = c.SequencerInbox.connect(primary);
+    // The same 4 KB for every batch, so that the rows differ only by the delayed messages consumed.
+    const batchData = benchBytes("batch data", BATCH_BYTES);
     const postBatch = async (k: number) => {
       const [head, consumed, start] = await Promise.all([inbox.headAccumulator(), inbox.delayedConsumed(), inbox.nextL2Block()]);
-      const data = randomBytes(BATCH_BYTES);
+      const data = batchData;
       const header = { prevAccumulator: head, delayedCount: consumed + BigInt(k), l2BlockStart: start, l2BlockEnd: start + 9n, minTimestamp: 0n, maxTimestamp: 2n ** 64n - 1n };
       return mined(`appendBatch k=${k}`, inbox.appendBatch(data, header));
     };
     await postBatch(1); // warm-up: first batch (consumes the deposit)
+    // First heartbeats (fresh slots) are warm-up too; the measured one later is a renewal naming a new head.
+    await mined("SequencerSet.heartbeat", c.SequencerSet.connect(primary).heartbeat(await c.SequencerInbox.headAccumulator()));
+    await mined("SequencerSet.heartbeat", c.SequencerSet.connect(standby).heartbeat(await c.SequencerInbox.headAccumulator()));
+    const execRows: BenchRow[] = [];
     for (const k of [0, 1, 10]) {
       const r = await postBatch(k);
-      const tx = await net.ethers.provider.getTransaction(r.hash);
-      const cd = calldataGas(tx!.data);
+      const p = await gasProfile(net, r);
       log(
-        `appendBatch k=${k}: gasUsed ${r.gasUsed}; calldata ${(tx!.data.length - 2) / 2} B: standard intrinsic ${cd.standard}, EIP-7623 floor ${cd.floor}` +
-          (r.gasUsed === BigInt(cd.floor) ? " (the floor applies)" : ""),
+        `appendBatch k=${k}: gasUsed ${p.gasUsed}; calldata ${p.calldataBytes} B; intrinsic ${p.intrinsic} + execution ${p.execution} = ${p.intrinsic + p.execution}` +
+          `; EIP-7623 floor ${p.floor}${p.gasUsed === p.floor ? " (the floor applies: execution is hidden under it)" : ""}`,
       );
       rows.push(row(`SequencerInbox.appendBatch (${BATCH_BYTES / 1024} KB data, ${k} delayed msgs)`, "gas", r.gasUsed));
+      execRows.push(row(`SequencerInbox.appendBatch execution only, excl. calldata (${k} delayed msgs)`, "gas", p.execution));
     }
+    rows.push(...execRows);
 
     // ------------------------------------------------------------ forced inclusion after the SLA window
     const sla = await c.SlaConfig.getSla();
@@ -258,13 +309,16 @@ const suite: BenchSuite = {
     const consumedBefore = await c.SequencerInbox.delayedConsumed();
     if (available - consumedBefore !== 1n) throw new Error(`expected exactly 1 message left to force, found ${available - consumedBefore}`);
     const forced = await mined("forceInclude", c.SequencerInbox.connect(user).forceInclude(available));
+    profiled.push(["SequencerInbox.forceInclude", forced]);
     rows.push(row("SequencerInbox.forceInclude (1 msg, past the SLA window)", "gas", forced.gasUsed));
 
     // ------------------------------------------------------------ heartbeat and failover
     const hb = await mined("heartbeat", c.SequencerSet.connect(standby).heartbeat(await c.SequencerInbox.headAccumulator()));
+    profiled.push(["SequencerSet.heartbeat", hb]);
     rows.push(row("SequencerSet.heartbeat (renewal, new head)", "gas", hb.gasUsed));
     const claim = await mined("claimActive", c.SequencerSet.connect(standby).claimActive());
     if (getAddress(await c.SequencerSet.active()) !== getAddress(standby.address)) throw new Error("claimActive did not move the active role");
+    profiled.push(["SequencerSet.claimActive", claim]);
     rows.push(row("SequencerSet.claimActive (rank-1 standby failover)", "gas", claim.gasUsed));
 
     // ------------------------------------------------------------ Safe peer
@@ -280,7 +334,7 @@ const suite: BenchSuite = {
     // ------------------------------------------------------------ the 2^20-leaf exit tree
     const leafCount = 1 << TREE_DEPTH;
     log(`building a 2^${TREE_DEPTH}-leaf exit tree (${leafCount} balances, StandardMerkleTree leaves) ...`);
-    let t0 = Date.now();
+    const t0 = Date.now();
     const leaves = syntheticEscapeLeaves(leafCount, tokenAddress, { index: CLAIM_INDEX, account: claimant, amount: CLAIM_AMOUNT }, (d, t) =>
       log(`  leaves ${d}/${t} (${((Date.now() - t0) / 1000).toFixed(1)} s)`),
     );
@@ -302,11 +356,11 @@ const suite: BenchSuite = {
         index: n,
         batchIndex: n === 0n ? 0n : batchIndex,
         accumulator: await c.SequencerInbox.accumulatorOf(n === 0n ? 0n : batchIndex),
-        l2StateRoot: "0x" + Buffer.from(randomBytes(32)).toString("hex"),
+        l2StateRoot: hex32(`l2 state root ${n}`),
         exitRoot,
-        identityRoot: "0x" + Buffer.from(randomBytes(32)).toString("hex"),
+        identityRoot: hex32(`identity root ${n}`),
       };
-      const deadline = BigInt((await now()) + 86_400);
+      const deadline = BigInt(DEADLINE);
       const ctx = { chainId, verifyingContract: stack.address("StateCommitment"), prevCommitment: prev, validatorEpoch: vals[2], deadline };
       const sigs = sortSignatures(await Promise.all(validators.slice(0, M).map((v) => signCommitment(v, data, ctx))));
       return mined("StateCommitment.commit", sc.commit(data, deadline, sigs));
@@ -318,7 +372,7 @@ const suite: BenchSuite = {
     // ------------------------------------------------------------ finality, then the council's exit (6 of 8)
     await helpers.time.increase(Number(sla.finalityDelay) + 1);
     await helpers.mine();
-    const payload = buildTriggerExit({ chainId, verifyingContract: stack.address("ExitController"), reason: EXIT_REASON, deadline: (await now()) + 86_400 });
+    const payload = buildTriggerExit({ chainId, verifyingContract: stack.address("ExitController"), reason: EXIT_REASON, nonce: EXIT_NONCE, deadline: DEADLINE });
     const exitSigs = sortSignatures(await Promise.all(council.slice(0, M).map((m) => signTriggerExit(m, payload)))).map((s) => ({ signer: s.signer, signature: s.signature }));
     const exit = await mined("ExitController.triggerExit", c.ExitController.triggerExit(payload.reason, BigInt(payload.nonce), BigInt(payload.deadline), exitSigs));
     if (!(await c.ExitController.inExit())) throw new Error("triggerExit did not enter exit mode");
@@ -328,19 +382,14 @@ const suite: BenchSuite = {
     const [exists, finalIndex] = await sc.lastFinalized();
     if (!exists || finalIndex !== 1n) throw new Error(`the big-tree commitment is not the last finalized one (exists=${exists}, index=${finalIndex})`);
     const esc = await mined("RollupVault.escape", c.RollupVault.escape(claimant, tokenAddress, CLAIM_AMOUNT, proof));
+    profiled.push(["RollupVault.escape", esc]);
     rows.push(row(`RollupVault.escape (2^${TREE_DEPTH}-leaf exit root, ${proof.length}-hash proof)`, "gas", esc.gasUsed));
 
     // ------------------------------------------------------------ where the gas goes: ours vs Safe
-    t0 = Date.now();
-    for (const [name, r] of [
-      ["ExitController.triggerExit", exit],
-      ["StateCommitment.commit", commit],
-      ["Safe.execTransaction", safeTx],
-    ] as const) {
-      const tx = await net.ethers.provider.getTransaction(r.hash);
-      log(`${name}: calldata ${(tx!.data.length - 2) / 2} B`);
-      for (const l of formatProfile(name, r.gasUsed, await gasProfile(net, r))) log(l);
+    for (const [name, r] of [["ExitController.triggerExit", exit] as const, ["StateCommitment.commit", commit] as const, ["Safe.execTransaction", safeTx] as const]) {
+      for (const l of formatProfile(name, await gasProfile(net, r))) log(l);
     }
+    for (const [name, r] of profiled) for (const l of formatProfile(name, await gasProfile(net, r), 6)) log(l);
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return rows;
   },
