@@ -118,16 +118,21 @@ export class FlatMerkleTree {
 
 /**
  * Leaf hashes of `count` synthetic balances of `token`: account i is a fixed 16-byte prefix plus the 4-byte
- * index, amount `base + i`. Position `claim.index` holds `claim` instead. Calls `progress` now and then.
+ * index, amount `base + i`. Each claim's position holds that claim instead. Calls `progress` now and then.
  */
 export function syntheticEscapeLeaves(
   count: number,
   token: string,
-  claim: { index: number; account: string; amount: bigint },
+  claims: readonly { index: number; account: string; amount: bigint }[],
   progress?: (done: number, total: number) => void,
   base = 10n ** 18n,
 ): string[] {
-  if (claim.index < 0 || claim.index >= count) throw new Error("syntheticEscapeLeaves: claim.index out of range");
+  const byIndex = new Map<number, { account: string; amount: bigint }>();
+  for (const c of claims) {
+    if (!Number.isSafeInteger(c.index) || c.index < 0 || c.index >= count) throw new Error(`syntheticEscapeLeaves: claim index ${c.index} out of range`);
+    if (byIndex.has(c.index)) throw new Error(`syntheticEscapeLeaves: two claims at index ${c.index}`);
+    byIndex.set(c.index, c);
+  }
   const scratch = new Uint8Array(96);
   const tokenBytes = hexToBuf(getAddress(token));
   const account = Buffer.alloc(20);
@@ -135,7 +140,8 @@ export function syntheticEscapeLeaves(
   const out = new Array<string>(count);
   const step = Math.max(1, Math.floor(count / 8));
   for (let i = 0; i < count; i++) {
-    if (i === claim.index) {
+    const claim = byIndex.get(i);
+    if (claim !== undefined) {
       out[i] = escapeLeafHash(claim.account, tokenBytes, claim.amount, scratch);
     } else {
       account.writeUInt32BE(i, 16);

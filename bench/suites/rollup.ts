@@ -43,7 +43,8 @@ const BATCH_BYTES = 4096;
 const L2_TX_BYTES = 200;
 /** Exit tree depth: 2^20 leaves. */
 const TREE_DEPTH = 20;
-const CLAIM_INDEX = 424_242;
+/** Two escape claimants' leaf positions: the first escape of a token pays one-time costs, the second is measured. */
+const CLAIM_INDICES = [424_242, 1_000_001] as const;
 const CLAIM_AMOUNT = 5n * 10n ** 18n;
 const EXIT_REASON = "Sequencer unresponsive and the operator unreachable: council triggers the exit";
 const PEER = `Safe 1.4.1 execTransaction (${M} of ${N})`;
@@ -255,11 +256,12 @@ const suite: BenchSuite = {
     const profiled: [string, TransactionReceipt][] = [];
 
     // ------------------------------------------------------------ delayed inbox
-    // A deposit for the escape claimant (delayed message 0), then 12 L2 transactions.
-    const claimant = getAddress("0x" + hex32("escape claimant").slice(26));
-    await mined("TestToken.mint", token.getFunction("mint")(accounts[0]!, CLAIM_AMOUNT));
-    await mined("TestToken.approve", token.getFunction("approve")(stack.address("RollupVault"), CLAIM_AMOUNT));
-    await mined("RollupVault.deposit", c.RollupVault.deposit(tokenAddress, CLAIM_AMOUNT, claimant));
+    // One deposit backing both escape claims (delayed message 0), then 12 L2 transactions.
+    const claims = CLAIM_INDICES.map((index, i) => ({ index, account: getAddress("0x" + hex32(`escape claimant ${i}`).slice(26)), amount: CLAIM_AMOUNT }));
+    const deposit = CLAIM_AMOUNT * BigInt(claims.length);
+    await mined("TestToken.mint", token.getFunction("mint")(accounts[0]!, deposit));
+    await mined("TestToken.approve", token.getFunction("approve")(stack.address("RollupVault"), deposit));
+    await mined("RollupVault.deposit", c.RollupVault.deposit(tokenAddress, deposit, claims[0]!.account));
     const enqueueGas: bigint[] = [];
     let lastEnqueue: TransactionReceipt | null = null;
     const user = signers[19]!;
@@ -335,16 +337,16 @@ const suite: BenchSuite = {
     const leafCount = 1 << TREE_DEPTH;
     log(`building a 2^${TREE_DEPTH}-leaf exit tree (${leafCount} balances, StandardMerkleTree leaves) ...`);
     const t0 = Date.now();
-    const leaves = syntheticEscapeLeaves(leafCount, tokenAddress, { index: CLAIM_INDEX, account: claimant, amount: CLAIM_AMOUNT }, (d, t) =>
+    const leaves = syntheticEscapeLeaves(leafCount, tokenAddress, claims, (d, t) =>
       log(`  leaves ${d}/${t} (${((Date.now() - t0) / 1000).toFixed(1)} s)`),
     );
-    const claimLeaf = leaves[CLAIM_INDEX]!;
+    const claimLeaves = claims.map((cl) => leaves[cl.index]!);
     const tree = new FlatMerkleTree(leaves, {
-      keep: [claimLeaf],
+      keep: claimLeaves,
       progress: (d, t) => log(`  nodes ${d}/${t} (${((Date.now() - t0) / 1000).toFixed(1)} s)`),
     });
-    const proof = tree.proof(claimLeaf);
-    log(`exit root ${tree.root}, proof of ${proof.length} hashes, built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const proofs = claimLeaves.map((l) => tree.proof(l));
+    log(`exit root ${tree.root}, proofs of ${proofs[0]!.length} hashes, built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     // ------------------------------------------------------------ state commitments (6 of 8 validators)
     const sc = c.StateCommitment;
@@ -381,9 +383,14 @@ const suite: BenchSuite = {
     // ------------------------------------------------------------ escape claim against the 2^20-leaf root
     const [exists, finalIndex] = await sc.lastFinalized();
     if (!exists || finalIndex !== 1n) throw new Error(`the big-tree commitment is not the last finalized one (exists=${exists}, index=${finalIndex})`);
-    const esc = await mined("RollupVault.escape", c.RollupVault.escape(claimant, tokenAddress, CLAIM_AMOUNT, proof));
+    const escapes: TransactionReceipt[] = [];
+    for (const [i, cl] of claims.entries()) {
+      escapes.push(await mined("RollupVault.escape", c.RollupVault.escape(cl.account, tokenAddress, cl.amount, proofs[i]!)));
+    }
+    const esc = escapes[1]!;
+    log(`RollupVault.escape: first of the token ${escapes[0]!.gasUsed} (pays totalPaidOut 0→non-zero), second ${esc.gasUsed} (measured)`);
     profiled.push(["RollupVault.escape", esc]);
-    rows.push(row(`RollupVault.escape (2^${TREE_DEPTH}-leaf exit root, ${proof.length}-hash proof)`, "gas", esc.gasUsed));
+    rows.push(row(`RollupVault.escape (2^${TREE_DEPTH}-leaf exit root, ${proofs[1]!.length}-hash proof)`, "gas", esc.gasUsed));
 
     // ------------------------------------------------------------ where the gas goes: ours vs Safe
     for (const [name, r] of [["ExitController.triggerExit", exit] as const, ["StateCommitment.commit", commit] as const, ["Safe.execTransaction", safeTx] as const]) {

@@ -20,7 +20,7 @@ describe("bench/lib/exit-tree (rollup bench helper)", () => {
   for (const n of [1, 2, 5, 16, 33]) {
     it(`agrees with ExitTree on root and proof for ${n} leaves`, () => {
       const claim = { index: Math.floor(n / 2), account: CLAIMANT, amount: 7n * 10n ** 18n };
-      const leaves = syntheticEscapeLeaves(n, TOKEN, claim);
+      const leaves = syntheticEscapeLeaves(n, TOKEN, [claim]);
       const balances = leaves.map((_, i) =>
         i === claim.index ? { account: CLAIMANT, token: TOKEN, amount: claim.amount } : { account: syntheticAccount(i), token: TOKEN, amount: 10n ** 18n + BigInt(i) },
       );
