@@ -17,7 +17,7 @@ describe("bench/lib/exit-tree (rollup bench helper)", () => {
     expect(escapeLeafHash(b.account, b.token, b.amount)).to.equal(escapeLeaf(b));
   });
 
-  for (const n of [1, 2, 5, 16, 33]) {
+  for (const n of [1, 2, 5, 16, 33, 1000, 1024]) {
     it(`agrees with ExitTree on root and proof for ${n} leaves`, () => {
       const claim = { index: Math.floor(n / 2), account: CLAIMANT, amount: 7n * 10n ** 18n };
       const leaves = syntheticEscapeLeaves(n, TOKEN, [claim]);
