@@ -58,13 +58,14 @@ contract ExitController is EIP712, ReentrancyGuard {
     /// @notice Scheduled operation id → earliest execution time (0: none).
     mapping(bytes32 id => uint256) public operationEta;
 
-    /// @dev Mode, exit time and trigger in one slot, initialised non-zero so that entering exit mode
-    ///      rewrites a warm-priced slot instead of creating one.
+    /// @dev Mode, exit time, trigger and the council threshold in one slot. The threshold is never zero, so
+    ///      entering exit mode rewrites a live slot instead of creating one, and the council path reads one
+    ///      slot for both the mode and the threshold.
     struct ExitState {
         bool inExit;
         uint64 exitedAt;
         Trigger trigger;
-        bool initialised;
+        uint16 councilThreshold;
     }
 
     ExitState private _state;
@@ -114,9 +115,9 @@ contract ExitController is EIP712, ReentrancyGuard {
         uint256 timelockDelay_
     ) EIP712("SovereignExitController", "1") {
         _council.replace(members, threshold);
+        _state.councilThreshold = uint16(threshold);
         _setTimelockDelay(timelockDelay_);
         _deployer = msg.sender;
-        _state.initialised = true;
         emit CouncilChanged(_council.epoch, members, threshold);
     }
 
@@ -143,10 +144,11 @@ contract ExitController is EIP712, ReentrancyGuard {
         uint256 deadline,
         ThresholdSig.Signature[] calldata sigs
     ) external {
-        if (_state.inExit) revert AlreadyInExit();
+        ExitState memory st = _state;
+        if (st.inExit) revert AlreadyInExit();
         ThresholdSig.checkDeadline(deadline);
         bytes32 structHash = keccak256(abi.encode(TRIGGER_EXIT_TYPEHASH, keccak256(bytes(reason)), nonce, deadline));
-        ThresholdSig.verify(_hashTypedDataV4(structHash), sigs, _council.threshold, _council.isMember);
+        ThresholdSig.verify(_hashTypedDataV4(structHash), sigs, st.councilThreshold, _council.isMember);
         _enterExit(Trigger.Council, reason);
     }
 
@@ -255,6 +257,7 @@ contract ExitController is EIP712, ReentrancyGuard {
     function setCouncil(address[] calldata members, uint256 threshold) external {
         if (msg.sender != address(this)) revert NotSelf();
         _council.replace(members, threshold);
+        _state.councilThreshold = uint16(threshold);
         emit CouncilChanged(_council.epoch, members, threshold);
     }
 
@@ -321,7 +324,7 @@ contract ExitController is EIP712, ReentrancyGuard {
     ) private {
         ThresholdSig.checkDeadline(deadline);
         if (_nonces.get(nonce)) revert NonceUsed(nonce);
-        ThresholdSig.verify(_hashTypedDataV4(structHash), sigs, _council.threshold, _council.isMember);
+        ThresholdSig.verify(_hashTypedDataV4(structHash), sigs, _state.councilThreshold, _council.isMember);
         _nonces.set(nonce);
     }
 }
