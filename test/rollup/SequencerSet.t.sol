@@ -169,20 +169,48 @@ contract SequencerSetTest is RollupFixture {
         uint64 activeBeatAt;
     }
 
-    /// @dev claimActive succeeds iff silent > failoverDelay * rank AND the claimant's heartbeat is fresh and names the head.
+    struct Timing {
+        uint64 failoverDelay;
+        uint64 heartbeatWindow;
+        uint64 horizon;
+    }
+
+    /// @dev Governance installs a list of `n` sequencers and an SLA with fuzzed failover delay and heartbeat window.
+    function _configure(uint8 nSeed, uint32 failoverSeed, uint32 heartbeatSeed) private returns (Timing memory t) {
+        uint256 n = bound(nSeed, 2, set.MAX_SEQUENCERS());
+        address[] memory list = new address[](n);
+        for (uint256 i = 0; i < n; ++i) list[i] = sequencerAddr(i);
+        vm.prank(address(ec));
+        set.setSequencers(list);
+        delete ranked;
+        for (uint256 i = 0; i < n; ++i) ranked.push(list[i]);
+        Sla memory s = slaConfig.getSla();
+        s.failoverDelay = uint64(bound(failoverSeed, 1 minutes, 1 hours));
+        s.heartbeatWindow = uint64(bound(heartbeatSeed, 1 minutes, 1 hours));
+        s.maxDowntime = 7 days;
+        vm.prank(address(ec));
+        slaConfig.setSla(s);
+        t.failoverDelay = s.failoverDelay;
+        t.heartbeatWindow = s.heartbeatWindow;
+    }
+
+    /// @dev claimActive succeeds iff silent > failoverDelay * rank AND the claimant's heartbeat is fresh and
+    ///      names the head. Fuzzed over list size and rank (1..8), SLA timing, heartbeat times and batches.
     function testFuzz_claimActiveRule(
+        uint8 nSeed,
         uint8 rankSeed,
+        uint32 failoverSeed,
+        uint32 heartbeatSeed,
         uint32 silentSeed,
         uint32 beatSeed,
         uint32 activeBeatSeed,
-        uint8 flags,
-        uint8 batchesBefore
+        uint8 flags
     ) external {
-        Sla memory s = slaConfig.getSla();
-        for (uint256 i = 0; i < bound(batchesBefore, 0, 3); ++i) appendBatch(abi.encode(i));
+        Timing memory t = _configure(nSeed, failoverSeed, heartbeatSeed);
+        for (uint256 i = 0; i < (flags >> 4) % 3; ++i) appendBatch(abi.encode(i));
         ClaimCase memory c;
-        c.rank = bound(rankSeed, 1, 2);
-        uint64 horizon = uint64(bound(silentSeed, 0, 4 * s.failoverDelay * 2 + s.heartbeatWindow));
+        c.rank = bound(rankSeed, 1, ranked.length - 1);
+        uint64 horizon = uint64(bound(silentSeed, 0, t.failoverDelay * (c.rank + 1) + t.heartbeatWindow));
         c.beat = flags & 1 != 0;
         c.namesHead = flags & 2 != 0;
         c.activeBeats = flags & 4 != 0;
@@ -202,9 +230,9 @@ contract SequencerSetTest is RollupFixture {
         if (c.activeBeats && c.activeBeatAt > lastSignal) lastSignal = c.activeBeatAt;
         uint64 silent = uint64(block.timestamp) - lastSignal;
         vm.assertEq(set.silentFor(), silent, "silentFor");
-        uint64 required = uint64(s.failoverDelay * c.rank);
+        uint64 required = uint64(t.failoverDelay * c.rank);
         uint64 age = c.beat ? uint64(block.timestamp) - c.beatAt : type(uint64).max;
-        bool fresh = c.beat && age <= s.heartbeatWindow;
+        bool fresh = c.beat && age <= t.heartbeatWindow;
         bytes32 hbAcc = c.beat ? (c.namesHead ? head : keccak256("stale")) : bytes32(0);
 
         if (silent <= required) {
