@@ -277,8 +277,15 @@ contract SequencerInboxTest is RollupFixture {
         delayed.enqueue("m0");
         uint64 ts = uint64(block.timestamp);
         uint64 bn = uint64(block.number);
-        vm.warp(block.timestamp + bound(dt, 0, 3 * s.inclusionWindow));
-        vm.roll(block.number + bound(dBlocks, 0, 3 * s.inclusionWindowBlocks));
+        uint256 wait = bound(dt, 0, 3 * s.inclusionWindow);
+        uint256 waitBlocks = bound(dBlocks, 0, 3 * s.inclusionWindowBlocks);
+        if (dt % 4 == 0) {
+            // exactly at the boundary: the window itself, or one past it, in seconds and in blocks
+            wait = s.inclusionWindow + ((dt >> 2) & 1);
+            waitBlocks = s.inclusionWindowBlocks + ((dt >> 3) & 1);
+        }
+        vm.warp(block.timestamp + wait);
+        vm.roll(block.number + waitBlocks);
         bool open = block.timestamp > ts + s.inclusionWindow && block.number > bn + s.inclusionWindowBlocks;
         if (!open) {
             vm.expectRevert(

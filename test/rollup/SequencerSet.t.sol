@@ -214,6 +214,12 @@ contract SequencerSetTest is RollupFixture {
         c.beat = flags & 1 != 0;
         c.namesHead = flags & 2 != 0;
         c.activeBeats = flags & 4 != 0;
+        if (flags & 8 != 0) {
+            // exactly at the silence boundary (required or required + 1), with a fresh heartbeat near the end
+            c.activeBeats = false;
+            horizon = uint64(t.failoverDelay * c.rank) + ((flags >> 6) & 1);
+            beatSeed = uint32(horizon - (beatSeed % (t.heartbeatWindow + 2) > horizon ? horizon : beatSeed % (t.heartbeatWindow + 2)));
+        }
         c.beatAt = T0 + uint64(bound(beatSeed, 0, horizon));
         c.activeBeatAt = T0 + uint64(bound(activeBeatSeed, 0, horizon));
         address claimant = ranked[c.rank];
@@ -256,6 +262,23 @@ contract SequencerSetTest is RollupFixture {
         }
     }
 
+    /// @dev The heartbeat freshness boundary for a claim: age == heartbeatWindow is fresh, one second more is stale.
+    function testFuzz_claimHeartbeatFreshnessBoundary(bool oneMore, uint8 rankSeed) external {
+        Sla memory s = slaConfig.getSla();
+        uint256 rank = bound(rankSeed, 1, 2);
+        address claimant = ranked[rank];
+        uint64 claimAt = T0 + s.failoverDelay * uint64(rank) + s.heartbeatWindow + 1;
+        uint64 age = s.heartbeatWindow + (oneMore ? 1 : 0);
+        _beat(claimant, claimAt - age, bytes32(0));
+        vm.warp(claimAt);
+        if (oneMore) {
+            vm.expectRevert(abi.encodeWithSelector(SequencerSet.NotReady.selector, claimant, bytes32(0), bytes32(0), age));
+        }
+        vm.prank(claimant);
+        set.claimActive();
+        vm.assertEq(set.active(), oneMore ? ranked[0] : claimant, "active");
+    }
+
     function testFuzz_nonMemberCannotClaim(address who) external {
         vm.assume(who != ranked[0] && who != ranked[1] && who != ranked[2]);
         vm.warp(block.timestamp + 1 days);
@@ -295,6 +318,7 @@ contract SequencerSetTest is RollupFixture {
         bytes32 head = inbox.headAccumulator();
         _beat(ranked[2], uint64(block.timestamp), ready ? head : bytes32(uint256(1)));
         uint64 age = uint64(bound(ageSeed, 0, 2 * s.heartbeatWindow));
+        if (ageSeed % 4 == 0) age = s.heartbeatWindow + uint64((ageSeed >> 2) & 1); // the freshness boundary
         vm.warp(block.timestamp + age);
         bool ok = ready && age <= s.heartbeatWindow;
         if (!ok) {
