@@ -285,6 +285,36 @@ contract RollupVaultTest is RollupFixture {
         vm.assertLe(vault.totalPaidOut(address(token)), dep, "capped");
     }
 
+    /// @dev A withdrawal proven against a finalized root is paid once, in normal and in exit mode; not before finality.
+    function testFuzz_withdrawalPaidOnce(bytes32 id, uint96 amt, bool inExitMode, bytes32 otherId) external {
+        vm.assume(id != otherId);
+        uint256 amount = uint256(amt) + 1;
+        _deposit(address(0xA1), amount);
+        bytes32[] memory leaves = new bytes32[](2);
+        leaves[0] = keccak256(bytes.concat(keccak256(abi.encode(id, address(0xA1), address(token), amount))));
+        leaves[1] = TestMerkle.balanceLeaf(address(0xA1), address(token), amount);
+        uint256 b = appendBatch("l2");
+        uint256 idx = commit(b, TestMerkle.root(leaves));
+        bytes32[] memory proof = TestMerkle.proof(leaves, 0);
+        vm.expectRevert(abi.encodeWithSelector(RollupVault.CommitmentNotFinal.selector, idx));
+        vault.withdraw(idx, id, address(0xA1), address(token), amount, proof);
+        vm.warp(sc.get(idx).finalAt);
+        if (inExitMode) councilTriggerExit();
+        vm.expectRevert(RollupVault.InvalidProof.selector);
+        vault.withdraw(idx, otherId, address(0xA1), address(token), amount, proof);
+        vault.withdraw(idx, id, address(0xA1), address(token), amount, proof);
+        vm.assertEq(token.balanceOf(address(0xA1)), amount, "paid");
+        vm.expectRevert(RollupVault.AlreadyPaid.selector);
+        vault.withdraw(idx, id, address(0xA1), address(token), amount, proof);
+        if (inExitMode) {
+            // the balance leaf cannot be paid on top: nothing is left of the deposits
+            bytes32[] memory p1 = TestMerkle.proof(leaves, 1);
+            vm.expectRevert(abi.encodeWithSelector(RollupVault.ExceedsDeposits.selector, address(token), amount, 0));
+            vault.escape(address(0xA1), address(token), amount, p1);
+        }
+        vm.assertEq(vault.totalPaidOut(address(token)), amount, "paid once");
+    }
+
     /// @dev Only the last commitment final before the exit counts; a pending one at exit time never does.
     function testFuzz_escapeUsesLastFinalizedBeforeExit(uint96 oldAmt, uint96 newAmt) external {
         uint256 o = uint256(oldAmt) + 1;

@@ -144,6 +144,21 @@ contract ThresholdSigTest is RollupFixture {
         sc.commit(c, deadline, sigs);
     }
 
+    /// @dev Validator signatures bind the committee epoch: after a committee change (even to the same keys), old signatures fail.
+    function testFuzz_commitRejectsReplayAcrossEpochs(uint8 m) external {
+        appendBatch("a");
+        StateCommitment.CommitmentData memory c = commitmentData(0, bytes32(0));
+        uint256 deadline = block.timestamp + 1 hours;
+        uint256 mask = (m & 0xf) | 0x7;
+        ThresholdSig.Signature[] memory sigs = validatorSigs(sc.commitmentDigest(c, deadline), mask);
+        vm.prank(address(ec));
+        sc.setValidators(validatorMembers, VALIDATOR_THRESHOLD);
+        vm.expectRevert(abi.encodeWithSelector(ThresholdSig.InvalidSignature.selector, sigs[0].signer));
+        sc.commit(c, deadline, sigs);
+        sc.commit(c, deadline, validatorSigs(sc.commitmentDigest(c, deadline), mask));
+        vm.assertEq(sc.count(), 1, "fresh signatures accepted");
+    }
+
     /// @dev Library over arbitrary key sets: verify passes iff >= threshold sorted, distinct, valid member signatures.
     function testFuzz_libraryOverRandomSets(uint8 nSeed, uint8 tSeed, uint16 signMask, uint8 corruptSeed, bytes32 digest) external {
         uint256 n = bound(nSeed, 1, 10);
