@@ -88,6 +88,17 @@ contract ExitHandler is Signers {
         }
     }
 
+    /// @dev The sequencer stays live (a batch every 3 hours) for up to 15 hours while nothing is committed,
+    ///      so that the finality rule, not the downtime rule, can open.
+    function liveWithoutFinality(uint256 steps) external {
+        steps = bound(steps, 1, 5);
+        for (uint256 k = 0; k < steps; ++k) {
+            vm.warp(block.timestamp + 3 hours);
+            vm.roll(block.number + 900);
+            this.append("live");
+        }
+    }
+
     function enqueue(bytes calldata data) external {
         if (data.length == 0) return;
         try delayed.enqueue(data) {
