@@ -119,10 +119,11 @@ contract SequencerSet is ISequencerSet {
         _setActive(to, Change.Handover, 0);
     }
 
-    /// @notice Replaces the ranked list; only the governor (council through the timelock).
+    /// @notice Replaces the ranked list; only the governor (council through the timelock). Frozen in exit mode.
     /// @dev If the active sequencer is not in the new list, the new primary becomes active.
     function setSequencers(address[] calldata ranked) external {
         if (msg.sender != governor) revert NotGovernor();
+        if (exitController.inExit()) revert InExit();
         _replace(ranked);
         if (_rankPlusOne[active] == 0) _setActive(ranked[0], Change.Governance, silentFor());
     }
