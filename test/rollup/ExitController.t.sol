@@ -270,7 +270,9 @@ contract ExitControllerTest is RollupFixture {
         vm.assertEq(ec.inExit(), k >= COUNCIL_THRESHOLD, "inExit");
         if (k >= COUNCIL_THRESHOLD) {
             vm.assertEq(uint256(ec.exitTrigger()), uint256(ExitController.Trigger.Council), "trigger");
-            vm.assertTrue(ec.nonceUsed(nonce), "nonce");
+            // exit mode is final, so the same signatures can never be replayed
+            vm.expectRevert(ExitController.AlreadyInExit.selector);
+            ec.triggerExit(reason, nonce, deadline, sigs);
         }
     }
 
