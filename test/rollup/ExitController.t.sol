@@ -277,12 +277,23 @@ contract ExitControllerTest is RollupFixture {
     }
 
     /// @dev One signature that is not a valid member signature (outsider, or wrong key for a member) rejects the set.
-    function testFuzz_councilRejectsNonMemberOrBadSig(uint8 mask, uint256 outsiderPk, bool impersonate, uint8 victim) external {
+    function testFuzz_councilRejectsNonMemberOrBadSig(
+        uint8 mask,
+        uint256 outsiderPk,
+        bool impersonate,
+        uint8 victim
+    ) external {
         outsiderPk = bound(outsiderPk, 1, 1e30);
         address outsider = vm.addr(outsiderPk);
         for (uint256 i = 0; i < COUNCIL_EOAS; ++i) vm.assume(outsider != councilMembers[i]);
         bytes32 d = ec.triggerExitDigest("x", 1, block.timestamp);
-        (ThresholdSig.Signature[] memory sigs, bytes memory expected) = _badSet(d, uint8(mask | 0x7), outsiderPk, impersonate, victim);
+        (ThresholdSig.Signature[] memory sigs, bytes memory expected) = _badSet(
+            d,
+            uint8(mask | 0x7),
+            outsiderPk,
+            impersonate,
+            victim
+        );
         vm.expectRevert(expected);
         ec.triggerExit("x", 1, block.timestamp, sigs);
         vm.assertFalse(ec.inExit(), "inExit");
@@ -333,7 +344,8 @@ contract ExitControllerTest is RollupFixture {
         Sla memory s = slaConfig.getSla();
         uint64 opensAt = T0 + s.maxDowntime + 1;
         vm.warp(T0 + bound(dt, 0, 2 * s.maxDowntime));
-        if (block.timestamp < opensAt) vm.expectRevert(abi.encodeWithSelector(ExitController.SlaNotBreached.selector, opensAt));
+        if (block.timestamp < opensAt)
+            vm.expectRevert(abi.encodeWithSelector(ExitController.SlaNotBreached.selector, opensAt));
         ec.triggerExitAuto();
         vm.assertEq(ec.inExit(), block.timestamp >= opensAt, "inExit");
         if (ec.inExit()) vm.assertEq(uint256(ec.exitTrigger()), uint256(ExitController.Trigger.DowntimeSla), "trigger");
@@ -359,11 +371,13 @@ contract ExitControllerTest is RollupFixture {
         uint64 downtimeAt = inbox.lastBatchTime() + s.maxDowntime + 1;
         bool finalityFirst = finalityAt < downtimeAt;
         uint64 opensAt = finalityFirst ? finalityAt : downtimeAt;
-        if (block.timestamp < opensAt) vm.expectRevert(abi.encodeWithSelector(ExitController.SlaNotBreached.selector, opensAt));
+        if (block.timestamp < opensAt)
+            vm.expectRevert(abi.encodeWithSelector(ExitController.SlaNotBreached.selector, opensAt));
         ec.triggerExitAuto();
         vm.assertEq(ec.inExit(), block.timestamp >= opensAt, "inExit");
         if (ec.inExit()) {
-            ExitController.Trigger why = finalityFirst ? ExitController.Trigger.FinalitySla : ExitController.Trigger.DowntimeSla;
+            ExitController.Trigger why =
+                finalityFirst ? ExitController.Trigger.FinalitySla : ExitController.Trigger.DowntimeSla;
             vm.assertEq(uint256(ec.exitTrigger()), uint256(why), "trigger");
         }
         // With hourly batches, once the finality rule is open the downtime rule is still closed.

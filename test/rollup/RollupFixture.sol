@@ -5,7 +5,15 @@ import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 import {TestBase} from "../../contracts/test/TestBase.sol";
-import {Sla, ISlaConfig, IExitController, ISequencerSet, ISequencerInbox, IDelayedInbox, IStateCommitment} from "../../contracts/interfaces/IRollup.sol";
+import {
+    Sla,
+    ISlaConfig,
+    IExitController,
+    ISequencerSet,
+    ISequencerInbox,
+    IDelayedInbox,
+    IStateCommitment
+} from "../../contracts/interfaces/IRollup.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
 import {ExitController} from "../../contracts/rollup/ExitController.sol";
 import {SlaConfig} from "../../contracts/rollup/SlaConfig.sol";
@@ -80,22 +88,30 @@ abstract contract Signers is TestBase {
         for (; mask != 0; mask &= mask - 1) ++c;
     }
 
-    function multisigSignature(MockMultisig msig, bytes32 digest) internal pure returns (bytes memory) {
+    /// @dev The fixture's multisig: both owners' ECDSA signatures, in ascending owner order.
+    function multisigSignature(bytes32 digest) internal pure returns (bytes memory) {
         address a0 = vm.addr(msigOwnerPk(0));
         address a1 = vm.addr(msigOwnerPk(1));
         (uint256 first, uint256 second) = a0 < a1 ? (0, 1) : (1, 0);
-        msig; // owners fixed by the fixture
         return bytes.concat(ecdsa(msigOwnerPk(first), digest), ecdsa(msigOwnerPk(second), digest));
     }
 
     /// @dev Council member `i` (i < 4: EOA, i == 4: the multisig) signing `digest`.
-    function councilSig(MockMultisig msig, uint256 i, bytes32 digest) internal pure returns (ThresholdSig.Signature memory) {
+    function councilSig(
+        MockMultisig msig,
+        uint256 i,
+        bytes32 digest
+    ) internal pure returns (ThresholdSig.Signature memory) {
         if (i < COUNCIL_EOAS) return ThresholdSig.Signature(vm.addr(councilPk(i)), ecdsa(councilPk(i), digest));
-        return ThresholdSig.Signature(address(msig), multisigSignature(msig, digest));
+        return ThresholdSig.Signature(address(msig), multisigSignature(digest));
     }
 
     /// @dev Signatures of the council members selected by bit mask, sorted by signer.
-    function councilSigs(MockMultisig msig, bytes32 digest, uint256 mask) internal pure returns (ThresholdSig.Signature[] memory sigs) {
+    function councilSigs(
+        MockMultisig msig,
+        bytes32 digest,
+        uint256 mask
+    ) internal pure returns (ThresholdSig.Signature[] memory sigs) {
         sigs = new ThresholdSig.Signature[](popcount(mask & 0x1f));
         uint256 k;
         for (uint256 i = 0; i < COUNCIL_SIZE; ++i) {
@@ -108,7 +124,8 @@ abstract contract Signers is TestBase {
         sigs = new ThresholdSig.Signature[](popcount(mask & 0xf));
         uint256 k;
         for (uint256 i = 0; i < VALIDATORS; ++i) {
-            if (mask & (1 << i) != 0) sigs[k++] = ThresholdSig.Signature(vm.addr(validatorPk(i)), ecdsa(validatorPk(i), digest));
+            if (mask & (1 << i) != 0)
+                sigs[k++] = ThresholdSig.Signature(vm.addr(validatorPk(i)), ecdsa(validatorPk(i), digest));
         }
         return sortSigs(sigs);
     }
@@ -222,7 +239,11 @@ abstract contract RollupFixture is Signers {
             VALIDATOR_THRESHOLD
         );
         ec.wire(ISlaConfig(address(slaConfig)), ISequencerInbox(address(inbox)), IStateCommitment(address(sc)));
-        vault = new RollupVault(IDelayedInbox(address(delayed)), IStateCommitment(address(sc)), IExitController(address(ec)));
+        vault = new RollupVault(
+            IDelayedInbox(address(delayed)),
+            IStateCommitment(address(sc)),
+            IExitController(address(ec))
+        );
         delayed.setDepositor(address(vault));
         token = new TestToken("Test", "TST");
     }
@@ -253,7 +274,10 @@ abstract contract RollupFixture is Signers {
 
     // ------------------------------------------------------------------ commitment helpers
 
-    function commitmentData(uint256 batchIndex, bytes32 exitRoot) internal view returns (StateCommitment.CommitmentData memory c) {
+    function commitmentData(
+        uint256 batchIndex,
+        bytes32 exitRoot
+    ) internal view returns (StateCommitment.CommitmentData memory c) {
         uint256 idx = sc.count();
         c = StateCommitment.CommitmentData({
             index: idx,

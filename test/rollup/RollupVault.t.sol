@@ -172,11 +172,12 @@ contract VaultHandler is Signers {
     }
 
     function _claim(address account, address tok, uint256 amount, bytes32[] memory proof, bool honest) private {
-        bool expectOk = ec.inExit() &&
-            honest &&
-            paidTimes[account][tok] == 0 &&
-            amount > 0 &&
-            amount <= ghostDeposited[tok] - ghostPaid[tok];
+        bool expectOk =
+            ec.inExit() &&
+                honest &&
+                paidTimes[account][tok] == 0 &&
+                amount > 0 &&
+                amount <= ghostDeposited[tok] - ghostPaid[tok];
         uint256 before = IERC20(tok).balanceOf(account);
         try vault.escape(account, tok, amount, proof) {
             if (!expectOk) violation = "escape paid against the rules";

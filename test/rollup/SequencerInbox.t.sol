@@ -51,7 +51,9 @@ contract InboxHandler is Signers {
         uint256 index = delayed.enqueue(data);
         if (index != ghostDelayedAcc.length) violation = "enqueue index";
         ghostDelayedAcc.push(
-            keccak256(abi.encode(prev, sender, uint8(0), uint64(block.timestamp), uint64(block.number), keccak256(data)))
+            keccak256(
+                abi.encode(prev, sender, uint8(0), uint64(block.timestamp), uint64(block.number), keccak256(data))
+            )
         );
     }
 
@@ -254,7 +256,12 @@ contract SequencerInboxTest is RollupFixture {
         bool ok = given >= consumed && given <= n;
         if (!ok) {
             vm.expectRevert(
-                abi.encodeWithSelector(SequencerInbox.DelayedCountOutOfRange.selector, uint256(given), uint256(consumed), n)
+                abi.encodeWithSelector(
+                    SequencerInbox.DelayedCountOutOfRange.selector,
+                    uint256(given),
+                    uint256(consumed),
+                    n
+                )
             );
         }
         vm.prank(act);
@@ -311,7 +318,9 @@ contract SequencerInboxTest is RollupFixture {
         vm.roll(block.number + 10_000);
         if (newCount == 0) vm.expectRevert(SequencerInbox.NothingToForce.selector);
         else if (newCount > n) {
-            vm.expectRevert(abi.encodeWithSelector(SequencerInbox.DelayedCountOutOfRange.selector, uint256(newCount), 0, n));
+            vm.expectRevert(
+                abi.encodeWithSelector(SequencerInbox.DelayedCountOutOfRange.selector, uint256(newCount), 0, n)
+            );
         }
         inbox.forceInclude(newCount);
     }

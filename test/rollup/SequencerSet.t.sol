@@ -46,7 +46,10 @@ contract SetHandler is Signers {
     }
 
     function _ready(address who) private view returns (bool) {
-        return hbAt[who] != 0 && block.timestamp - hbAt[who] <= sla.heartbeatWindow && hbAcc[who] == inbox.headAccumulator();
+        return
+            hbAt[who] != 0 &&
+            block.timestamp - hbAt[who] <= sla.heartbeatWindow &&
+            hbAcc[who] == inbox.headAccumulator();
     }
 
     function _lastSignal() private view returns (uint64 t) {
@@ -218,7 +221,9 @@ contract SequencerSetTest is RollupFixture {
             // exactly at the silence boundary (required or required + 1), with a fresh heartbeat near the end
             c.activeBeats = false;
             horizon = uint64(t.failoverDelay * c.rank) + ((flags >> 6) & 1);
-            beatSeed = uint32(horizon - (beatSeed % (t.heartbeatWindow + 2) > horizon ? horizon : beatSeed % (t.heartbeatWindow + 2)));
+            beatSeed = uint32(
+                horizon - (beatSeed % (t.heartbeatWindow + 2) > horizon ? horizon : beatSeed % (t.heartbeatWindow + 2))
+            );
         }
         c.beatAt = T0 + uint64(bound(beatSeed, 0, horizon));
         c.activeBeatAt = T0 + uint64(bound(activeBeatSeed, 0, horizon));
@@ -272,7 +277,9 @@ contract SequencerSetTest is RollupFixture {
         _beat(claimant, claimAt - age, bytes32(0));
         vm.warp(claimAt);
         if (oneMore) {
-            vm.expectRevert(abi.encodeWithSelector(SequencerSet.NotReady.selector, claimant, bytes32(0), bytes32(0), age));
+            vm.expectRevert(
+                abi.encodeWithSelector(SequencerSet.NotReady.selector, claimant, bytes32(0), bytes32(0), age)
+            );
         }
         vm.prank(claimant);
         set.claimActive();
@@ -323,7 +330,13 @@ contract SequencerSetTest is RollupFixture {
         bool ok = ready && age <= s.heartbeatWindow;
         if (!ok) {
             vm.expectRevert(
-                abi.encodeWithSelector(SequencerSet.NotReady.selector, ranked[2], ready ? head : bytes32(uint256(1)), head, age)
+                abi.encodeWithSelector(
+                    SequencerSet.NotReady.selector,
+                    ranked[2],
+                    ready ? head : bytes32(uint256(1)),
+                    head,
+                    age
+                )
             );
         }
         vm.prank(ranked[0]);

@@ -135,7 +135,9 @@ contract SlaConfigTest is RollupFixture {
         bytes memory data = abi.encodeCall(SlaConfig.setSla, (s));
         uint256 nonce = 77;
         uint256 deadline = block.timestamp + 1 days;
-        bytes32 sh = keccak256(abi.encode(ec.SCHEDULE_TYPEHASH(), address(slaConfig), keccak256(data), nonce, deadline));
+        bytes32 sh = keccak256(
+            abi.encode(ec.SCHEDULE_TYPEHASH(), address(slaConfig), keccak256(data), nonce, deadline)
+        );
         bytes32 id = ec.schedule(address(slaConfig), data, nonce, deadline, councilSigs(msig, ecDigest(sh), 0x1c));
         uint256 eta = block.timestamp + ec.timelockDelay();
         vm.warp(eta - 1);
@@ -164,7 +166,9 @@ contract SlaConfigTest is RollupFixture {
 
     function test_publicChainNeedsSevenDays() external {
         vm.chainId(1);
-        vm.expectRevert(abi.encodeWithSelector(ExitController.TimelockOutOfBounds.selector, 7 days - 1, 7 days, 30 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(ExitController.TimelockOutOfBounds.selector, 7 days - 1, 7 days, 30 days)
+        );
         new ExitController(councilMembers, COUNCIL_THRESHOLD, 7 days - 1);
         ExitController c = new ExitController(councilMembers, COUNCIL_THRESHOLD, 7 days);
         vm.assertEq(c.timelockDelay(), 7 days, "7 days ok");
@@ -178,7 +182,9 @@ contract SlaConfigTest is RollupFixture {
         ExitController c = new ExitController(councilMembers, COUNCIL_THRESHOLD, 7 days);
         vm.prank(address(c));
         if (delay < 7 days || delay > 30 days) {
-            vm.expectRevert(abi.encodeWithSelector(ExitController.TimelockOutOfBounds.selector, delay, 7 days, 30 days));
+            vm.expectRevert(
+                abi.encodeWithSelector(ExitController.TimelockOutOfBounds.selector, delay, 7 days, 30 days)
+            );
         }
         c.setTimelockDelay(delay);
         vm.expectRevert(ExitController.NotSelf.selector);

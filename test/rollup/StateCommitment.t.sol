@@ -61,10 +61,11 @@ contract CommitHandler is Signers {
         c.accumulator = rightAcc ? onChain : fakeAcc;
         c.l2StateRoot = keccak256(abi.encode(indexSeed));
         c.exitRoot = exitRoot;
-        bool expectOk = c.index == n &&
-            c.batchIndex < batches &&
-            (n == 0 || c.batchIndex > ghostBatch[n - 1]) &&
-            c.accumulator == onChain;
+        bool expectOk =
+            c.index == n &&
+                c.batchIndex < batches &&
+                (n == 0 || c.batchIndex > ghostBatch[n - 1]) &&
+                c.accumulator == onChain;
         uint256 deadline = block.timestamp + 1 hours;
         bytes32 digest = sc.commitmentDigest(c, deadline);
         try sc.commit(c, deadline, validatorSigs(digest, 0xe)) {
@@ -152,11 +153,17 @@ contract StateCommitmentTest is RollupFixture {
         if (c.index != n) {
             vm.expectRevert(abi.encodeWithSelector(StateCommitment.WrongIndex.selector, uint256(c.index), n));
         } else if (c.batchIndex >= batches) {
-            vm.expectRevert(abi.encodeWithSelector(StateCommitment.UnknownBatch.selector, uint256(c.batchIndex), batches));
+            vm.expectRevert(
+                abi.encodeWithSelector(StateCommitment.UnknownBatch.selector, uint256(c.batchIndex), batches)
+            );
         } else if (haveFirst && c.batchIndex <= prevBatch) {
-            vm.expectRevert(abi.encodeWithSelector(StateCommitment.NotAfterPrevious.selector, uint256(c.batchIndex), prevBatch));
+            vm.expectRevert(
+                abi.encodeWithSelector(StateCommitment.NotAfterPrevious.selector, uint256(c.batchIndex), prevBatch)
+            );
         } else if (c.accumulator != onChain) {
-            vm.expectRevert(abi.encodeWithSelector(StateCommitment.AccumulatorMismatch.selector, c.accumulator, onChain));
+            vm.expectRevert(
+                abi.encodeWithSelector(StateCommitment.AccumulatorMismatch.selector, c.accumulator, onChain)
+            );
         } else {
             ok = true;
         }

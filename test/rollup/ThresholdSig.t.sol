@@ -28,7 +28,11 @@ contract ThresholdSigHarness {
 /// @notice Rule 8: signatures cannot be replayed across chains, contracts or nonces; duplicate, unsorted,
 ///         high-s and expired signatures are rejected.
 contract ThresholdSigTest is RollupFixture {
-    function _exitSigs(uint256 nonce, uint256 deadline, uint256 mask) private view returns (ThresholdSig.Signature[] memory) {
+    function _exitSigs(
+        uint256 nonce,
+        uint256 deadline,
+        uint256 mask
+    ) private view returns (ThresholdSig.Signature[] memory) {
         return councilSigs(msig, ec.triggerExitDigest("r", nonce, deadline), mask);
     }
 
@@ -160,7 +164,13 @@ contract ThresholdSigTest is RollupFixture {
     }
 
     /// @dev Library over arbitrary key sets: verify passes iff >= threshold sorted, distinct, valid member signatures.
-    function testFuzz_libraryOverRandomSets(uint8 nSeed, uint8 tSeed, uint16 signMask, uint8 corruptSeed, bytes32 digest) external {
+    function testFuzz_libraryOverRandomSets(
+        uint8 nSeed,
+        uint8 tSeed,
+        uint16 signMask,
+        uint8 corruptSeed,
+        bytes32 digest
+    ) external {
         uint256 n = bound(nSeed, 1, 10);
         uint256 threshold = bound(tSeed, 1, n);
         address[] memory members = new address[](n);
