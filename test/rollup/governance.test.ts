@@ -91,6 +91,27 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     expect(epoch).to.equal(2n);
   });
 
+  it("replaces the council through the timelock: the old council loses the exit, the new one holds it", async () => {
+    const c = r.stack.contracts;
+    const ec = c.ExitController;
+    const target = await ec.getAddress();
+    const newCouncil = r.signers.slice(9, 17); // 8 other accounts
+    const data = ec.interface.encodeFunctionData("setCouncil", [newCouncil.map((m) => m.address), 7]);
+    const deadline = (await r.now()) + 3600;
+    await (await ec.schedule(target, data, 21n, deadline, await scheduleSigs(target, data, 21n, deadline))).wait();
+    await r.increaseTime(LOCAL_TIMELOCK);
+    await expect(ec.execute(target, data, 21n)).to.emit(ec, "CouncilChanged");
+    const [members, threshold, epoch] = await ec.council();
+    expect(members).to.deep.equal(newCouncil.map((m) => m.address));
+    expect([threshold, epoch]).to.deep.equal([7n, 2n]);
+    expect(await ec.isCouncilMember(r.council[0]!.address)).to.equal(false);
+    const old = await r.exitSignatures(6);
+    await expect(ec.triggerExit(old.payload.reason, old.payload.nonce, old.payload.deadline, old.sigs)).to.be.revertedWithCustomError(ec, "NotEnoughSignatures").withArgs(6, 7);
+    const { signTriggerExit } = await import("@sovereign-stack/sdk");
+    const sigs = sortSignatures(await Promise.all(newCouncil.slice(0, 7).map(async (m) => ({ signer: m.address, signature: (await signTriggerExit(m, old.payload)).signature }))));
+    await expect(ec.triggerExit(old.payload.reason, old.payload.nonce, old.payload.deadline, sigs)).to.emit(ec, "ExitTriggered");
+  });
+
   it("the council can cancel a queued operation", async () => {
     const c = r.stack.contracts;
     const ec = c.ExitController;
