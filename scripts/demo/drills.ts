@@ -6,6 +6,7 @@ import type { OpenNetwork } from "../lib/network.ts";
 import type { Timeline } from "./timeline.ts";
 import type { RollupSettings } from "../lib/stack/rollup.ts";
 import { attestationDrill } from "./drills/attestation.ts";
+import { identityDrill } from "./drills/identity.ts";
 
 export interface DrillContext {
   readonly net: OpenNetwork;
@@ -22,4 +23,4 @@ export interface Drill {
 
 import { rollupDrill } from "./drills/rollup.ts";
 
-export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill];
+export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill];

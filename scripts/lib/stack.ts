@@ -5,6 +5,7 @@
 import type { Component } from "./deployer.ts";
 import { localComponents, rollupComponents, type RollupSettings } from "./stack/rollup.ts";
 import { attestationComponents } from "./stack/attestation.ts";
+import { identityComponents } from "./stack/identity.ts";
 
 export interface StackSettings {
   readonly rollup: RollupSettings;
@@ -19,6 +20,7 @@ export function stackComponents(settings: StackSettings): Component[] {
   return [
     ...rollupComponents(settings.rollup, { local: settings.local, allowWeakCouncil: settings.allowWeakCouncil ?? false, warn }),
     ...attestationComponents(),
+    ...identityComponents(),
     ...(settings.local ? localComponents() : []),
   ];
 }

@@ -14,6 +14,9 @@ import {
   AttestationOffchain__factory,
   AttestationRegistry__factory,
   AttestationSchemaRegistry__factory,
+  Identity20Groth16Verifier__factory,
+  IdentityRegistry__factory,
+  ZkIdentityVerifier__factory,
 } from "./typechain/index.js";
 
 export const CONTRACT_FACTORIES = {
@@ -28,6 +31,9 @@ export const CONTRACT_FACTORIES = {
   AttestationRegistry: AttestationRegistry__factory,
   AttestationOffchain: AttestationOffchain__factory,
   AttestationDisclosureVerifier: AttestationDisclosureVerifier__factory,
+  Identity20Groth16Verifier: Identity20Groth16Verifier__factory,
+  IdentityRegistry: IdentityRegistry__factory,
+  ZkIdentityVerifier: ZkIdentityVerifier__factory,
 } as const;
 
 /** A contract name known to the SDK. */

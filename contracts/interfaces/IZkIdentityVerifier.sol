@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @title IZkIdentityVerifier
+/// @notice Anonymous citizen checks: "holds a valid credential from a registered issuer, is at least `minAge`, lives in
+///         one of `regions`", with one use per person per scope. Attestation hooks and distribution contracts call this.
+/// @dev Public signals of the identity circuit, in order: [root, nullifier, issuerAx, message, policyWord] where
+///      policyWord packs currentDate (YYYYMMDD, bits 0..31), minAge (32..39), four 16-bit region slots (40..103) and
+///      the 120-bit scope (104..223).
+interface IZkIdentityVerifier {
+    /// @notice What the caller demands of a proof.
+    /// @param minAge minimum age in whole years at the proof's date
+    /// @param dateToleranceDays how many days the proof's date may lag the chain's date (a proof made yesterday is fine)
+    /// @param regions allowed region codes (1..65535); 0 marks an unused slot; at least one slot must be set
+    struct Policy {
+        uint8 minAge;
+        uint32 dateToleranceDays;
+        uint16[4] regions;
+    }
+
+    /// @notice A proof was accepted and its nullifier recorded for (`consumer`, `scope`).
+    event IdentityProofVerified(
+        address indexed consumer,
+        uint256 indexed scope,
+        uint256 indexed nullifier,
+        uint256 root,
+        uint256 message
+    );
+
+    /// @notice The Groth16 proof does not verify against the public signals.
+    error InvalidProof();
+    /// @notice The proof's root was never published by an issuer.
+    error UnknownRoot(uint256 root);
+    /// @notice The proof's root was superseded longer ago than the issuer's root validity window.
+    error StaleRoot(uint256 root, uint256 expiredAt);
+    /// @notice The issuer of the root is suspended.
+    error IssuerInactive(uint32 issuerId);
+    /// @notice The proof's issuer key is not the key registered for the root's issuer.
+    error IssuerKeyMismatch(uint32 issuerId);
+    /// @notice The proof was made for another policy (minimum age, regions or scope).
+    error PolicyMismatch(uint256 expected, uint256 actual);
+    /// @notice The proof is bound to another message (e.g. another recipient).
+    error MessageMismatch(uint256 expected, uint256 actual);
+    /// @notice The proof's date is not a valid YYYYMMDD date within the tolerance of the chain's date.
+    error ProofDateOutOfRange(uint256 proofDate, uint256 today);
+    /// @notice The scope does not fit in 120 bits.
+    error ScopeOutOfRange(uint256 scope);
+    /// @notice The policy sets no region.
+    error EmptyRegionSet();
+    /// @notice This person already used a proof for this consumer and scope.
+    error NullifierAlreadyUsed(uint256 nullifier);
+
+    /// @notice Verifies an identity proof against `policy`, then records its nullifier for (msg.sender, `scope`).
+    /// @param proof Groth16 proof [a0, a1, b00, b01, b10, b11, c0, c1] (b in the EVM's coordinate order)
+    /// @param publicSignals the circuit's public signals
+    /// @param scope the caller's scope (< 2^120), e.g. one benefit programme
+    /// @param message the value the proof is bound to (e.g. uint160 of the recipient), so it cannot be front-run
+    /// @param policy what the caller demands
+    /// @return nullifier the person's nullifier for this scope, now used
+    function verify(
+        uint256[8] calldata proof,
+        uint256[5] calldata publicSignals,
+        uint256 scope,
+        uint256 message,
+        Policy calldata policy
+    ) external returns (uint256 nullifier);
+
+    /// @notice Same checks as {verify} without recording anything; reverts with the reason on failure.
+    /// @param consumer whose nullifier namespace to check (the contract that would call {verify})
+    /// @param proof Groth16 proof as in {verify}
+    /// @param publicSignals the circuit's public signals
+    /// @param scope the consumer's scope
+    /// @param message the bound message
+    /// @param policy what the consumer demands
+    /// @return nullifier the person's nullifier for this scope
+    function check(
+        address consumer,
+        uint256[8] calldata proof,
+        uint256[5] calldata publicSignals,
+        uint256 scope,
+        uint256 message,
+        Policy calldata policy
+    ) external view returns (uint256 nullifier);
+
+    /// @notice Whether `nullifier` was used for (`consumer`, `scope`).
+    /// @param consumer the contract that called {verify}
+    /// @param scope the consumer's scope
+    /// @param nullifier the nullifier
+    /// @return used true once a proof with it was accepted
+    function isNullifierUsed(address consumer, uint256 scope, uint256 nullifier) external view returns (bool used);
+
+    /// @notice The policy word a proof must carry for `policy`, `scope` and the date `currentDate` (YYYYMMDD).
+    /// @param policy the demanded policy
+    /// @param scope the scope (< 2^120)
+    /// @param currentDate the proof's date
+    /// @return word the packed public signal
+    function policyWord(
+        Policy calldata policy,
+        uint256 scope,
+        uint256 currentDate
+    ) external pure returns (uint256 word);
+}

@@ -1,0 +1,30 @@
+/**
+ * Deploy components of the ZK national identity capability: the generated Groth16 verifier of the identity
+ * circuit, the issuer registry (owned by governance: IDENTITY_GOVERNANCE if set, else the exit council's
+ * timelock (ExitController) on a public network, or the deployer on a local one),
+ * and the ZkIdentityVerifier that consumers (attestation hooks, TokenTable, benefits) call.
+ */
+import type { Component } from "../deployer.ts";
+import { DeployError } from "../deployer.ts";
+
+export function identityComponents(): Component[] {
+  return [
+    { name: "Identity20Groth16Verifier", args: () => [] },
+    {
+      name: "IdentityRegistry",
+      async args(ctx) {
+        const governance = process.env.IDENTITY_GOVERNANCE;
+        if (governance !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(governance)) {
+          throw new DeployError(`IDENTITY_GOVERNANCE=${governance} is not an address`);
+        }
+        if (governance !== undefined) return [governance];
+        // Off local networks the exit council owns issuer registration, through its timelock.
+        return [ctx.local ? await ctx.deployer.getAddress() : ctx.addressOf("ExitController")];
+      },
+    },
+    {
+      name: "ZkIdentityVerifier",
+      args: (ctx) => [ctx.addressOf("Identity20Groth16Verifier"), ctx.addressOf("IdentityRegistry")],
+    },
+  ];
+}

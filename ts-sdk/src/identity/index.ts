@@ -1,0 +1,39 @@
+/**
+ * Zero-knowledge national identity: citizen identities, issuer tools (credentials, registry tree,
+ * revocation), the Groth16 prover and the off-chain verifier. No I/O at import time.
+ */
+export { Identity } from "./identity.js";
+export {
+  Issuer,
+  IssuerKey,
+  credentialHash,
+  verifySignature,
+  membershipRoot,
+  checkAttributes,
+  type Credential,
+  type CredentialAttributes,
+  type MembershipProof,
+  type PublicKey,
+  type Signature,
+} from "./issuer.js";
+export { packPolicy, unpackPolicy, policyStruct, checkPolicy, REGION_SLOTS, SCOPE_LIMIT, type IdentityPolicy, type UnpackedPolicy } from "./policy.js";
+export { SNARK_FIELD, poseidon, randomField, toDateInt, formatDateInt, isValidDateInt, type DateInt } from "./field.js";
+export {
+  CIRCUIT_DEPTH,
+  buildWitnessInput,
+  proveIdentity,
+  releaseProver,
+  verifyIdentityProof,
+  decodeSignals,
+  toCalldata,
+  messageForAddress,
+  todayDateInt,
+  type Artifact,
+  type ProverArtifacts,
+  type Groth16Proof,
+  type IdentityProof,
+  type IdentityPublicSignals,
+  type ProveRequest,
+  type OffchainExpectations,
+  type OffchainVerdict,
+} from "./prover.js";
