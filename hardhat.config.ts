@@ -55,8 +55,8 @@ export default defineConfig({
   networks: {
     // The embedded in-process network: what `npm run demo` and the tests use.
     hardhat: { type: "edr-simulated", chainType: "l1" },
-    // `npx hardhat node` on this machine.
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `npx hardhat node` on this machine (LOCALHOST_URL overrides the port, e.g. for tests).
+    localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_URL ?? "http://127.0.0.1:8545" },
     // Any RPC endpoint: set RPC_URL (env or `npx hardhat keystore set RPC_URL`) and DEPLOYER_KEY.
     remote: {
       type: "http",

@@ -5,7 +5,7 @@
  * bench/peers/package.json and are installed here when missing, so a plain `npm install` stays lean.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -38,8 +38,10 @@ for (const s of wanted) {
 }
 
 const peersDir = path.join(here, "peers");
-if (install && !existsSync(path.join(peersDir, "node_modules"))) {
-  console.log("bench: installing peer packages into bench/peers (first run only) ...");
+const peerDeps = Object.keys((JSON.parse(readFileSync(path.join(peersDir, "package.json"), "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {});
+const missing = peerDeps.filter((d) => !existsSync(path.join(peersDir, "node_modules", d, "package.json")));
+if (install && missing.length > 0) {
+  console.log(`bench: installing peer packages into bench/peers: ${missing.join(", ")} ...`);
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], { cwd: peersDir, stdio: "inherit" });
 }
 

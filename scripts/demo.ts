@@ -8,6 +8,7 @@ import { connect, CONTRACT_NAMES } from "@sovereign-stack/sdk";
 import { runMain } from "./lib/cli.ts";
 import { deployTo, openNetwork } from "./lib/network.ts";
 import { stackComponents } from "./lib/stack.ts";
+import { localRollupSettings } from "./lib/stack/rollup.ts";
 import { DRILLS } from "./demo/drills.ts";
 import { DrillFailure, Timeline } from "./demo/timeline.ts";
 
@@ -25,19 +26,20 @@ await runMain("demo", async () => {
   }
   const net = await openNetwork("hardhat");
   const timeline = new Timeline(net.ethers.provider);
+  const signers = await net.signers();
+  const rollup = localRollupSettings(signers.map((s) => s.address));
   timeline.section("Deploy the stack (embedded network)");
   const result = await timeline.step("deploy every component in dependency order and check its code", () =>
-    deployTo(net, stackComponents(), { outFile: null, log: (l) => timeline.note(l.trim()) }),
+    deployTo(net, stackComponents({ rollup, local: true }), { outFile: null, log: (l) => timeline.note(l.trim()) }),
   );
-  const [deployer] = await net.signers();
-  const stack = await timeline.step("connect the typed SDK to the deployment", () => connect(deployer!, result.deployment));
+  const stack = await timeline.step("connect the typed SDK to the deployment", () => connect(signers[0]!, result.deployment));
   for (const name of CONTRACT_NAMES) {
     if (!stack.has(name)) throw new DrillFailure(`the SDK knows ${name} but the deploy pipeline did not deploy it`);
   }
   for (const drill of DRILLS) {
     if (only !== undefined && !only.includes(drill.name)) continue;
     timeline.section(`Drill: ${drill.name}`);
-    await drill.run({ net, stack, timeline });
+    await drill.run({ net, stack, timeline, rollup });
   }
   console.log(`\ndemo: all ${timeline.count} steps passed`);
 });

@@ -4,12 +4,16 @@
 import type { Stack } from "@sovereign-stack/sdk";
 import type { OpenNetwork } from "../lib/network.ts";
 import type { Timeline } from "./timeline.ts";
+import type { RollupSettings } from "../lib/stack/rollup.ts";
+import { attestationDrill } from "./drills/attestation.ts";
 import { identityDrill } from "./drills/identity.ts";
 
 export interface DrillContext {
   readonly net: OpenNetwork;
   readonly stack: Stack;
   readonly timeline: Timeline;
+  /** Who holds which rollup role (addresses of the network's unlocked accounts). */
+  readonly rollup: RollupSettings;
 }
 
 export interface Drill {
@@ -17,6 +21,6 @@ export interface Drill {
   run(ctx: DrillContext): Promise<void>;
 }
 
-export const DRILLS: readonly Drill[] = [
-  identityDrill,
-];
+import { rollupDrill } from "./drills/rollup.ts";
+
+export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill];

@@ -5,15 +5,17 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import hre from "hardhat";
+import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { SOLC_VERSION } from "../../hardhat.config.ts";
+import config, { SOLC_VERSION } from "../../hardhat.config.ts";
 import { DeployError, deployStack, type Component, type DeployResult } from "./deployer.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export { hre, SOLC_VERSION };
+/** The project's Hardhat runtime, rooted at the repository whatever the working directory. */
+export const hre = await createHardhatRuntimeEnvironment(config, {}, ROOT);
+export { SOLC_VERSION };
 
 /** Networks whose state is throwaway: the embedded EDR network and `npx hardhat node`. */
 export function isLocalNetwork(name: string): boolean {
@@ -43,7 +45,7 @@ export async function openNetwork(name: string): Promise<OpenNetwork> {
     connection = await hre.network.create({ network: name });
   } catch (e) {
     const msg = (e as Error).message;
-    const variable = /Configuration Variable '?([A-Z0-9_]+)'?/i.exec(msg)?.[1];
+    const variable = /Configuration Variable ['"]?([A-Z0-9_]+)/i.exec(msg)?.[1];
     if (variable !== undefined) {
       throw new DeployError(
         `network ${name} needs the configuration variable ${variable}: export ${variable}=… or store it with \`npx hardhat keystore set ${variable}\``,

@@ -9,3 +9,6 @@ export { connect, CONTRACT_NAMES, type Stack, type StackContracts } from "./clie
 export { CONTRACT_FACTORIES, type ContractName } from "./registry.js";
 export * as identity from "./identity/index.js";
 export * as typechain from "./typechain/index.js";
+export * from "./rollup/index.js";
+export * as attestation from "./attestation/index.js";
+export { AttestationClient, AttestationIndex, SchemaEncoder } from "./attestation/index.js";

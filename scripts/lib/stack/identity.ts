@@ -1,7 +1,9 @@
 /**
  * Deploy components of the ZK national identity capability: the generated Groth16 verifier of the identity
- * circuit (depth 20 by default; IDENTITY_CIRCUIT_DEPTH=32 for the production build), the issuer registry (owned by governance: the deployer on a local network, or IDENTITY_GOVERNANCE),
- * and the ZkIdentityVerifier that consumers (attestation hooks, TokenTable, benefits) call.
+ * circuit (depth 20 by default; IDENTITY_CIRCUIT_DEPTH=32 for the production build), the issuer registry
+ * (owned by governance: IDENTITY_GOVERNANCE if set, else the exit council's timelock (ExitController) on a
+ * public network, or the deployer on a local one), and the ZkIdentityVerifier that consumers (attestation
+ * hooks, TokenTable, benefits) call.
  */
 import type { Component } from "../deployer.ts";
 import { DeployError } from "../deployer.ts";
@@ -22,10 +24,9 @@ export function identityComponents(depth: string = process.env.IDENTITY_CIRCUIT_
         if (governance !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(governance)) {
           throw new DeployError(`IDENTITY_GOVERNANCE=${governance} is not an address`);
         }
-        if (governance === undefined && !ctx.local) {
-          throw new DeployError("set IDENTITY_GOVERNANCE to the governance address that will own the IdentityRegistry");
-        }
-        return [governance ?? (await ctx.deployer.getAddress())];
+        if (governance !== undefined) return [governance];
+        // Off local networks the exit council owns issuer registration, through its timelock.
+        return [ctx.local ? await ctx.deployer.getAddress() : ctx.addressOf("ExitController")];
       },
     },
     {

@@ -1,0 +1,209 @@
+/**
+ * The government exit tool's logic, shared by the CLI (scripts/exit/cli.ts), the demo drill and the tests.
+ */
+import { readFile, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+import {
+  checkExitSignatures,
+  forceInclude,
+  liveness,
+  parseExitSignature,
+  parseTriggerExit,
+  readCouncilSnapshot,
+  type ExitSignatureFile,
+  type Liveness,
+  type SignatureCheck,
+  type Stack,
+  type TriggerExitPayload,
+} from "@sovereign-stack/sdk";
+
+import { CliError } from "../lib/cli.ts";
+
+export interface CouncilStatus {
+  readonly members: readonly string[];
+  readonly threshold: number;
+  readonly signed: readonly string[];
+  readonly missing: readonly string[];
+  readonly problems: SignatureCheck["problems"];
+  readonly payload: TriggerExitPayload | null;
+}
+
+export interface StatusReport {
+  readonly liveness: Liveness;
+  readonly council: CouncilStatus;
+}
+
+const iso = (t: number) => new Date(t * 1000).toISOString().replace(".000Z", "Z");
+
+/** Human duration, e.g. "1h 05m 03s". */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  return h > 0 ? `${h}h ${String(m).padStart(2, "0")}m ${String(r).padStart(2, "0")}s` : m > 0 ? `${m}m ${String(r).padStart(2, "0")}s` : `${r}s`;
+}
+
+/** Reads JSON from a file with an error naming the file. */
+export async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new CliError(`${what} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${what} ${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Loads signature files from paths; directories contribute their *.sig.json files. */
+export async function loadSignatureFiles(paths: readonly string[]): Promise<{ source: string; file: ExitSignatureFile }[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let entries: string[] | null = null;
+    try {
+      entries = (await readdir(p)).filter((f) => f.endsWith(".sig.json")).sort();
+    } catch {
+      entries = null;
+    }
+    if (entries === null) files.push(p);
+    else files.push(...entries.map((f) => path.join(p, f)));
+  }
+  const out: { source: string; file: ExitSignatureFile }[] = [];
+  for (const f of files) {
+    const raw = await readJson(f, "signature file");
+    try {
+      out.push({ source: f, file: parseExitSignature(raw) });
+    } catch (e) {
+      throw new CliError(`signature file ${f}: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** Loads and validates a payload file. */
+export async function loadPayload(file: string): Promise<TriggerExitPayload> {
+  const raw = await readJson(file, "payload file");
+  try {
+    return parseTriggerExit(raw);
+  } catch (e) {
+    throw new CliError(`payload file ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes JSON. */
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Checks signatures against the on-chain council (offline for EOA members). */
+export async function checkSignatures(stack: Stack, payload: TriggerExitPayload, files: readonly { source: string; file: ExitSignatureFile }[]): Promise<SignatureCheck> {
+  const provider = stack.contracts.ExitController.runner?.provider;
+  if (provider == null) throw new CliError("the network connection has no provider");
+  const snapshot = await readCouncilSnapshot(stack.contracts.ExitController, provider, payload.nonce);
+  return checkExitSignatures(payload, files, snapshot);
+}
+
+/** Everything `status` prints. */
+export async function statusReport(stack: Stack, payload: TriggerExitPayload | null, files: readonly { source: string; file: ExitSignatureFile }[]): Promise<StatusReport> {
+  const live = await liveness(stack);
+  const [members, threshold] = await stack.contracts.ExitController.council();
+  let council: CouncilStatus = { members: [...members], threshold: Number(threshold), signed: [], missing: [...members], problems: [], payload };
+  if (payload !== null) {
+    const chk = await checkSignatures(stack, payload, files);
+    council = { ...council, signed: chk.valid.map((v) => v.signer), missing: chk.missing, problems: chk.problems };
+  }
+  return { liveness: live, council };
+}
+
+/** The human rendering of a status report. */
+export function formatStatus(r: StatusReport): string {
+  const l = r.liveness;
+  const out: string[] = [];
+  out.push(`MODE: ${l.inExit ? `EXIT (since ${iso(l.exitedAt!)}) — the rollup is frozen; citizens use the escape hatch` : "normal"}`);
+  out.push(`chain time ${iso(l.now)}`);
+  out.push("");
+  out.push(`Active sequencer ${l.active}: silent for ${duration(l.activeSilentFor)} (failover after ${duration(l.sla.failoverDelay)} × rank)`);
+  for (const s of l.sequencers) {
+    const role = s.rank === 0 ? "primary  " : `standby ${s.rank}`;
+    const ready = s.ready ? "READY" : s.lastHeartbeat === 0 ? "not ready (never heartbeated)" : `not ready (last heartbeat ${duration(l.now - s.lastHeartbeat)} ago${s.heartbeatAccumulator !== l.headAccumulator ? ", behind the head" : ""})`;
+    const claim = s.active ? "ACTIVE" : s.mayClaimAt! <= l.now ? "may claim now" : `may claim at ${iso(s.mayClaimAt!)} (in ${duration(s.mayClaimAt! - l.now)})`;
+    out.push(`  ${role} ${s.address}  ${ready}; ${claim}`);
+  }
+  out.push("");
+  out.push(`Batches: ${l.batchCount}; last sequencer batch ${duration(l.now - l.lastBatchTime)} ago (maxDowntime ${duration(l.sla.maxDowntime)})`);
+  if (l.queueHead === null) out.push(`Forced-inclusion queue: empty (window ${duration(l.sla.inclusionWindow)})`);
+  else {
+    const q = l.queueHead;
+    const late = q.age > l.sla.inclusionWindow;
+    out.push(
+      `Forced-inclusion queue: ${q.pending} pending; head #${q.index} is ${duration(q.age)} old against a window of ${duration(l.sla.inclusionWindow)}${late ? " — SLA BREACHED" : ""}; anyone may force it from ${iso(q.forceableAt)} and L1 block ${q.forceableAtBlock}`,
+    );
+  }
+  out.push(`Last finalized commitment: ${l.lastFinalizedIndex === null ? "none yet" : `#${l.lastFinalizedIndex}`}, ${duration(l.now - l.lastFinalizedTime)} ago (maxFinalityDelay ${duration(l.sla.maxFinalityDelay)})`);
+  const a = l.autoTrigger;
+  out.push(
+    a.open
+      ? `AUTOMATIC EXIT TRIGGER: OPEN NOW (${a.rule} breached) — anyone may run \`npm run exit -- trigger-auto\``
+      : l.inExit
+        ? "Automatic exit trigger: n/a (already in exit mode)"
+        : `Automatic exit trigger: closed; opens at ${iso(a.opensAt)} (in ${duration(a.opensAt - l.now)}) on ${a.rule} unless the chain recovers`,
+  );
+  out.push("");
+  const c = r.council;
+  out.push(`Exit council: ${c.members.length} members, threshold ${c.threshold}`);
+  if (c.payload === null) out.push("  (pass --payload and --sig to see the signatures collected so far)");
+  else {
+    out.push(`  payload: "${c.payload.reason}" nonce ${c.payload.nonce}, deadline ${iso(c.payload.deadline)}`);
+    out.push(`  signed (${c.signed.length}/${c.threshold}): ${c.signed.join(", ") || "none"}`);
+    out.push(`  missing: ${c.missing.join(", ") || "none"}`);
+    for (const p of c.problems) out.push(`  rejected ${p.source} (${p.signer}): ${p.reason}`);
+  }
+  return out.join("\n");
+}
+
+/** Submits a council exit; refuses unless enough valid signatures are in. */
+export async function submitExit(stack: Stack, payload: TriggerExitPayload, chk: SignatureCheck): Promise<string> {
+  if (!chk.enough) {
+    throw new CliError(`only ${chk.valid.length} valid signatures of the ${chk.threshold} needed; still missing: ${chk.missing.join(", ")}`);
+  }
+  const ec = stack.contracts.ExitController;
+  if (await ec.inExit()) throw new CliError("the rollup is already in exit mode: nothing to submit");
+  const tx = await ec.triggerExit(payload.reason, payload.nonce, payload.deadline, chk.valid.slice(0, Math.max(chk.threshold, chk.valid.length)));
+  const receipt = await tx.wait();
+  if (receipt === null || receipt.status !== 1) throw new CliError(`the exit transaction ${tx.hash} failed`);
+  return tx.hash;
+}
+
+/** Fires the automatic trigger, or explains why not and when. */
+export async function triggerAuto(stack: Stack): Promise<string> {
+  const ec = stack.contracts.ExitController;
+  if (await ec.inExit()) throw new CliError("the rollup is already in exit mode");
+  const live = await liveness(stack);
+  const a = live.autoTrigger;
+  if (!a.open) {
+    throw new CliError(
+      `the SLA is not breached: the automatic trigger opens at ${iso(a.opensAt)} (in ${duration(a.opensAt - live.now)}) on ${a.rule} ` +
+        `(last batch ${duration(live.now - live.lastBatchTime)} ago, maxDowntime ${duration(live.sla.maxDowntime)}; last finality ${duration(live.now - live.lastFinalizedTime)} ago, maxFinalityDelay ${duration(live.sla.maxFinalityDelay)}). Until then the council path needs ${(await ec.council())[1]} signatures`,
+    );
+  }
+  const tx = await ec.triggerExitAuto();
+  const receipt = await tx.wait();
+  if (receipt === null || receipt.status !== 1) throw new CliError(`the trigger transaction ${tx.hash} failed`);
+  return tx.hash;
+}
+
+/** Forces the queue head in once its window has passed. */
+export async function forceIncludeHead(stack: Stack): Promise<{ included: number; txHash: string }> {
+  if (await stack.contracts.ExitController.inExit()) throw new CliError("the rollup is in exit mode: the queue is frozen; use the escape hatch");
+  try {
+    const r = await forceInclude(stack);
+    return { included: r.included, txHash: r.receipt.hash };
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+
+import {TestBase} from "../../contracts/test/TestBase.sol";
+import {
+    Sla,
+    ISlaConfig,
+    IExitController,
+    ISequencerSet,
+    ISequencerInbox,
+    IDelayedInbox,
+    IStateCommitment
+} from "../../contracts/interfaces/IRollup.sol";
+import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
+import {ExitController} from "../../contracts/rollup/ExitController.sol";
+import {SlaConfig} from "../../contracts/rollup/SlaConfig.sol";
+import {DelayedInbox} from "../../contracts/rollup/DelayedInbox.sol";
+import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
+import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
+import {StateCommitment} from "../../contracts/rollup/StateCommitment.sol";
+import {RollupVault} from "../../contracts/rollup/RollupVault.sol";
+import {MockMultisig} from "../../contracts/mocks/MockMultisig.sol";
+import {TestToken} from "../../contracts/mocks/TestToken.sol";
+
+/// @notice Key material and signing helpers shared by fixtures and invariant handlers.
+abstract contract Signers is TestBase {
+    uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+
+    /// @dev Council: 4 EOAs + 1 ERC-1271 multisig (2-of-2 owners), threshold 3 of 5.
+    uint256 internal constant COUNCIL_EOAS = 4;
+    uint256 internal constant COUNCIL_SIZE = 5;
+    uint256 internal constant COUNCIL_THRESHOLD = 3;
+    /// @dev Validators: 4 EOAs, threshold 3.
+    uint256 internal constant VALIDATORS = 4;
+    uint256 internal constant VALIDATOR_THRESHOLD = 3;
+
+    function councilPk(uint256 i) internal pure returns (uint256) {
+        return 0xC0C0_0000 + i + 1;
+    }
+
+    function msigOwnerPk(uint256 i) internal pure returns (uint256) {
+        return 0x5AFE_0000 + i + 1;
+    }
+
+    function validatorPk(uint256 i) internal pure returns (uint256) {
+        return 0x7A11_0000 + i + 1;
+    }
+
+    function sequencerAddr(uint256 i) internal pure returns (address) {
+        return address(uint160(0x5E0_0000 + i + 1));
+    }
+
+    function ecdsa(uint256 pk, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev The same signature with s' = n - s and the flipped v: valid for ecrecover, rejected by OpenZeppelin.
+    function malleate(bytes memory sig) internal pure returns (bytes memory) {
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly {
+            r := mload(add(sig, 32))
+            s := mload(add(sig, 64))
+            v := byte(0, mload(add(sig, 96)))
+        }
+        return abi.encodePacked(r, bytes32(SECP256K1_N - uint256(s)), v == 27 ? uint8(28) : uint8(27));
+    }
+
+    function sortSigs(ThresholdSig.Signature[] memory sigs) internal pure returns (ThresholdSig.Signature[] memory) {
+        for (uint256 i = 1; i < sigs.length; ++i) {
+            ThresholdSig.Signature memory cur = sigs[i];
+            uint256 j = i;
+            while (j > 0 && sigs[j - 1].signer > cur.signer) {
+                sigs[j] = sigs[j - 1];
+                --j;
+            }
+            sigs[j] = cur;
+        }
+        return sigs;
+    }
+
+    function popcount(uint256 mask) internal pure returns (uint256 c) {
+        for (; mask != 0; mask &= mask - 1) ++c;
+    }
+
+    /// @dev The fixture's multisig: both owners' ECDSA signatures, in ascending owner order.
+    function multisigSignature(bytes32 digest) internal pure returns (bytes memory) {
+        address a0 = vm.addr(msigOwnerPk(0));
+        address a1 = vm.addr(msigOwnerPk(1));
+        (uint256 first, uint256 second) = a0 < a1 ? (0, 1) : (1, 0);
+        return bytes.concat(ecdsa(msigOwnerPk(first), digest), ecdsa(msigOwnerPk(second), digest));
+    }
+
+    /// @dev Council member `i` (i < 4: EOA, i == 4: the multisig) signing `digest`.
+    function councilSig(
+        MockMultisig msig,
+        uint256 i,
+        bytes32 digest
+    ) internal pure returns (ThresholdSig.Signature memory) {
+        if (i < COUNCIL_EOAS) return ThresholdSig.Signature(vm.addr(councilPk(i)), ecdsa(councilPk(i), digest));
+        return ThresholdSig.Signature(address(msig), multisigSignature(digest));
+    }
+
+    /// @dev Signatures of the council members selected by bit mask, sorted by signer.
+    function councilSigs(
+        MockMultisig msig,
+        bytes32 digest,
+        uint256 mask
+    ) internal pure returns (ThresholdSig.Signature[] memory sigs) {
+        sigs = new ThresholdSig.Signature[](popcount(mask & 0x1f));
+        uint256 k;
+        for (uint256 i = 0; i < COUNCIL_SIZE; ++i) {
+            if (mask & (1 << i) != 0) sigs[k++] = councilSig(msig, i, digest);
+        }
+        return sortSigs(sigs);
+    }
+
+    function validatorSigs(bytes32 digest, uint256 mask) internal pure returns (ThresholdSig.Signature[] memory sigs) {
+        sigs = new ThresholdSig.Signature[](popcount(mask & 0xf));
+        uint256 k;
+        for (uint256 i = 0; i < VALIDATORS; ++i) {
+            if (mask & (1 << i) != 0)
+                sigs[k++] = ThresholdSig.Signature(vm.addr(validatorPk(i)), ecdsa(validatorPk(i), digest));
+        }
+        return sortSigs(sigs);
+    }
+}
+
+/// @notice Builds a commutative-keccak Merkle tree (OpenZeppelin `MerkleProof` compatible) over up to 16 leaves.
+library TestMerkle {
+    function balanceLeaf(address account, address token, uint256 amount) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(account, token, amount))));
+    }
+
+    function root(bytes32[] memory leaves) internal pure returns (bytes32) {
+        bytes32[] memory level = leaves;
+        while (level.length > 1) level = _up(level);
+        return level[0];
+    }
+
+    function proof(bytes32[] memory leaves, uint256 index) internal pure returns (bytes32[] memory out) {
+        bytes32[] memory buf = new bytes32[](32);
+        uint256 n;
+        bytes32[] memory level = leaves;
+        while (level.length > 1) {
+            uint256 sib = index ^ 1;
+            if (sib < level.length) buf[n++] = level[sib];
+            level = _up(level);
+            index /= 2;
+        }
+        out = new bytes32[](n);
+        for (uint256 i = 0; i < n; ++i) out[i] = buf[i];
+    }
+
+    /// @dev Pairs nodes; an odd last node is carried up unchanged.
+    function _up(bytes32[] memory level) private pure returns (bytes32[] memory next) {
+        next = new bytes32[]((level.length + 1) / 2);
+        for (uint256 i = 0; i < next.length; ++i) {
+            uint256 l = 2 * i;
+            next[i] = l + 1 < level.length ? Hashes.commutativeKeccak256(level[l], level[l + 1]) : level[l];
+        }
+    }
+}
+
+/// @notice The rollup wired exactly as `scripts/lib/stack/rollup.ts` deploys it, plus helpers.
+abstract contract RollupFixture is Signers {
+    uint64 internal constant T0 = 1_700_000_000;
+    uint64 internal constant B0 = 1_000;
+
+    ExitController internal ec;
+    SlaConfig internal slaConfig;
+    DelayedInbox internal delayed;
+    SequencerSet internal set;
+    SequencerInbox internal inbox;
+    StateCommitment internal sc;
+    RollupVault internal vault;
+    MockMultisig internal msig;
+    TestToken internal token;
+
+    address[] internal councilMembers;
+    address[] internal validatorMembers;
+    address[] internal ranked;
+    uint256 internal govNonce = 1_000_000;
+
+    function defaultSla() internal pure returns (Sla memory) {
+        return
+            Sla({
+                failoverDelay: 5 minutes,
+                heartbeatWindow: 10 minutes,
+                inclusionWindow: 1 hours,
+                inclusionWindowBlocks: 300,
+                maxDowntime: 4 hours,
+                maxFinalityDelay: 12 hours,
+                finalityDelay: 1 hours
+            });
+    }
+
+    function setUp() public virtual {
+        vm.warp(T0);
+        vm.roll(B0);
+        _deployRollup(defaultSla(), 1 hours);
+    }
+
+    function _deployRollup(Sla memory s, uint256 timelock) internal {
+        address[] memory owners = new address[](2);
+        owners[0] = vm.addr(msigOwnerPk(0));
+        owners[1] = vm.addr(msigOwnerPk(1));
+        msig = new MockMultisig(owners, 2);
+        delete councilMembers;
+        for (uint256 i = 0; i < COUNCIL_EOAS; ++i) councilMembers.push(vm.addr(councilPk(i)));
+        councilMembers.push(address(msig));
+        delete validatorMembers;
+        for (uint256 i = 0; i < VALIDATORS; ++i) validatorMembers.push(vm.addr(validatorPk(i)));
+        delete ranked;
+        for (uint256 i = 0; i < 3; ++i) ranked.push(sequencerAddr(i));
+
+        ec = new ExitController(councilMembers, COUNCIL_THRESHOLD, timelock);
+        slaConfig = new SlaConfig(address(ec), s);
+        delayed = new DelayedInbox(IExitController(address(ec)));
+        set = new SequencerSet(address(ec), ISlaConfig(address(slaConfig)), IExitController(address(ec)), ranked);
+        inbox = new SequencerInbox(
+            ISequencerSet(address(set)),
+            IDelayedInbox(address(delayed)),
+            ISlaConfig(address(slaConfig)),
+            IExitController(address(ec))
+        );
+        set.setInbox(ISequencerInbox(address(inbox)));
+        sc = new StateCommitment(
+            address(ec),
+            ISlaConfig(address(slaConfig)),
+            ISequencerInbox(address(inbox)),
+            IExitController(address(ec)),
+            validatorMembers,
+            VALIDATOR_THRESHOLD
+        );
+        ec.wire(ISlaConfig(address(slaConfig)), ISequencerInbox(address(inbox)), IStateCommitment(address(sc)));
+        vault = new RollupVault(
+            IDelayedInbox(address(delayed)),
+            IStateCommitment(address(sc)),
+            IExitController(address(ec))
+        );
+        delayed.setDepositor(address(vault));
+        token = new TestToken("Test", "TST");
+    }
+
+    // ------------------------------------------------------------------ inbox helpers
+
+    function header(uint64 delayedCount, uint64 nBlocks) internal view returns (SequencerInbox.BatchHeader memory h) {
+        uint64 start = inbox.nextL2Block();
+        h = SequencerInbox.BatchHeader({
+            prevAccumulator: inbox.headAccumulator(),
+            delayedCount: delayedCount,
+            l2BlockStart: start,
+            l2BlockEnd: start + nBlocks - 1,
+            minTimestamp: uint64(block.timestamp),
+            maxTimestamp: uint64(block.timestamp)
+        });
+    }
+
+    function appendAs(address who, bytes memory data, uint64 delayedCount) internal returns (uint256) {
+        SequencerInbox.BatchHeader memory h = header(delayedCount, 1);
+        vm.prank(who);
+        return inbox.appendBatch(data, h);
+    }
+
+    function appendBatch(bytes memory data) internal returns (uint256) {
+        return appendAs(set.active(), data, inbox.delayedConsumed());
+    }
+
+    // ------------------------------------------------------------------ commitment helpers
+
+    function commitmentData(
+        uint256 batchIndex,
+        bytes32 exitRoot
+    ) internal view returns (StateCommitment.CommitmentData memory c) {
+        uint256 idx = sc.count();
+        c = StateCommitment.CommitmentData({
+            index: idx,
+            batchIndex: batchIndex,
+            accumulator: inbox.accumulatorOf(batchIndex),
+            l2StateRoot: keccak256(abi.encode("state", idx, batchIndex)),
+            exitRoot: exitRoot,
+            identityRoot: keccak256(abi.encode("id", idx))
+        });
+    }
+
+    function commit(uint256 batchIndex, bytes32 exitRoot) internal returns (uint256 idx) {
+        StateCommitment.CommitmentData memory c = commitmentData(batchIndex, exitRoot);
+        uint256 deadline = block.timestamp + 1 hours;
+        sc.commit(c, deadline, validatorSigs(sc.commitmentDigest(c, deadline), 0x7));
+        return c.index;
+    }
+
+    // ------------------------------------------------------------------ council helpers
+
+    function ecDomainSeparator(address verifying) internal view returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                    keccak256("SovereignExitController"),
+                    keccak256("1"),
+                    block.chainid,
+                    verifying
+                )
+            );
+    }
+
+    function ecDigest(bytes32 structHash) internal view returns (bytes32) {
+        return MessageHashUtils.toTypedDataHash(ecDomainSeparator(address(ec)), structHash);
+    }
+
+    function councilTriggerExit() internal {
+        uint256 nonce = govNonce++;
+        uint256 deadline = block.timestamp + 1 days;
+        bytes32 d = ec.triggerExitDigest("drill", nonce, deadline);
+        ec.triggerExit("drill", nonce, deadline, councilSigs(msig, d, 0x7));
+    }
+
+    /// @dev Schedules `target.call(data)` with council signatures and executes it after the timelock.
+    function govExecute(address target, bytes memory data) internal {
+        uint256 nonce = govNonce++;
+        uint256 deadline = block.timestamp + 1 days;
+        bytes32 sh = keccak256(abi.encode(ec.SCHEDULE_TYPEHASH(), target, keccak256(data), nonce, deadline));
+        ec.schedule(target, data, nonce, deadline, councilSigs(msig, ecDigest(sh), 0x13));
+        vm.warp(block.timestamp + ec.timelockDelay());
+        ec.execute(target, data, nonce);
+    }
+}

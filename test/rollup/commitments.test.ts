@@ -1,0 +1,109 @@
+import { expect } from "chai";
+import { DEFAULT_SLA, signCommitment, sortSignatures } from "@sovereign-stack/sdk";
+
+import { deployRollup, type Rollup } from "./fixture.ts";
+
+describe("StateCommitment", () => {
+  let r: Rollup;
+  beforeEach(async () => {
+    r = await deployRollup();
+    await r.postBatch();
+    await r.postBatch();
+  });
+
+  async function attempt(data: { index: bigint; batchIndex: bigint; accumulator?: string }, signerCount = 3, deadlineOffset = 3600) {
+    const sc = r.stack.contracts.StateCommitment;
+    const n = await sc.count();
+    const prev = n === 0n ? "0x" + "00".repeat(32) : (await sc.get(n - 1n)).hash;
+    const [, , epoch] = await sc.validators();
+    const full = {
+      index: data.index,
+      batchIndex: data.batchIndex,
+      accumulator: data.accumulator ?? (await r.stack.contracts.SequencerInbox.accumulatorOf(data.batchIndex < 2n ? data.batchIndex : 0n)),
+      l2StateRoot: "0x" + "11".repeat(32),
+      exitRoot: "0x" + "22".repeat(32),
+      identityRoot: "0x" + "33".repeat(32),
+    };
+    const ctx = { chainId: r.net.chainId, verifyingContract: await sc.getAddress(), prevCommitment: prev, validatorEpoch: epoch, deadline: BigInt((await r.now()) + deadlineOffset) };
+    const sigs = sortSignatures(await Promise.all(r.validators.slice(0, signerCount).map((v) => signCommitment(v, full, ctx))));
+    return sc.commit(full, ctx.deadline, sigs);
+  }
+
+  it("accepts M-of-N validator signatures over the EIP-712 commitment", async () => {
+    const sc = r.stack.contracts.StateCommitment;
+    await expect(attempt({ index: 0n, batchIndex: 0n })).to.emit(sc, "CommitmentSubmitted");
+    expect(await sc.count()).to.equal(1n);
+  });
+
+  it("rejects fewer than M signatures and expired deadlines", async () => {
+    const sc = r.stack.contracts.StateCommitment;
+    await expect(attempt({ index: 0n, batchIndex: 0n }, 2)).to.be.revertedWithCustomError(sc, "NotEnoughSignatures");
+    await expect(attempt({ index: 0n, batchIndex: 0n }, 3, -10)).to.be.revertedWithCustomError(sc, "SignatureExpired");
+  });
+
+  it("must be for an existing batch with the matching accumulator", async () => {
+    const sc = r.stack.contracts.StateCommitment;
+    await expect(attempt({ index: 0n, batchIndex: 5n })).to.be.revertedWithCustomError(sc, "UnknownBatch");
+    await expect(attempt({ index: 0n, batchIndex: 0n, accumulator: "0x" + "99".repeat(32) })).to.be.revertedWithCustomError(sc, "AccumulatorMismatch");
+  });
+
+  it("follows the previous commitment: no gaps, no forks", async () => {
+    const sc = r.stack.contracts.StateCommitment;
+    await expect(attempt({ index: 1n, batchIndex: 0n })).to.be.revertedWithCustomError(sc, "WrongIndex");
+    await (await attempt({ index: 0n, batchIndex: 1n })).wait();
+    await expect(attempt({ index: 1n, batchIndex: 0n })).to.be.revertedWithCustomError(sc, "NotAfterPrevious");
+    await expect(attempt({ index: 0n, batchIndex: 1n })).to.be.revertedWithCustomError(sc, "WrongIndex");
+  });
+
+  it("becomes final after finalityDelay", async () => {
+    const sc = r.stack.contracts.StateCommitment;
+    await r.commit(0n);
+    expect((await sc.lastFinalized())[0]).to.equal(false);
+    await r.increaseTime(DEFAULT_SLA.finalityDelay);
+    const [exists, index] = await sc.lastFinalized();
+    expect(exists).to.equal(true);
+    expect(index).to.equal(0n);
+    expect((await sc.roots(0))[2]).to.equal(true);
+  });
+
+  it("the council can veto a pending commitment by threshold, not a final one", async () => {
+    const sc = r.stack.contracts.StateCommitment;
+    const ec = r.stack.contracts.ExitController;
+    await r.commit(0n);
+    const hash = (await sc.get(0)).hash;
+    const deadline = (await r.now()) + 3600;
+    const vetoSigs = async (nonce: bigint, index: bigint, h: string, n = 6, dl = deadline) => {
+      const domain = { name: "SovereignExitController", version: "1", chainId: r.net.chainId, verifyingContract: await ec.getAddress() };
+      const types = { Veto: [{ name: "commitmentIndex", type: "uint256" }, { name: "commitmentHash", type: "bytes32" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
+      const sigs = await Promise.all(r.council.slice(0, n).map(async (m) => ({ signer: m.address, signature: await m.signTypedData(domain, types, { commitmentIndex: index, commitmentHash: h, nonce, deadline: dl }) })));
+      return sortSignatures(sigs);
+    };
+    await expect(ec.veto(await sc.getAddress(), 0n, hash, 1n, deadline, await vetoSigs(1n, 0n, hash, 5))).to.be.revertedWithCustomError(ec, "NotEnoughSignatures");
+    await expect(sc.veto(0n, hash)).to.be.revertedWithCustomError(sc, "NotGovernor");
+    await expect(ec.veto(await sc.getAddress(), 0n, hash, 2n, deadline, await vetoSigs(2n, 0n, hash))).to.emit(sc, "CommitmentVetoed").withArgs(0n, hash, 1n);
+    expect(await sc.count()).to.equal(0n);
+    // a final commitment cannot be vetoed
+    await r.commit(1n);
+    const h2 = (await sc.get(0)).hash;
+    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1);
+    const dl2 = (await r.now()) + 3600;
+    await expect(ec.veto(await sc.getAddress(), 0n, h2, 3n, dl2, await vetoSigs(3n, 0n, h2, 6, dl2))).to.be.revertedWithCustomError(sc, "AlreadyFinal");
+  });
+});
+
+describe("SDK commitment signature verifier", () => {
+  it("keeps valid member signatures, drops forged, duplicate and outsider ones", async () => {
+    const { verifyCommitmentSignatures, signCommitment } = await import("@sovereign-stack/sdk");
+    const { Wallet } = await import("ethers");
+    const vals = [Wallet.createRandom(), Wallet.createRandom(), Wallet.createRandom()];
+    const outsider = Wallet.createRandom();
+    const data = { index: 0n, batchIndex: 0n, accumulator: "0x" + "01".repeat(32), l2StateRoot: "0x" + "02".repeat(32), exitRoot: "0x" + "03".repeat(32), identityRoot: "0x" + "04".repeat(32) };
+    const ctx = { chainId: 31337, verifyingContract: Wallet.createRandom().address, prevCommitment: "0x" + "00".repeat(32), validatorEpoch: 1n, deadline: 9999999999n };
+    const good = await Promise.all(vals.map((v) => signCommitment(v, data, ctx)));
+    const forged = { signer: vals[0]!.address, signature: (await signCommitment(vals[1]!, data, ctx)).signature };
+    const res = verifyCommitmentSignatures(data, ctx, [good[1]!, forged, good[0]!, good[0]!, await signCommitment(outsider, data, ctx)], { members: vals.map((v) => v.address), threshold: 2 });
+    expect(res.valid.map((v) => v.signer)).to.deep.equal([vals[0]!.address, vals[1]!.address].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+    expect(res.rejected.map((r) => r.reason).sort()).to.deep.equal(["duplicate signer", "not a validator", "signature does not verify for this commitment"].sort());
+    expect(res.enough).to.equal(true);
+  });
+});

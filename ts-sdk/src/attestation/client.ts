@@ -1,0 +1,113 @@
+/**
+ * A typed client over the deployed registry contracts: register, attest (single, batch, delegated), revoke,
+ * epoch-revoke, validate, and read attestation content back from receipts.
+ */
+import { getAddress, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
+
+import { check } from "../errors.js";
+import type { AttestationRegistry, AttestationSchemaRegistry } from "../typechain/index.js";
+import { registryDomain, type Delegation, type Eip712Domain } from "./eip712.js";
+import { normalizeSchema, type SchemaDefinition } from "./schema.js";
+import { buildRequest, type AttestInput, type Attestation, type AttestationRequest } from "./types.js";
+
+async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("transaction was dropped");
+  return receipt;
+}
+
+/** The result of an attesting transaction. */
+export interface AttestResult {
+  readonly attestations: Attestation[];
+  readonly receipt: ContractTransactionReceipt;
+}
+
+/** Typed access to AttestationRegistry and AttestationSchemaRegistry. */
+export class AttestationClient {
+  constructor(
+    readonly registry: AttestationRegistry,
+    readonly schemas: AttestationSchemaRegistry,
+  ) {}
+
+  /** Registers a schema; returns its id. */
+  async registerSchema(def: SchemaDefinition, name = "", description = ""): Promise<{ uid: string; receipt: ContractTransactionReceipt }> {
+    const s = normalizeSchema(def);
+    const receipt = await mined(this.schemas.register(s, name, description));
+    const log = receipt.logs.map((l) => this.schemas.interface.parseLog(l)).find((p) => p?.name === "SchemaRegistered");
+    return { uid: log!.args[0] as string, receipt };
+  }
+
+  /** The attestations a receipt of this registry carries. */
+  attestationsIn(receipt: ContractTransactionReceipt): Attestation[] {
+    const me = getAddress(this.registry.target as string);
+    const out: Attestation[] = [];
+    for (const l of receipt.logs) {
+      if (getAddress(l.address) !== me) continue;
+      const p = this.registry.interface.parseLog(l);
+      if (p?.name !== "Attested") continue;
+      const [uid, schema, attester, subject, time, expirationTime, refUID, data] = p.args as unknown as [string, string, string, string, bigint, bigint, string, string];
+      out.push({ uid, schema, attester: getAddress(attester), subject, time, expirationTime, refUID, data });
+    }
+    return out;
+  }
+
+  /** Attests as the connected signer. */
+  async attest(input: AttestInput): Promise<AttestResult & { attestation: Attestation }> {
+    const r = buildRequest(input);
+    const receipt = await mined(this.registry.attest(r, { value: r.value }));
+    const attestations = this.attestationsIn(receipt);
+    return { attestations, attestation: attestations[0]!, receipt };
+  }
+
+  /** Attests several (across schemas) in one transaction. */
+  async multiAttest(inputs: readonly AttestInput[]): Promise<AttestResult> {
+    check(Array.isArray(inputs) && inputs.length > 0, "requests", "must be a non-empty array");
+    const rs = inputs.map(buildRequest);
+    const value = rs.reduce((s, r) => s + r.value, 0n);
+    const receipt = await mined(this.registry.multiAttest(rs, { value }));
+    return { attestations: this.attestationsIn(receipt), receipt };
+  }
+
+  /** Submits a delegated attestation (the caller relays; the signer is recorded as attester). */
+  async attestBySig(request: AttestationRequest, delegation: Delegation): Promise<AttestResult & { attestation: Attestation }> {
+    const receipt = await mined(this.registry.attestBySig(request, delegation, { value: request.value }));
+    const attestations = this.attestationsIn(receipt);
+    return { attestations, attestation: attestations[0]!, receipt };
+  }
+
+  /** Revokes one attestation of the connected signer. */
+  async revoke(uid: string, options: { value?: bigint; hookData?: string } = {}): Promise<ContractTransactionReceipt> {
+    return mined(this.registry.revoke(uid, options.hookData ?? "0x", { value: options.value ?? 0n }));
+  }
+
+  /** Revokes several attestations of the connected signer. */
+  async multiRevoke(uids: readonly string[]): Promise<ContractTransactionReceipt> {
+    check(Array.isArray(uids) && uids.length > 0, "uids", "must be a non-empty array");
+    return mined(this.registry.multiRevoke([...uids]));
+  }
+
+  /** Submits a delegated revocation. */
+  async revokeBySig(uid: string, delegation: Delegation): Promise<ContractTransactionReceipt> {
+    return mined(this.registry.revokeBySig(uid, delegation));
+  }
+
+  /** Revokes every attestation of the signer under `schema` issued before `before` (unix seconds). */
+  async revokeIssuedBefore(schema: string, before: bigint): Promise<ContractTransactionReceipt> {
+    return mined(this.registry.revokeIssuedBefore(schema, before));
+  }
+
+  /** exists ∧ not revoked ∧ not expired ∧ not epoch-revoked. */
+  isValid(uid: string): Promise<boolean> {
+    return this.registry.isValid(uid);
+  }
+
+  /** The registry's EIP-712 domain. */
+  domain(): Promise<Eip712Domain> {
+    return registryDomain(this.registry);
+  }
+
+  /** The next delegation nonce of `signer`. */
+  nonce(signer: string): Promise<bigint> {
+    return this.registry.nonces(signer);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Indexing without write gas: builds indexes by subject, issuer and schema from the registry's logs.
+ * Only logs emitted by the registry's own address count, so a hook's look-alike events are ignored, and each
+ * attestation's uid is recomputed from its content.
+ */
+import { getAddress, type Log, type Provider } from "ethers";
+
+import { check } from "../errors.js";
+import { AttestationRegistry__factory } from "../typechain/index.js";
+import { encodeSubject } from "./subject.js";
+import { attestationUid, type Attestation } from "./types.js";
+
+/** An indexed attestation with its revocation state and provenance. */
+export interface IndexedAttestation extends Attestation {
+  /** Chain time of the revocation, or null. */
+  readonly revokedAt: bigint | null;
+  readonly blockNumber: number;
+  readonly txHash: string;
+}
+
+const iface = AttestationRegistry__factory.createInterface();
+
+/** An in-memory index of one registry's attestations. */
+export class AttestationIndex {
+  private readonly byUid = new Map<string, IndexedAttestation>();
+  private readonly epochs = new Map<string, bigint>();
+  /** Logs ignored because they came from another address or failed the uid check. */
+  rejected = 0;
+
+  private constructor(readonly registry: string) {}
+
+  /** Builds the index from logs (any order; sorted by block and index here). */
+  static fromLogs(registryAddress: string, logs: readonly Log[]): AttestationIndex {
+    const idx = new AttestationIndex(getAddress(registryAddress));
+    idx.add(logs);
+    return idx;
+  }
+
+  /** Fetches the registry's logs in a block range and builds the index. */
+  static async fromChain(provider: Provider, registryAddress: string, range: { fromBlock?: number; toBlock?: number | "latest" } = {}): Promise<AttestationIndex> {
+    const logs = await provider.getLogs({ address: registryAddress, fromBlock: range.fromBlock ?? 0, toBlock: range.toBlock ?? "latest" });
+    return AttestationIndex.fromLogs(registryAddress, logs);
+  }
+
+  /** Adds more logs (e.g. from later blocks). */
+  add(logs: readonly Log[]): void {
+    const sorted = [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+    for (const log of sorted) {
+      if (getAddress(log.address) !== this.registry) {
+        this.rejected++;
+        continue;
+      }
+      const parsed = iface.parseLog(log);
+      if (parsed === null) continue;
+      if (parsed.name === "Attested") {
+        const [uid, schema, attester, subject, time, expirationTime, refUID, data] = parsed.args as unknown as [string, string, string, string, bigint, bigint, string, string];
+        const content = { schema, attester: getAddress(attester), subject, time, expirationTime, refUID, data };
+        if (attestationUid(content) !== uid) {
+          this.rejected++;
+          continue;
+        }
+        this.byUid.set(uid, { uid, ...content, revokedAt: null, blockNumber: log.blockNumber, txHash: log.transactionHash });
+      } else if (parsed.name === "Revoked") {
+        const [uid, , time] = parsed.args as unknown as [string, string, bigint];
+        const a = this.byUid.get(uid);
+        if (a !== undefined) this.byUid.set(uid, { ...a, revokedAt: time });
+      } else if (parsed.name === "EpochRevoked") {
+        const [attester, schema, before] = parsed.args as unknown as [string, string, bigint];
+        this.epochs.set(`${getAddress(attester)}:${schema}`, before);
+      }
+    }
+  }
+
+  /** Number of attestations indexed. */
+  get size(): number {
+    return this.byUid.size;
+  }
+
+  /** One attestation by uid. */
+  get(uid: string): IndexedAttestation | undefined {
+    return this.byUid.get(uid);
+  }
+
+  /** All attestations about a subject (address, DID or id). */
+  bySubject(subject: string): IndexedAttestation[] {
+    const enc = encodeSubject(subject);
+    return [...this.byUid.values()].filter((a) => a.subject.toLowerCase() === enc);
+  }
+
+  /** All attestations by an issuer. */
+  byIssuer(attester: string): IndexedAttestation[] {
+    const who = getAddress(attester);
+    return [...this.byUid.values()].filter((a) => a.attester === who);
+  }
+
+  /** All attestations under a schema. */
+  bySchema(schema: string): IndexedAttestation[] {
+    check(typeof schema === "string", "schema", "must be a schema id");
+    return [...this.byUid.values()].filter((a) => a.schema === schema.toLowerCase() || a.schema === schema);
+  }
+
+  /** The epoch revocation time of an issuer under a schema (0 = none). */
+  revokedBefore(attester: string, schema: string): bigint {
+    return this.epochs.get(`${getAddress(attester)}:${schema}`) ?? 0n;
+  }
+
+  /** The registry's isValid, computed from logs at time `now` (unix seconds). */
+  isValid(uid: string, now: bigint): boolean {
+    const a = this.byUid.get(uid);
+    if (a === undefined || a.revokedAt !== null) return false;
+    if (a.expirationTime !== 0n && a.expirationTime <= now) return false;
+    return a.time >= this.revokedBefore(a.attester, a.schema);
+  }
+}

@@ -1,0 +1,268 @@
+import { Interface, getAddress, isAddress, isHexString, Signature as EthSignature, TypedDataEncoder, verifyTypedData, randomBytes, toBigInt, hexlify, type Signer, type Provider, type TypedDataDomain, type TypedDataField } from "ethers";
+
+import { SdkInputError, check } from "../errors.js";
+
+const ERC1271 = new Interface(["function isValidSignature(bytes32 digest, bytes signature) view returns (bytes4)"]);
+
+/** Format tag of an exit payload file. */
+export const TRIGGER_EXIT_KIND = "sovereign-stack/trigger-exit@1";
+/** Format tag of a signature file. */
+export const EXIT_SIGNATURE_KIND = "sovereign-stack/trigger-exit-signature@1";
+
+/** EIP-712 types of the council's exit message (must match ExitController.TRIGGER_EXIT_TYPEHASH). */
+export const TRIGGER_EXIT_TYPES: Record<string, TypedDataField[]> = {
+  TriggerExit: [
+    { name: "reason", type: "string" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** What every council member signs, off-line. */
+export interface TriggerExitPayload {
+  readonly kind: typeof TRIGGER_EXIT_KIND;
+  readonly chainId: number;
+  /** The ExitController. */
+  readonly verifyingContract: string;
+  readonly reason: string;
+  /** Single-use nonce, decimal string. */
+  readonly nonce: string;
+  /** Unix seconds after which the signatures are void. */
+  readonly deadline: number;
+}
+
+/** One official's signature over a payload. */
+export interface ExitSignatureFile {
+  readonly kind: typeof EXIT_SIGNATURE_KIND;
+  readonly payload: TriggerExitPayload;
+  readonly signer: string;
+  readonly signature: string;
+}
+
+/** Builds (and validates) an exit payload. A random 128-bit nonce is chosen unless given. */
+export function buildTriggerExit(input: {
+  chainId: number | bigint;
+  verifyingContract: string;
+  reason: string;
+  deadline: number;
+  nonce?: bigint | string;
+}): TriggerExitPayload {
+  return parseTriggerExit({
+    kind: TRIGGER_EXIT_KIND,
+    chainId: Number(input.chainId),
+    verifyingContract: input.verifyingContract,
+    reason: input.reason,
+    nonce: (input.nonce ?? toBigInt(randomBytes(16))).toString(),
+    deadline: input.deadline,
+  });
+}
+
+/** Validates a parsed payload file. */
+export function parseTriggerExit(raw: unknown, field = "payload"): TriggerExitPayload {
+  check(typeof raw === "object" && raw !== null, field, "must be a JSON object");
+  const r = raw as Record<string, unknown>;
+  check(r.kind === TRIGGER_EXIT_KIND, `${field}.kind`, `must be "${TRIGGER_EXIT_KIND}"`);
+  check(Number.isSafeInteger(r.chainId) && (r.chainId as number) > 0, `${field}.chainId`, "must be a positive integer chain id");
+  check(typeof r.verifyingContract === "string" && isAddress(r.verifyingContract), `${field}.verifyingContract`, "must be the ExitController address");
+  check(typeof r.reason === "string" && r.reason.trim().length > 0, `${field}.reason`, "must say why the exit is triggered");
+  check(r.reason.length <= 1000, `${field}.reason`, "must be at most 1000 characters");
+  check(typeof r.nonce === "string" && /^\d+$/.test(r.nonce) && BigInt(r.nonce) < 2n ** 256n, `${field}.nonce`, "must be a decimal uint256 string");
+  check(Number.isSafeInteger(r.deadline) && (r.deadline as number) > 0, `${field}.deadline`, "must be unix seconds");
+  return {
+    kind: TRIGGER_EXIT_KIND,
+    chainId: r.chainId as number,
+    verifyingContract: getAddress(r.verifyingContract),
+    reason: r.reason,
+    nonce: r.nonce,
+    deadline: r.deadline as number,
+  };
+}
+
+/** The EIP-712 domain, types and message of a payload. */
+export function triggerExitTypedData(p: TriggerExitPayload): { domain: TypedDataDomain; types: Record<string, TypedDataField[]>; message: Record<string, unknown> } {
+  return {
+    domain: { name: "SovereignExitController", version: "1", chainId: p.chainId, verifyingContract: p.verifyingContract },
+    types: TRIGGER_EXIT_TYPES,
+    message: { reason: p.reason, nonce: BigInt(p.nonce), deadline: BigInt(p.deadline) },
+  };
+}
+
+/** The digest the contract checks. */
+export function triggerExitDigest(p: TriggerExitPayload): string {
+  const t = triggerExitTypedData(p);
+  return TypedDataEncoder.hash(t.domain, t.types, t.message);
+}
+
+/** Signs a payload with an EOA signer (works off-line: no provider needed). */
+export async function signTriggerExit(signer: Signer, payload: TriggerExitPayload): Promise<ExitSignatureFile> {
+  const p = parseTriggerExit(payload);
+  const t = triggerExitTypedData(p);
+  const signature = await signer.signTypedData(t.domain, t.types, t.message);
+  return { kind: EXIT_SIGNATURE_KIND, payload: p, signer: getAddress(await signer.getAddress()), signature };
+}
+
+/** Validates a parsed signature file. */
+export function parseExitSignature(raw: unknown, field = "signature file"): ExitSignatureFile {
+  check(typeof raw === "object" && raw !== null, field, "must be a JSON object");
+  const r = raw as Record<string, unknown>;
+  check(r.kind === EXIT_SIGNATURE_KIND, `${field}.kind`, `must be "${EXIT_SIGNATURE_KIND}"`);
+  const payload = parseTriggerExit(r.payload, `${field}.payload`);
+  check(typeof r.signer === "string" && isAddress(r.signer), `${field}.signer`, "must be the signer's address");
+  check(typeof r.signature === "string" && isHexString(r.signature) && r.signature.length >= 132, `${field}.signature`, "must be a hex signature");
+  return { kind: EXIT_SIGNATURE_KIND, payload, signer: getAddress(r.signer), signature: r.signature };
+}
+
+/** What {@link checkExitSignatures} needs to know about the chain, read once. */
+export interface CouncilSnapshot {
+  readonly chainId: number;
+  readonly exitController: string;
+  readonly members: readonly string[];
+  readonly threshold: number;
+  readonly now: number;
+  readonly nonceUsed: boolean;
+  /** Members that are contracts (ERC-1271): their signatures are checked by this callback. */
+  isValidContractSignature?(member: string, digest: string, signature: string): Promise<boolean>;
+  readonly contractMembers?: ReadonlySet<string>;
+}
+
+export interface SignatureProblem {
+  readonly source: string;
+  readonly signer: string;
+  readonly reason: string;
+}
+
+export interface SignatureCheck {
+  /** Valid signatures, sorted by ascending signer, ready for `triggerExit`. */
+  readonly valid: readonly { signer: string; signature: string }[];
+  readonly problems: readonly SignatureProblem[];
+  /** Council members who have not (validly) signed. */
+  readonly missing: readonly string[];
+  readonly threshold: number;
+  readonly enough: boolean;
+}
+
+function isHighS(signature: string): boolean {
+  try {
+    const s = BigInt(EthSignature.from(signature).s);
+    return s > 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks signature files against the council, offline for EOA members. Reports who signed and who is
+ * missing; expired, duplicate, wrong-chain, wrong-payload and non-member signatures each get a reason.
+ */
+export async function checkExitSignatures(
+  payload: TriggerExitPayload,
+  files: readonly { source: string; file: ExitSignatureFile }[],
+  council: CouncilSnapshot,
+): Promise<SignatureCheck> {
+  const problems: SignatureProblem[] = [];
+  const members = new Map(council.members.map((m) => [getAddress(m), m]));
+  const seen = new Map<string, string>();
+  const valid: { signer: string; signature: string }[] = [];
+  const digest = triggerExitDigest(payload);
+  if (payload.chainId !== council.chainId) {
+    throw new SdkInputError("payload.chainId", `the payload is for chain ${payload.chainId} but the network is chain ${council.chainId}`);
+  }
+  if (getAddress(payload.verifyingContract) !== getAddress(council.exitController)) {
+    throw new SdkInputError("payload.verifyingContract", `the payload names ${payload.verifyingContract} but this network's ExitController is ${council.exitController}`);
+  }
+  if (payload.deadline < council.now) {
+    throw new SdkInputError("payload.deadline", `the payload expired at ${new Date(payload.deadline * 1000).toISOString()}; build a new payload and collect signatures again`);
+  }
+  if (council.nonceUsed) throw new SdkInputError("payload.nonce", `nonce ${payload.nonce} was already used on-chain; build a new payload`);
+  for (const { source, file } of files) {
+    const p = file.payload;
+    const bad = (reason: string) => problems.push({ source, signer: file.signer, reason });
+    if (p.chainId !== payload.chainId) {
+      bad(`wrong chain: signed for chain ${p.chainId}, this payload is for chain ${payload.chainId}`);
+      continue;
+    }
+    if (p.deadline < council.now) {
+      bad(`expired: its deadline ${new Date(p.deadline * 1000).toISOString()} has passed`);
+      continue;
+    }
+    if (triggerExitDigest(p) !== digest) {
+      bad("signed a different payload (reason, nonce, deadline or contract differ)");
+      continue;
+    }
+    if (!members.has(file.signer)) {
+      bad("not a council member");
+      continue;
+    }
+    if (seen.has(file.signer)) {
+      bad(`duplicate: this member already signed in ${seen.get(file.signer)}`);
+      continue;
+    }
+    let ok = false;
+    if (council.contractMembers?.has(file.signer) === true) {
+      ok = council.isValidContractSignature !== undefined && (await council.isValidContractSignature(file.signer, digest, file.signature));
+      if (!ok) {
+        bad("the member contract (ERC-1271) rejects this signature");
+        continue;
+      }
+    } else {
+      if (isHighS(file.signature)) {
+        bad("malleable (high-s) signature; sign again");
+        continue;
+      }
+      try {
+        const t = triggerExitTypedData(p);
+        ok = getAddress(verifyTypedData(t.domain, t.types, t.message, file.signature)) === file.signer;
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        bad("the signature does not verify for its signer");
+        continue;
+      }
+    }
+    seen.set(file.signer, source);
+    valid.push({ signer: file.signer, signature: hexlify(file.signature) });
+  }
+  valid.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
+  const missing = [...members.keys()].filter((m) => !seen.has(m));
+  return { valid, problems, missing, threshold: council.threshold, enough: valid.length >= council.threshold };
+}
+
+/** Reads the council snapshot from chain for {@link checkExitSignatures}. */
+export async function readCouncilSnapshot(
+  exitController: {
+    getAddress(): Promise<string>;
+    council(): Promise<[string[], bigint, bigint] & { members: string[]; threshold: bigint }>;
+    nonceUsed(n: bigint): Promise<boolean>;
+  },
+  provider: Provider,
+  nonce: string,
+): Promise<CouncilSnapshot> {
+  const [address, council, network, block, used] = await Promise.all([
+    exitController.getAddress(),
+    exitController.council(),
+    provider.getNetwork(),
+    provider.getBlock("latest"),
+    exitController.nonceUsed(BigInt(nonce)),
+  ]);
+  const members = council[0].map((m) => getAddress(m));
+  const contractMembers = new Set<string>();
+  for (const m of members) if ((await provider.getCode(m)) !== "0x") contractMembers.add(m);
+  return {
+    chainId: Number(network.chainId),
+    exitController: address,
+    members,
+    threshold: Number(council[1]),
+    now: block?.timestamp ?? Math.floor(Date.now() / 1000),
+    nonceUsed: used,
+    contractMembers,
+    async isValidContractSignature(member, digest, signature) {
+      try {
+        const ret = await provider.call({ to: member, data: ERC1271.encodeFunctionData("isValidSignature", [digest, signature]) });
+        return ret.slice(0, 10) === "0x1626ba7e";
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from "./sla.js";
+export * from "./exit.js";
+export * from "./commitment.js";
+export * from "./escape.js";
+export * from "./inbox.js";
