@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {RollupFixture, Signers} from "./RollupFixture.sol";
+import {RollupFixture, Signers, nextHeader} from "./RollupFixture.sol";
 import {Sla} from "../../contracts/interfaces/IRollup.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
 import {ExitController} from "../../contracts/rollup/ExitController.sol";
@@ -71,15 +71,7 @@ contract ExitHandler is Signers {
     }
 
     function append(bytes calldata data) external {
-        uint64 start = inbox.nextL2Block();
-        SequencerInbox.BatchHeader memory h = SequencerInbox.BatchHeader(
-            inbox.headAccumulator(),
-            uint64(delayed.count()),
-            start,
-            start,
-            uint64(block.timestamp),
-            uint64(block.timestamp)
-        );
+        SequencerInbox.BatchHeader memory h = nextHeader(inbox, uint64(delayed.count()), 1);
         vm.prank(set.active());
         try inbox.appendBatch(data, h) {
             _mustFailAfterExit(true, "appendBatch in exit mode");

@@ -26,6 +26,24 @@ import {MockMultisig} from "../../contracts/mocks/MockMultisig.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
 
 /// @notice Key material and signing helpers shared by fixtures and invariant handlers.
+/// @dev The header of the next batch on `inbox`: builds on the head, `nBlocks` L2 blocks, valid this second.
+function nextHeader(
+    SequencerInbox inbox,
+    uint64 delayedCount,
+    uint64 nBlocks
+) view returns (SequencerInbox.BatchHeader memory) {
+    uint64 start = inbox.nextL2Block();
+    return
+        SequencerInbox.BatchHeader({
+            prevAccumulator: inbox.headAccumulator(),
+            delayedCount: delayedCount,
+            l2BlockStart: start,
+            l2BlockEnd: start + nBlocks - 1,
+            minTimestamp: uint64(block.timestamp),
+            maxTimestamp: uint64(block.timestamp)
+        });
+}
+
 abstract contract Signers is TestBase {
     uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
@@ -251,15 +269,7 @@ abstract contract RollupFixture is Signers {
     // ------------------------------------------------------------------ inbox helpers
 
     function header(uint64 delayedCount, uint64 nBlocks) internal view returns (SequencerInbox.BatchHeader memory h) {
-        uint64 start = inbox.nextL2Block();
-        h = SequencerInbox.BatchHeader({
-            prevAccumulator: inbox.headAccumulator(),
-            delayedCount: delayedCount,
-            l2BlockStart: start,
-            l2BlockEnd: start + nBlocks - 1,
-            minTimestamp: uint64(block.timestamp),
-            maxTimestamp: uint64(block.timestamp)
-        });
+        return nextHeader(inbox, delayedCount, nBlocks);
     }
 
     function appendAs(address who, bytes memory data, uint64 delayedCount) internal returns (uint256) {

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {RollupFixture, Signers, TestMerkle} from "./RollupFixture.sol";
+import {RollupFixture, Signers, TestMerkle, nextHeader} from "./RollupFixture.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
 import {ExitController} from "../../contracts/rollup/ExitController.sol";
 import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
@@ -111,15 +111,7 @@ contract VaultHandler is Signers {
         if (ec.inExit()) return;
         uint256[USERS][TOKENS] memory bal = ledger;
         if (faulty) bal[inflation % TOKENS][(inflation >> 8) % USERS] += bound(inflation, 1, 1e28);
-        uint64 start = inbox.nextL2Block();
-        SequencerInbox.BatchHeader memory h = SequencerInbox.BatchHeader(
-            inbox.headAccumulator(),
-            inbox.delayedConsumed(),
-            start,
-            start,
-            uint64(block.timestamp),
-            uint64(block.timestamp)
-        );
+        SequencerInbox.BatchHeader memory h = nextHeader(inbox, inbox.delayedConsumed(), 1);
         vm.prank(set.active());
         uint256 b = inbox.appendBatch("l2", h);
         StateCommitment.CommitmentData memory c;

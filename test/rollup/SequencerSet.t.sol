@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {RollupFixture, Signers} from "./RollupFixture.sol";
+import {RollupFixture, Signers, nextHeader} from "./RollupFixture.sol";
 import {Sla} from "../../contracts/interfaces/IRollup.sol";
 import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
 import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
@@ -105,15 +105,7 @@ contract SetHandler is Signers {
     /// @dev Every member (and an outsider) tries to post; only the active one may.
     function post(uint256 who, bytes calldata data) external {
         address poster = who % 7 == 6 ? address(0xBAD) : pool[who % pool.length];
-        uint64 start = inbox.nextL2Block();
-        SequencerInbox.BatchHeader memory h = SequencerInbox.BatchHeader(
-            inbox.headAccumulator(),
-            inbox.delayedConsumed(),
-            start,
-            start,
-            uint64(block.timestamp),
-            uint64(block.timestamp)
-        );
+        SequencerInbox.BatchHeader memory h = nextHeader(inbox, inbox.delayedConsumed(), 1);
         vm.prank(poster);
         try inbox.appendBatch(data, h) {
             if (poster != ghostActive) violation = "a non-active sequencer posted";

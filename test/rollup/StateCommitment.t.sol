@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {RollupFixture, Signers} from "./RollupFixture.sol";
+import {RollupFixture, Signers, nextHeader} from "./RollupFixture.sol";
 import {Sla} from "../../contracts/interfaces/IRollup.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
 import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
@@ -33,15 +33,7 @@ contract CommitHandler is Signers {
     }
 
     function append(bytes calldata data) external {
-        uint64 start = inbox.nextL2Block();
-        SequencerInbox.BatchHeader memory h = SequencerInbox.BatchHeader(
-            inbox.headAccumulator(),
-            inbox.delayedConsumed(),
-            start,
-            start,
-            uint64(block.timestamp),
-            uint64(block.timestamp)
-        );
+        SequencerInbox.BatchHeader memory h = nextHeader(inbox, inbox.delayedConsumed(), 1);
         vm.prank(set.active());
         inbox.appendBatch(data, h);
     }
