@@ -186,21 +186,20 @@ contract ExitController is EIP712, ReentrancyGuard {
 
     /// @notice Vetoes a pending (not yet final) state commitment with M-of-N council signatures.
     function veto(
-        address target,
         uint256 commitmentIndex,
         bytes32 commitmentHash,
         uint256 nonce,
         uint256 deadline,
         ThresholdSig.Signature[] calldata sigs
     ) external {
-        if (target != address(commitments)) revert OperationUnknown(bytes32(uint256(uint160(target))));
+        if (address(commitments) == address(0)) revert NotWired();
         _authorize(
             keccak256(abi.encode(VETO_TYPEHASH, commitmentIndex, commitmentHash, nonce, deadline)),
             nonce,
             deadline,
             sigs
         );
-        IVetoable(target).veto(commitmentIndex, commitmentHash);
+        IVetoable(address(commitments)).veto(commitmentIndex, commitmentHash);
         emit CommitmentVetoed(commitmentIndex, commitmentHash);
     }
 
