@@ -91,4 +91,22 @@ describe("DelayedInbox and forced inclusion", () => {
     const res = await forceInclude(r.stack);
     expect(res.included).to.equal(1);
   });
+
+  it("SDK forceInclude forces exactly the overdue prefix of a long queue", async () => {
+    const delayed = r.stack.contracts.DelayedInbox.connect(r.citizen);
+    for (let i = 0; i < 7; i++) await (await delayed.enqueue("0x0" + (i + 1))).wait();
+    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1);
+    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1);
+    for (let i = 0; i < 3; i++) await (await delayed.enqueue("0x1" + i)).wait(); // still inside the window
+    let err: unknown;
+    try {
+      await forceInclude(r.stack, 0);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).to.match(/^upTo: must be a queue count above/);
+    expect((await forceInclude(r.stack, 4)).included).to.equal(4);
+    expect((await forceInclude(r.stack)).included).to.equal(3);
+    expect(await r.stack.contracts.SequencerInbox.delayedConsumed()).to.equal(7n);
+  });
 });

@@ -1,11 +1,11 @@
-import { type ContractTransactionReceipt } from "ethers";
+import { hexlify, type ContractTransactionReceipt } from "ethers";
 
 import type { Stack } from "../clients.js";
 import { check, SdkInputError } from "../errors.js";
 
 /** Enqueues an L2 transaction on L1 (forced-inclusion path). Returns the queue index. */
 export async function enqueue(stack: Stack, data: string | Uint8Array): Promise<{ index: number; receipt: ContractTransactionReceipt }> {
-  const hex = typeof data === "string" ? data : "0x" + Buffer.from(data).toString("hex");
+  const hex = typeof data === "string" ? data : hexlify(data);
   check(/^0x([0-9a-fA-F]{2})+$/.test(hex), "data", "must be non-empty hex bytes");
   const inbox = stack.contracts.DelayedInbox;
   const receipt = await (await inbox.enqueue(hex)).wait();
@@ -33,16 +33,26 @@ export async function forceInclude(stack: Stack, upTo?: number): Promise<{ inclu
   ]);
   if (block === null) throw new SdkInputError("stack", "cannot read the latest block");
   if (count <= consumed) throw new SdkInputError("queue", "is empty: nothing to force");
+  if (upTo !== undefined) {
+    check(Number.isSafeInteger(upTo) && BigInt(upTo) > consumed, "upTo", `must be a queue count above the ${consumed} messages already included`);
+  }
   // The chain's next block has a later timestamp and number than `latest`.
   const now = BigInt(block.timestamp) + 1n;
   const nextBlock = BigInt(block.number) + 1n;
-  let target = consumed;
+  // Queue times and blocks never decrease, so the forceable messages are a prefix: binary search for its end.
   const limit = upTo === undefined ? count : BigInt(Math.min(upTo, Number(count)));
-  while (target < limit) {
-    const [ts, bn] = await c.DelayedInbox.messageTime(target);
-    if (now <= ts + sla.inclusionWindow || nextBlock <= bn + sla.inclusionWindowBlocks) break;
-    target++;
+  const forceable = async (i: bigint): Promise<boolean> => {
+    const [ts, bn] = await c.DelayedInbox.messageTime(i);
+    return now > ts + sla.inclusionWindow && nextBlock > bn + sla.inclusionWindowBlocks;
+  };
+  let lo = consumed; // messages [consumed, lo) are forceable
+  let hi = limit; // messages [hi, limit) are not
+  while (lo < hi) {
+    const mid = (lo + hi) / 2n;
+    if (await forceable(mid)) lo = mid + 1n;
+    else hi = mid;
   }
+  const target = lo;
   if (target === consumed) {
     const [ts, bn] = await c.DelayedInbox.messageTime(consumed);
     throw new SdkInputError(
