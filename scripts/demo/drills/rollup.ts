@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ExitTree, liveness, signCommitment, signTriggerExit, sortSignatures, buildTriggerExit, type Stack } from "@sovereign-stack/sdk";
+import { ExitTree, connect, liveness, signCommitment, signTriggerExit, sortSignatures, buildTriggerExit, type Stack } from "@sovereign-stack/sdk";
 
 import type { Drill, DrillContext } from "../drills.ts";
 import { checkSignatures, duration, forceIncludeHead, loadSignatureFiles, submitExit, writeJson } from "../../exit/commands.ts";
@@ -33,6 +33,7 @@ export const rollupDrill: Drill = {
     const validators = rollup.validators.members.map(by);
     const citizens = [signers[16]!, signers[17]!, signers[18]!];
     const stranger = signers[19]!;
+    const strangerStack = await connect(stranger, stack.deployment); // the same stack, acting as a stranger
     const time = net.connection.networkHelpers.time;
     const mine = (n: number) => net.connection.networkHelpers.mine(n);
     const note = async () => timeline.note(await clocks(stack));
@@ -109,7 +110,7 @@ export const rollupDrill: Drill = {
     await note();
     await timeline.step("a stranger tries to force it too early → refused with the time it opens", async () => {
       try {
-        await forceIncludeHead(await stackAs(stack, stranger));
+        await forceIncludeHead(strangerStack);
       } catch (e) {
         timeline.note(`refused: ${(e as Error).message}`);
         return;
@@ -120,7 +121,7 @@ export const rollupDrill: Drill = {
     await mine(Number(sla.inclusionWindowBlocks) + 1);
     await note();
     await timeline.step("the SLA has passed: the stranger force-includes it (npm run exit -- force-include)", async () => {
-      const r = await forceIncludeHead(await stackAs(stack, stranger));
+      const r = await forceIncludeHead(strangerStack);
       timeline.note(`forced ${r.included} message(s) in, tx ${r.txHash.slice(0, 18)}…`);
     });
 
@@ -149,9 +150,9 @@ export const rollupDrill: Drill = {
       });
       await timeline.step("a relayer checks them against the on-chain council and submits (npm run exit -- submit)", async () => {
         const files = await loadSignatureFiles([dir]);
-        const chk = await checkSignatures(await stackAs(stack, stranger), payload, files);
+        const chk = await checkSignatures(strangerStack, payload, files);
         timeline.note(`valid ${chk.valid.length}/${chk.threshold}; missing ${chk.missing.length}: ${chk.missing.join(", ")}`);
-        await submitExit(await stackAs(stack, stranger), payload, chk);
+        await submitExit(strangerStack, payload, chk);
         if (!(await c.ExitController.inExit())) throw new Error("not in exit mode");
       });
     } finally {
@@ -183,9 +184,3 @@ export const rollupDrill: Drill = {
     await timeline.assert("no claim was paid twice", !doublePaid);
   },
 };
-
-/** The same stack, acting as another account. */
-async function stackAs(stack: Stack, signer: HardhatEthersSigner): Promise<Stack> {
-  const { connect } = await import("@sovereign-stack/sdk");
-  return connect(signer, stack.deployment);
-}
