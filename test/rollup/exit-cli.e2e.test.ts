@@ -21,9 +21,13 @@ const ENV = { ...process.env, LOCALHOST_URL: `http://127.0.0.1:${PORT}` };
 const TEST_MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
 const account = (i: number) => HDNodeWallet.fromMnemonic(TEST_MNEMONIC, `m/44'/60'/0'/0/${i}`);
 
+let deploymentArg: string[] = [];
+
 async function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number; out: string }> {
+  // commands that talk to the chain read the temporary deployment record
+  const extra = args.includes("--network") && args[args.indexOf("--network") + 1] === "localhost" ? deploymentArg : [];
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, "scripts/exit/cli.ts"), ...args], { cwd, env: { ...ENV, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, "scripts/exit/cli.ts"), ...args, ...extra], { cwd, env: { ...ENV, ...env } });
     return { code: 0, out: stdout + stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -35,9 +39,11 @@ describe("exit CLI against a real localhost node (e2e)", function () {
   this.timeout(120_000);
   let node: ChildProcess;
   let dir: string;
+  let deployment: string; // a temporary record: a developer's deployments/localhost.json is never touched
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "sov-exit-cli-"));
+    deployment = path.join(dir, "localhost.json");
     node = spawn(process.execPath, [path.join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "node", "--port", String(PORT)], { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "pipe"] });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("hardhat node did not start in 60 s")), 60_000);
@@ -49,13 +55,13 @@ describe("exit CLI against a real localhost node (e2e)", function () {
       });
       node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}`)));
     });
-    const { stdout } = await run(process.execPath, [path.join(ROOT, "scripts/deploy.ts"), "--network", "localhost"], { cwd: ROOT, env: ENV });
+    const { stdout } = await run(process.execPath, [path.join(ROOT, "scripts/deploy.ts"), "--network", "localhost", "--out", deployment], { cwd: ROOT, env: ENV });
     expect(stdout).to.match(/deploy: done; \d+ deployed/);
+    deploymentArg = ["--deployment", deployment];
   });
 
   after(async () => {
     node?.kill();
-    await rm(path.join(ROOT, "deployments", "localhost.json"), { force: true });
     await rm(dir, { recursive: true, force: true });
   });
 
