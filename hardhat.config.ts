@@ -17,27 +17,16 @@ if (solcPackage.version !== SOLC_VERSION) {
   );
 }
 
+const COMPILER = {
+  version: SOLC_VERSION,
+  path: require.resolve("solc/soljson.js"),
+  settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 } },
+};
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
-    profiles: {
-      default: {
-        version: SOLC_VERSION,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          evmVersion: "cancun",
-          optimizer: { enabled: true, runs: 10_000 },
-        },
-      },
-      production: {
-        version: SOLC_VERSION,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          evmVersion: "cancun",
-          optimizer: { enabled: true, runs: 10_000 },
-        },
-      },
-    },
+    profiles: { default: COMPILER, production: COMPILER },
   },
   paths: {
     sources: "./contracts",

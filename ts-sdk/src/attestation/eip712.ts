@@ -20,7 +20,7 @@ import {
 import { check } from "../errors.js";
 import type { AttestationRegistry } from "../typechain/index.js";
 import { encodeSubject } from "./subject.js";
-import type { AttestationRequest } from "./types.js";
+import type { Attestation, AttestationRequest } from "./types.js";
 
 /** An EIP-712 domain. */
 export interface Eip712Domain {
@@ -139,18 +139,8 @@ export async function signDelegatedRevoke(signer: Signer, domain: Eip712Domain, 
 
 // ---- off-chain attestations ----
 
-/** The signed content of an off-chain attestation. */
-export interface OffchainAttestation {
-  readonly schema: string;
-  readonly attester: string;
-  /** Encoded subject bytes. */
-  readonly subject: string;
-  readonly time: bigint;
-  readonly expirationTime: bigint;
-  readonly refUID: string;
-  readonly data: string;
-  readonly salt: string;
-}
+/** The signed content of an off-chain attestation: an attestation's content plus a salt (its uid is the digest). */
+export type OffchainAttestation = Omit<Attestation, "uid"> & { readonly salt: string };
 
 /** An off-chain attestation with its signature; `uid` is its EIP-712 digest. */
 export interface SignedOffchainAttestation {
