@@ -8,7 +8,7 @@ import { connect, CONTRACT_NAMES, parseDeployment } from "@sovereign-stack/sdk";
 import { DeployError, codeMatches, type Component } from "../../scripts/lib/deployer.ts";
 import { deployTo, openNetwork, SOLC_VERSION, hre } from "../../scripts/lib/network.ts";
 import { stackComponents } from "../../scripts/lib/stack.ts";
-import { councilWeaknesses, localRollupSettings, rollupComponents } from "../../scripts/lib/stack/rollup.ts";
+import { councilWeaknesses, localRollupSettings, readRollupSettings, rollupComponents } from "../../scripts/lib/stack/rollup.ts";
 
 async function tmpFile(): Promise<string> {
   return path.join(await mkdtemp(path.join(tmpdir(), "sov-deploy-")), "hardhat.json");
@@ -107,6 +107,38 @@ describe("deploy pipeline", () => {
     rollupComponents(weak, { local: false, allowWeakCouncil: true, warn: (l) => warnings.push(l) });
     expect(warnings.join("\n")).to.match(/WARNING: deploying a council weaker than L2BEAT Stage 1/);
     expect(() => rollupComponents(weak, { local: true, allowWeakCouncil: false, warn: () => {} })).to.not.throw();
+  });
+
+  it("reads --params files and names the bad field", async () => {
+    const good = JSON.parse(await readFile(path.join(import.meta.dirname, "../../deployments/params.example.json"), "utf8")) as Record<string, unknown>;
+    const settings = await readRollupSettings(path.join(import.meta.dirname, "../../deployments/params.example.json"));
+    expect(settings.council.members).to.have.length(8);
+    expect(settings.timelockDelay).to.equal(604800);
+    const cases: [unknown, RegExp][] = [
+      [{ ...good, council: { members: ["0x12"], threshold: 1 } }, /params\.council\.members\[0\] is not an address/],
+      [{ ...good, sequencers: [] }, /params\.sequencers must be a non-empty array of addresses/],
+      [{ ...good, sla: { inclusionWindow: -5 } }, /params\.sla\.inclusionWindow must be a non-negative integer/],
+      [{ ...good, validators: { members: (good.validators as { members: string[] }).members, threshold: "3" } }, /params\.validators\.threshold must be a non-negative integer/],
+    ];
+    for (const [content, re] of cases) {
+      const file = await tmpFile();
+      await writeFile(file, JSON.stringify(content));
+      let err: unknown;
+      try {
+        await readRollupSettings(file);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, String(re)).to.be.instanceOf(DeployError);
+      expect((err as Error).message).to.match(re);
+    }
+    let missing: unknown;
+    try {
+      await readRollupSettings("/nonexistent/params.json");
+    } catch (e) {
+      missing = e;
+    }
+    expect((missing as Error).message).to.match(/--params \/nonexistent\/params\.json: cannot read it as JSON/);
   });
 
   it("opens only configured networks and names the fix", async () => {
