@@ -56,8 +56,6 @@ export interface DeployOptions {
   readonly gitCommit: string;
   /** Where to write the record; `null` keeps it in memory only. */
   readonly outFile: string | null;
-  /** Starting record (e.g. read from `outFile`); if omitted and `outFile` exists, it is read. */
-  readonly previous?: Deployment | null;
   readonly log?: (line: string) => void;
 }
 
@@ -129,7 +127,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   const log = opts.log ?? (() => {});
   const { chainId: chainIdBig } = await opts.provider.getNetwork();
   const chainId = Number(chainIdBig);
-  let previous = opts.previous === undefined ? await readPrevious(opts.outFile) : opts.previous;
+  let previous = await readPrevious(opts.outFile);
   if (previous !== null && previous.chainId !== chainId) {
     if (!opts.local) {
       throw new DeployError(
