@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {TestBase} from "../../contracts/test/TestBase.sol";
+import {TestBase} from "../lib/TestBase.sol";
 import {AttestationRegistry} from "../../contracts/attestation/AttestationRegistry.sol";
 import {AttestationSchemaRegistry} from "../../contracts/attestation/AttestationSchemaRegistry.sol";
 import {AttestationSignatures} from "../../contracts/attestation/AttestationSignatures.sol";
@@ -14,8 +14,8 @@ import {
     Delegation,
     SchemaDefinition
 } from "../../contracts/interfaces/AttestationTypes.sol";
-import {MockAttestationHook} from "../../contracts/mocks/MockAttestationHook.sol";
-import {AttestationMockSafe} from "../../contracts/mocks/AttestationMockSafe.sol";
+import {MockAttestationHook} from "../mocks/MockAttestationHook.sol";
+import {AttestationMockSafe} from "../mocks/AttestationMockSafe.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";

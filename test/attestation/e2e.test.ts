@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet, keccak256, parseEther, toUtf8Bytes, hexlify } from "ethers";
-import { AttestationIndex, SchemaEncoder, attestation, typechain } from "@sovereign-stack/sdk";
+import { AttestationIndex, SchemaEncoder, attestation } from "@sovereign-stack/sdk";
 
 import { deployAttestation } from "./fixture.ts";
 
@@ -11,7 +11,7 @@ describe("attestation: end to end", () => {
     const reg = f.stack.contracts.AttestationRegistry;
 
     // A hook standing in for a ZK verifier: needs keccak256(hookData) == commitment, and a fee.
-    const hook = await new typechain.MockAttestationHook__factory(f.signers[0]!).deploy();
+    const hook = await f.net.ethers.deployContract("MockAttestationHook", [], f.signers[0]!);
     const proof = hexlify(toUtf8Bytes("zk-proof-of-citizenship"));
     await hook.configure(parseEther("0.01"), true, keccak256(proof), false, await reg.getAddress());
     const m = f.client(ministry);

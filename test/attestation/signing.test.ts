@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet, concat, getBytes, type Signer } from "ethers";
-import { SchemaEncoder, attestation, typechain } from "@sovereign-stack/sdk";
+import { SchemaEncoder, attestation } from "@sovereign-stack/sdk";
 
 import { deployAttestation, type AttestFixture } from "./fixture.ts";
 
@@ -62,7 +62,7 @@ describe("attestation: delegated signing (EIP-712)", () => {
   it("accepts a ministry Safe (ERC-1271) as issuer when enough owners sign", async () => {
     const reg = f.stack.contracts.AttestationRegistry;
     const owners = [Wallet.createRandom(), Wallet.createRandom(), Wallet.createRandom()];
-    const safe = await new typechain.AttestationMockSafe__factory(f.signers[0]!).deploy(owners.map((o) => o.address), 2);
+    const safe = await f.net.ethers.deployContract("AttestationMockSafe", [owners.map((o) => o.address), 2], f.signers[0]!);
     const safeAddr = await safe.getAddress();
     const domain = await attestation.registryDomain(reg);
     const request = attestation.buildRequest({ schema, subject: "did:example:safe", data: payload(3) });
@@ -123,7 +123,7 @@ describe("attestation: off-chain attestations", () => {
 
   it("verifies an off-chain attestation issued by a Safe (ERC-1271) when given a provider", async () => {
     const owners = [Wallet.createRandom(), Wallet.createRandom()];
-    const safe = await new typechain.AttestationMockSafe__factory(f.signers[0]!).deploy(owners.map((o) => o.address), 2);
+    const safe = await f.net.ethers.deployContract("AttestationMockSafe", [owners.map((o) => o.address), 2], f.signers[0]!);
     const domain = await attestation.registryDomain(f.stack.contracts.AttestationRegistry);
     const message = {
       schema: attestation.schemaUid({ definition: DEF }),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {TestBase} from "../../contracts/test/TestBase.sol";
+import {TestBase} from "../lib/TestBase.sol";
 import {IdentityRegistry} from "../../contracts/identity/IdentityRegistry.sol";
 import {ZkIdentityVerifier, IIdentityGroth16Verifier} from "../../contracts/identity/ZkIdentityVerifier.sol";
 import {IZkIdentityVerifier} from "../../contracts/interfaces/IZkIdentityVerifier.sol";

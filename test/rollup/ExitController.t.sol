@@ -12,8 +12,8 @@ import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
 import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
 import {StateCommitment} from "../../contracts/rollup/StateCommitment.sol";
 import {RollupVault} from "../../contracts/rollup/RollupVault.sol";
-import {MockMultisig} from "../../contracts/mocks/MockMultisig.sol";
-import {TestToken} from "../../contracts/mocks/TestToken.sol";
+import {MockMultisig} from "../mocks/MockMultisig.sol";
+import {TestToken} from "../mocks/TestToken.sol";
 
 /// @notice Runs the whole rollup at random, including both exit paths, and snapshots everything at the exit.
 contract ExitHandler is Signers {

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
-import {TestBase} from "../../contracts/test/TestBase.sol";
+import {TestBase} from "../lib/TestBase.sol";
 import {
     Sla,
     ISlaConfig,
@@ -22,8 +22,8 @@ import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
 import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
 import {StateCommitment} from "../../contracts/rollup/StateCommitment.sol";
 import {RollupVault} from "../../contracts/rollup/RollupVault.sol";
-import {MockMultisig} from "../../contracts/mocks/MockMultisig.sol";
-import {TestToken} from "../../contracts/mocks/TestToken.sol";
+import {MockMultisig} from "../mocks/MockMultisig.sol";
+import {TestToken} from "../mocks/TestToken.sol";
 
 /// @notice Key material and signing helpers shared by fixtures and invariant handlers.
 /// @dev The header of the next batch on `inbox`: builds on the head, `nBlocks` L2 blocks, valid this second.

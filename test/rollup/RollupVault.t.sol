@@ -10,8 +10,8 @@ import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
 import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
 import {StateCommitment} from "../../contracts/rollup/StateCommitment.sol";
 import {RollupVault} from "../../contracts/rollup/RollupVault.sol";
-import {MockMultisig} from "../../contracts/mocks/MockMultisig.sol";
-import {TestToken} from "../../contracts/mocks/TestToken.sol";
+import {MockMultisig} from "../mocks/MockMultisig.sol";
+import {TestToken} from "../mocks/TestToken.sol";
 
 /// @notice Deposits for random users, a mock L2 ledger, exit roots committed and finalized over it (sometimes
 ///         inflated by a faulty committee), the exit, then escape claims at random incl. repeats and bogus amounts.

@@ -1,17 +1,18 @@
 import { expect } from "chai";
-import { ExitTree, DEFAULT_SLA, type typechain } from "@sovereign-stack/sdk";
+import type { Contract } from "ethers";
+import { ExitTree, DEFAULT_SLA } from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 
 describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
   let r: Rollup;
-  let token: typechain.TestToken;
+  let token: Contract;
   let tokenAddr: string;
   const A = 1000n;
 
   beforeEach(async () => {
     r = await deployRollup();
-    token = (await r.net.ethers.deployContract("TestToken", ["T", "T"])) as unknown as typechain.TestToken;
+    token = (await r.net.ethers.deployContract("TestToken", ["T", "T"]));
     tokenAddr = await token.getAddress();
     const vault = await r.stack.contracts.RollupVault.getAddress();
     for (const s of [r.citizen, r.stranger]) {

@@ -4,7 +4,7 @@
  * whose key leaked epoch-revokes everything it issued; a verifier checks isValid and one disclosed field.
  */
 import { Wallet, concat, getBytes, type Signer } from "ethers";
-import { attestation, typechain, type Stack } from "@sovereign-stack/sdk";
+import { attestation, type Stack } from "@sovereign-stack/sdk";
 
 import type { Drill, DrillContext } from "../drills.ts";
 import { DrillFailure } from "../timeline.ts";
@@ -40,7 +40,7 @@ export const attestationDrill: Drill = {
     const signers = owners.slice(0, 2);
 
     const safe = await t.step("ministry deploys its 2-of-3 Safe-like multisig (ERC-1271)", async () => {
-      const s = await new typechain.AttestationMockSafe__factory(deployer!).deploy(owners.map((o) => o.address), 2);
+      const s = await ctx.net.ethers.deployContract("AttestationMockSafe", [owners.map((o) => o.address), 2], deployer!);
       await s.waitForDeployment();
       return s;
     });

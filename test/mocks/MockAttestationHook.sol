@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {IAttestationHook} from "../interfaces/AttestationHookInterface.sol";
-import {IAttestationRegistry} from "../interfaces/AttestationRegistryInterface.sol";
-import {Attestation} from "../interfaces/AttestationTypes.sol";
+import {IAttestationHook} from "../../contracts/interfaces/AttestationHookInterface.sol";
+import {IAttestationRegistry} from "../../contracts/interfaces/AttestationRegistryInterface.sol";
+import {Attestation} from "../../contracts/interfaces/AttestationTypes.sol";
 
 /// @title MockAttestationHook
 /// @notice Test hook: charges a fee, can reject, can require a "proof" in hookData (a stand-in for a ZK verifier:
