@@ -6,12 +6,17 @@ pragma solidity ^0.8.24;
 /// @dev Howard Hinnant's civil-from-days algorithms, for years 1970..9999.
 library DateLib {
     /// @notice The YYYYMMDD date of a Unix timestamp.
+    /// @param timestamp seconds since 1970-01-01 00:00 UTC
+    /// @return the date, YYYYMMDD
     function dateOf(uint256 timestamp) internal pure returns (uint256) {
         (uint256 y, uint256 m, uint256 d) = civilFromDays(timestamp / 1 days);
         return y * 10000 + m * 100 + d;
     }
 
     /// @notice Days since 1970-01-01 of a YYYYMMDD date, and whether the date is valid.
+    /// @param date the date, YYYYMMDD
+    /// @return days_ days since 1970-01-01 (meaningless if not valid)
+    /// @return valid whether `date` is a real calendar date in 1970..9999
     function toDays(uint256 date) internal pure returns (uint256 days_, bool valid) {
         uint256 y = date / 10000;
         uint256 m = (date / 100) % 100;
@@ -23,6 +28,10 @@ library DateLib {
     }
 
     /// @notice Days since 1970-01-01 of (y, m, d), y >= 1970.
+    /// @param y the year
+    /// @param m the month, 1..12
+    /// @param d the day of the month, 1..31
+    /// @return the day count
     function daysFromCivil(uint256 y, uint256 m, uint256 d) internal pure returns (uint256) {
         if (m <= 2) y -= 1;
         uint256 era = y / 400;
@@ -33,6 +42,10 @@ library DateLib {
     }
 
     /// @notice (y, m, d) of a day count since 1970-01-01.
+    /// @param z the day count
+    /// @return y the year
+    /// @return m the month, 1..12
+    /// @return d the day of the month, 1..31
     function civilFromDays(uint256 z) internal pure returns (uint256 y, uint256 m, uint256 d) {
         z += 719468;
         uint256 era = z / 146097;

@@ -3,8 +3,12 @@ pragma solidity ^0.8.24;
 
 import {TestBase} from "../lib/TestBase.sol";
 import {IdentityRegistry} from "../../contracts/identity/IdentityRegistry.sol";
-import {ZkIdentityVerifier, IIdentityGroth16Verifier} from "../../contracts/identity/ZkIdentityVerifier.sol";
-import {IZkIdentityVerifier} from "../../contracts/interfaces/IZkIdentityVerifier.sol";
+import {IIdentityRegistry} from "../../contracts/identity/IIdentityRegistry.sol";
+import {ZkIdentityVerifier} from "../../contracts/identity/ZkIdentityVerifier.sol";
+import {IZkIdentityVerifier} from "../../contracts/identity/IZkIdentityVerifier.sol";
+import {IIdentityGroth16Verifier} from "../../contracts/identity/verifiers/IIdentityGroth16Verifier.sol";
+import {Identity20Groth16Verifier} from "../../contracts/identity/verifiers/Identity20Groth16Verifier.sol";
+import {Identity32Groth16Verifier} from "../../contracts/identity/verifiers/Identity32Groth16Verifier.sol";
 import {DateLib} from "../../contracts/identity/DateLib.sol";
 
 /// @dev Stands in for the generated verifier so that the contract rules can be fuzzed without proofs
@@ -39,8 +43,12 @@ contract IdentityContractsTest is TestBase {
 
     address internal constant GOV = address(0x60F);
     address internal constant OPERATOR = address(0x0BE);
-    uint256 internal constant AX = 0x1234;
-    uint256 internal constant AY = 0x5678;
+    address internal constant OPERATOR_B = address(0x0BB);
+    // Baby Jubjub keys: Base8 * 0x5eed1234567890 (issuer A) and Base8 * 0x777 (issuer B)
+    uint256 internal constant AX = 17977240355585261826838269565318377091253678305767052451361424584974815473335;
+    uint256 internal constant AY = 1701954431731760068050326772401483261688542550671923007021627712921733064555;
+    uint256 internal constant BX = 21675327432189688909705622694093115219784960819522965865991630413842831430235;
+    uint256 internal constant BY = 12152375075844462083879933030731600442893012397653237388736789613856132754710;
     uint256 internal constant ROOT = 0xABCDEF;
     uint256 internal constant SCOPE = 42;
     uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -87,22 +95,22 @@ contract IdentityContractsTest is TestBase {
         vm.assume(caller != OPERATOR);
         root = bound(root, 1, FIELD - 1);
         vm.prank(caller);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotIssuerOperator.selector, issuerId, caller));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotIssuerOperator.selector, issuerId, caller));
         registry.publishRoot(issuerId, root);
     }
 
     function testFuzz_rootOutsideFieldRejected(uint256 root) public {
         root = bound(root, FIELD, type(uint256).max);
         vm.prank(OPERATOR);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.RootOutOfField.selector, root));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.RootOutOfField.selector, root));
         registry.publishRoot(issuerId, root);
     }
 
     function test_duplicateAndZeroRootRejected() public {
         vm.startPrank(OPERATOR);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.RootAlreadyPublished.selector, ROOT));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.RootAlreadyPublished.selector, issuerId, ROOT));
         registry.publishRoot(issuerId, ROOT);
-        vm.expectRevert(IdentityRegistry.ZeroRoot.selector);
+        vm.expectRevert(IIdentityRegistry.ZeroRoot.selector);
         registry.publishRoot(issuerId, 0);
         vm.stopPrank();
     }
@@ -117,14 +125,14 @@ contract IdentityContractsTest is TestBase {
         vm.prank(OPERATOR);
         registry.publishRoot(issuerId, newRoot);
         vm.warp(block.timestamp + elapsed);
-        vm.assertEq(registry.isRootFresh(newRoot), true, "current root is fresh");
-        vm.assertEq(registry.isRootFresh(ROOT), elapsed < validity, "superseded root fresh only inside the window");
+        vm.assertEq(registry.isRootFresh(issuerId, newRoot), true, "current root is fresh");
+        vm.assertEq(registry.isRootFresh(issuerId, ROOT), elapsed < validity, "superseded root fresh only inside the window");
     }
 
     function testFuzz_validityCapped(uint64 validity) public {
         validity = uint64(bound(validity, uint256(registry.MAX_ROOT_VALIDITY()) + 1, type(uint64).max));
         vm.prank(GOV);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.RootValidityTooLong.selector, validity));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.RootValidityTooLong.selector, validity));
         registry.setRootValidity(issuerId, validity);
     }
 
@@ -209,7 +217,7 @@ contract IdentityContractsTest is TestBase {
         uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
         uint256[5] memory s = _signals(ROOT, 5, 1, word);
         s[2] = AX + 1;
-        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.IssuerKeyMismatch.selector, issuerId));
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownIssuerKey.selector, AX + 1));
         verifier.verify(_proof(), s, SCOPE, 1, _policy());
         vm.prank(GOV);
         registry.setIssuerActive(issuerId, false);
@@ -228,6 +236,123 @@ contract IdentityContractsTest is TestBase {
         scope = bound(scope, 1 << 120, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ScopeOutOfRange.selector, scope));
         verifier.policyWord(_policy(), scope, _today());
+    }
+
+    // ---- roots are per issuer (finding: publishRoot was first-come across all issuers)
+
+    function _registerB() internal returns (uint32 b) {
+        vm.prank(GOV);
+        b = registry.registerIssuer(OPERATOR_B, BX, BY, 1 days, "Other Registry");
+    }
+
+    function test_rootFrontRunByAnotherIssuerNeitherBlocksNorValidates() public {
+        uint32 b = _registerB();
+        uint256 pending = ROOT + 1; // A's next root, seen in the mempool
+        vm.prank(OPERATOR_B);
+        registry.publishRoot(b, pending);
+        // B's publication does not make the root valid for A
+        vm.assertFalse(registry.isRootFresh(issuerId, pending), "not A's root yet");
+        vm.assertTrue(registry.isRootFresh(b, pending), "B's root");
+        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, pending));
+        verifier.verify(_proof(), _signals(pending, 5, 1, word), SCOPE, 1, _policy());
+        // A publishes its root all the same
+        vm.prank(OPERATOR);
+        registry.publishRoot(issuerId, pending);
+        vm.assertTrue(registry.isRootFresh(issuerId, pending), "A's root now");
+        vm.assertEq(registry.issuer(issuerId).currentRoot, pending, "A's current root");
+        verifier.verify(_proof(), _signals(pending, 5, 1, word), SCOPE, 1, _policy());
+    }
+
+    function test_anotherIssuersRootIsNotValidForThisIssuer() public {
+        uint32 b = _registerB();
+        vm.prank(OPERATOR_B);
+        registry.publishRoot(b, ROOT + 7);
+        vm.assertEq(registry.rootInfo(issuerId, ROOT + 7).publishedAt, 0, "not published by A");
+        (uint32 id, bool keyCurrent, bool active, bool published, ) = registry.rootStatus(AX, ROOT + 7);
+        vm.assertEq(uint256(id), uint256(issuerId), "AX names A");
+        vm.assertTrue(keyCurrent && active, "A's current key, active");
+        vm.assertFalse(published, "A never published it");
+        // B's proofs name B's key; A's root is not B's
+        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256[5] memory s = _signals(ROOT, 5, 1, word);
+        s[2] = BX;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, ROOT));
+        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+    }
+
+    // ---- issuer keys (suspicion: the proof binds only issuerAx)
+
+    function test_secondIssuerWithSameAxRefused() public {
+        // (AX, -AY) is the other Baby Jubjub point with x = AX: a different-looking key that proofs cannot tell apart
+        vm.startPrank(GOV);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.PublicKeyTaken.selector, AX, issuerId));
+        registry.registerIssuer(OPERATOR_B, AX, FIELD - AY, 1 days, "Twin");
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.PublicKeyTaken.selector, AX, issuerId));
+        registry.registerIssuer(OPERATOR_B, AX, AY, 1 days, "Copy");
+        uint32 b = registry.registerIssuer(OPERATOR_B, BX, BY, 1 days, "Other Registry");
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.PublicKeyTaken.selector, AX, issuerId));
+        registry.setIssuerKey(b, AX, FIELD - AY);
+        vm.stopPrank();
+        vm.assertEq(uint256(registry.issuerOfKey(AX)), uint256(issuerId), "AX is A's");
+        vm.assertEq(uint256(registry.issuerOfKey(BX)), uint256(b), "BX is B's");
+    }
+
+    function test_rotatedKeyStaysReservedAndStopsProving() public {
+        vm.prank(GOV);
+        registry.setIssuerKey(issuerId, BX, BY);
+        // a proof under the old key fails
+        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.IssuerKeyMismatch.selector, issuerId));
+        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        // and nobody else may take the old key's x
+        vm.prank(GOV);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.PublicKeyTaken.selector, AX, issuerId));
+        registry.registerIssuer(OPERATOR_B, AX, AY, 1 days, "Heir");
+        // the issuer itself may rotate back
+        vm.prank(GOV);
+        registry.setIssuerKey(issuerId, AX, FIELD - AY);
+        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+    }
+
+    function testFuzz_offCurveKeyRejected(uint256 y) public {
+        y = bound(y, 0, FIELD - 1);
+        vm.assume(y != AY && y != FIELD - AY);
+        vm.prank(GOV);
+        vm.expectRevert(IIdentityRegistry.InvalidPublicKey.selector);
+        registry.registerIssuer(OPERATOR_B, AX, y, 1 days, "x");
+    }
+
+    function test_keyOutsideFieldRejected() public {
+        vm.startPrank(GOV);
+        vm.expectRevert(IIdentityRegistry.InvalidPublicKey.selector);
+        registry.registerIssuer(OPERATOR_B, BX + FIELD, BY, 1 days, "x");
+        vm.expectRevert(IIdentityRegistry.InvalidPublicKey.selector);
+        registry.registerIssuer(OPERATOR_B, BX, BY + FIELD, 1 days, "x");
+        vm.expectRevert(IIdentityRegistry.InvalidPublicKey.selector);
+        registry.registerIssuer(OPERATOR_B, 0, 1, 1 days, "x"); // the identity point
+        vm.stopPrank();
+    }
+
+    function test_unknownIssuerKeyRejected() public {
+        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256[5] memory s = _signals(ROOT, 5, 1, word);
+        s[2] = BX;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownIssuerKey.selector, BX));
+        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+    }
+
+    function test_generatedVerifiersMatchTheInterface() public pure {
+        vm.assertEq(
+            uint256(uint32(IIdentityGroth16Verifier.verifyProof.selector)),
+            uint256(uint32(Identity20Groth16Verifier.verifyProof.selector)),
+            "depth 20"
+        );
+        vm.assertEq(
+            uint256(uint32(IIdentityGroth16Verifier.verifyProof.selector)),
+            uint256(uint32(Identity32Groth16Verifier.verifyProof.selector)),
+            "depth 32"
+        );
     }
 
     // ---- dates

@@ -16,6 +16,15 @@ async function witness(input: Input): Promise<bigint[]> {
   return (await snarkjs.wtns.exportJson(w as unknown as string)) as unknown as bigint[];
 }
 
+/** EdDSA-Poseidon as the circuit checks it (S·B8 = R8 + 8·h·A), with an explicit secret and public key. */
+const SUB_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n; // Baby Jubjub
+function signWithKey(secret: bigint, key: id.PublicKey, message: bigint): id.Signature {
+  const r = 0x1234567n;
+  const { x: R8x, y: R8y } = id.IssuerKey.fromSecret(r).publicKey; // r·B8
+  const h = id.poseidon.h5([R8x, R8y, key.x, key.y, message]);
+  return { R8x, R8y, S: (r + ((8n * h) % SUB_ORDER) * secret) % SUB_ORDER };
+}
+
 async function expectWitnessFails(input: Input): Promise<void> {
   let failed = false;
   try {
@@ -78,6 +87,25 @@ describe("identity circuit (depth 20)", function () {
     it("credential: another issuer key", async () => {
       const k = id.IssuerKey.fromSecret(99n).publicKey;
       await expectWitnessFails({ ...valid, issuerAx: k.x.toString(), issuerAy: k.y.toString() });
+    });
+    it("credential: the twin key (Ax, -Ay) with the issuer's signature", async () => {
+      // The only other Baby Jubjub point with x = Ax is (Ax, -Ay) = -A + (0, -1); the proof shows only Ax, so the
+      // private Ay may be either. The issuer's signature must not verify under the twin (h hashes Ay; 8·A' = -8·A).
+      const k = w.issuer.key.publicKey;
+      expect(k.x.toString()).to.equal(valid.issuerAx);
+      await expectWitnessFails({ ...valid, issuerAy: (id.SNARK_FIELD - k.y).toString() });
+    });
+    it("credential: the twin key (Ax, -Ay) with a signature only the issuer's secret can make", async () => {
+      // -A + T signs with -secret: only the holder of the issuer's secret can produce credentials under the twin,
+      // so sharing Ax gives nobody else a way in (the registry reserves Ax to one issuer; see IdentityContracts.t.sol).
+      const k = w.issuer.key.publicKey;
+      const twin = { x: k.x, y: id.SNARK_FIELD - k.y };
+      const cred = w.aliceCred;
+      const leaf = id.credentialHash(cred);
+      const sig = signWithKey(SUB_ORDER - w.issuer.key.secret, twin, leaf);
+      expect(id.verifySignature(leaf, sig, twin)).to.equal(true);
+      const out = await witness({ ...valid, issuerAy: twin.y.toString(), sigS: sig.S.toString(), sigR8x: sig.R8x.toString(), sigR8y: sig.R8y.toString() });
+      expect(out[3]).to.equal(k.x); // same public issuerAx: indistinguishable on-chain, hence Ax is reserved to one issuer
     });
     it("age: minAge above the holder's age", async () =>
       expectWitnessFails({ ...valid, policy: id.packPolicy({ ...POLICY, minAge: 31 }, SCOPE, TODAY).toString() }));

@@ -102,6 +102,30 @@ describe("identity contracts with real proofs", function () {
     await net.ethers.provider.send("evm_mine", []);
     await expect(benefit.claim(r!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "StaleRoot");
   });
+
+  it("another issuer publishing this issuer's next root first neither blocks nor validates it; a twin key is refused", async () => {
+    const [deployer, , , , , r, otherOperator] = await net.signers();
+    const reg = stack.contracts.IdentityRegistry;
+    const v = stack.contracts.ZkIdentityVerifier;
+    const key = w.issuer.key.publicKey;
+    await expect(reg.registerIssuer(otherOperator!.address, key.x, id.SNARK_FIELD - key.y, WINDOW, "Twin")).to.be.revertedWithCustomError(reg, "PublicKeyTaken");
+    const other = id.IssuerKey.fromSecret(0x777n).publicKey;
+    await (await reg.connect(deployer!).registerIssuer(otherOperator!.address, other.x, other.y, WINDOW, "Other Registry")).wait();
+    const otherId = await reg.issuerCount();
+    const carol = id.Identity.fromSecret(0xca201n);
+    const carolCred = w.issuer.enrol(carol.commitment, { birthDate: 19800101, region: 7, expiry: 20400101 });
+    const next = w.issuer.root;
+    await (await reg.connect(otherOperator!).publishRoot(otherId, next)).wait();
+    const p = await id.proveIdentity(
+      { identity: carol, credential: carolCred, membership: w.issuer.membershipProof(carolCred), policy: POLICY, scope: SCOPE, message: id.messageForAddress(r!.address), currentDate: today },
+      ARTIFACTS,
+    );
+    const consumer = await benefit.getAddress();
+    const args = [p.calldata.proof, p.calldata.publicSignals, SCOPE, BigInt(r!.address), id.policyStruct(POLICY)] as const;
+    await expect(v.check(consumer, ...args)).to.be.revertedWithCustomError(v, "UnknownRoot");
+    await w.issuer.publishRoot(reg, issuerId);
+    expect(await v.check(consumer, ...args)).to.equal(p.signals.nullifier);
+  });
 });
 
 describe("production build (depth 32)", function () {

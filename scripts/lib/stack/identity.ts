@@ -1,8 +1,8 @@
 /**
  * Deploy components of the ZK national identity capability: the generated Groth16 verifier of the identity
  * circuit (depth 20 by default; IDENTITY_CIRCUIT_DEPTH=32 for the production build), the issuer registry
- * (owned by governance: IDENTITY_GOVERNANCE if set, else the exit council's timelock (ExitController) on a
- * public network, or the deployer on a local one), and the ZkIdentityVerifier that consumers (attestation
+ * (owned by governance: IDENTITY_GOVERNANCE if set, else the council's timelock (CouncilTimelock, an
+ * OpenZeppelin TimelockController) on a public network, or the deployer on a local one), and the ZkIdentityVerifier that consumers (attestation
  * hooks, TokenTable, benefits) call.
  */
 import type { Component } from "../deployer.ts";
@@ -25,8 +25,8 @@ export function identityComponents(depth: string = process.env.IDENTITY_CIRCUIT_
           throw new DeployError(`IDENTITY_GOVERNANCE=${governance} is not an address`);
         }
         if (governance !== undefined) return [governance];
-        // Off local networks the exit council owns issuer registration, through its timelock.
-        return [ctx.local ? await ctx.deployer.getAddress() : ctx.addressOf("ExitController")];
+        // Off local networks the council owns issuer registration, through its timelock (CouncilTimelock).
+        return [ctx.local ? await ctx.deployer.getAddress() : ctx.addressOf("CouncilTimelock")];
       },
     },
     {

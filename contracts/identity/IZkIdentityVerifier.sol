@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IIdentityGroth16Verifier} from "./verifiers/IIdentityGroth16Verifier.sol";
+import {IIdentityRegistry} from "./IIdentityRegistry.sol";
+
 /// @title IZkIdentityVerifier
 /// @notice Anonymous citizen checks: "holds a valid credential from a registered issuer, is at least `minAge`, lives in
 ///         one of `regions`", with one use per person per scope. Attestation hooks and distribution contracts call this.
 /// @dev Public signals of the identity circuit, in order: [root, nullifier, issuerAx, message, policyWord] where
 ///      policyWord packs currentDate (YYYYMMDD, bits 0..31), minAge (32..39), four 16-bit region slots (40..103) and
-///      the 120-bit scope (104..223).
+///      the 120-bit scope (104..223). The proof names its issuer by `issuerAx`, the x of the issuer's key, which the
+///      {IIdentityRegistry} reserves to one issuer; the root must have been published by that issuer.
 interface IZkIdentityVerifier {
     /// @notice What the caller demands of a proof.
     /// @param minAge minimum age in whole years at the proof's date
@@ -19,6 +23,11 @@ interface IZkIdentityVerifier {
     }
 
     /// @notice A proof was accepted and its nullifier recorded for (`consumer`, `scope`).
+    /// @param consumer the contract that called {verify}
+    /// @param scope the consumer's scope
+    /// @param nullifier the person's nullifier for this scope, now used
+    /// @param root the issuer registry root the proof was made against
+    /// @param message the value the proof is bound to
     event IdentityProofVerified(
         address indexed consumer,
         uint256 indexed scope,
@@ -29,26 +38,50 @@ interface IZkIdentityVerifier {
 
     /// @notice The Groth16 proof does not verify against the public signals.
     error InvalidProof();
-    /// @notice The proof's root was never published by an issuer.
+    /// @notice The proof's issuer key x belongs to no registered issuer.
+    /// @param issuerAx the proof's issuer key x
+    error UnknownIssuerKey(uint256 issuerAx);
+    /// @notice The proof's root was never published by the issuer of the proof's key.
+    /// @param root the proof's root
     error UnknownRoot(uint256 root);
     /// @notice The proof's root was superseded longer ago than the issuer's root validity window.
+    /// @param root the proof's root
+    /// @param expiredAt when its validity window ended
     error StaleRoot(uint256 root, uint256 expiredAt);
     /// @notice The issuer of the root is suspended.
+    /// @param issuerId the suspended issuer
     error IssuerInactive(uint32 issuerId);
-    /// @notice The proof's issuer key is not the key registered for the root's issuer.
+    /// @notice The proof's issuer key is one its issuer rotated away from (credentials signed with it no longer prove).
+    /// @param issuerId the issuer the key belonged to
     error IssuerKeyMismatch(uint32 issuerId);
     /// @notice The proof was made for another policy (minimum age, regions or scope).
+    /// @param expected the policy word the caller demands
+    /// @param actual the proof's policy word
     error PolicyMismatch(uint256 expected, uint256 actual);
     /// @notice The proof is bound to another message (e.g. another recipient).
+    /// @param expected the message the caller demands
+    /// @param actual the proof's message
     error MessageMismatch(uint256 expected, uint256 actual);
     /// @notice The proof's date is not a valid YYYYMMDD date within the tolerance of the chain's date.
+    /// @param proofDate the proof's date (YYYYMMDD)
+    /// @param today the chain's date (YYYYMMDD)
     error ProofDateOutOfRange(uint256 proofDate, uint256 today);
     /// @notice The scope does not fit in 120 bits.
+    /// @param scope the scope
     error ScopeOutOfRange(uint256 scope);
     /// @notice The policy sets no region.
     error EmptyRegionSet();
     /// @notice This person already used a proof for this consumer and scope.
+    /// @param nullifier the nullifier
     error NullifierAlreadyUsed(uint256 nullifier);
+
+    /// @notice The generated Groth16 verifier of the identity circuit.
+    /// @return the verifier
+    function groth16() external view returns (IIdentityGroth16Verifier);
+
+    /// @notice The issuer registry: issuers, their keys and their roots.
+    /// @return the registry
+    function registry() external view returns (IIdentityRegistry);
 
     /// @notice Verifies an identity proof against `policy`, then records its nullifier for (msg.sender, `scope`).
     /// @param proof Groth16 proof [a0, a1, b00, b01, b10, b11, c0, c1] (b in the EVM's coordinate order)
