@@ -3,37 +3,26 @@ pragma solidity ^0.8.24;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
-import {IAttestationRegistry} from "../interfaces/AttestationRegistryInterface.sol";
 import {Attestation} from "../interfaces/AttestationTypes.sol";
 import {AttestationLib} from "./AttestationLib.sol";
+import {IAttestationDisclosureVerifier} from "./IAttestationDisclosureVerifier.sol";
+import {IAttestationRegistry} from "./IAttestationRegistry.sol";
 
 /// @title AttestationDisclosureVerifier
 /// @notice Verifies one selectively disclosed field against a valid attestation whose data is a Merkle root of
 ///         salted fields. Leaves follow the StandardMerkleTree of the OpenZeppelin merkle-tree package over
 ///         `(string name, bytes32 salt, bytes value)`, with `value` the ABI encoding of the field.
-contract AttestationDisclosureVerifier {
-    /// @notice The registry whose attestations are checked.
+contract AttestationDisclosureVerifier is IAttestationDisclosureVerifier {
+    /// @inheritdoc IAttestationDisclosureVerifier
     IAttestationRegistry public immutable registry;
 
-    /// @notice The attestation is not valid (unknown, revoked, expired or epoch-revoked).
-    error AttestationNotValid(bytes32 uid);
-    /// @notice The attestation's data is not a single 32-byte root.
-    error NotADisclosureAttestation(bytes32 uid);
-    /// @notice The proof does not lead to the attestation's root.
-    error InvalidDisclosureProof(bytes32 uid, string name);
-
+    /// @notice Deploys a verifier over the attestations of `registry_`.
     /// @param registry_ The registry.
     constructor(IAttestationRegistry registry_) {
         registry = registry_;
     }
 
-    /// @notice Reverts unless `(name, salt, value)` is a field of the valid attestation `attestation`.
-    /// @param attestation The attestation content (from its `Attested` event).
-    /// @param name The field name.
-    /// @param salt The field's salt.
-    /// @param value The ABI-encoded field value.
-    /// @param proof The Merkle proof.
-    /// @return uid The attestation id.
+    /// @inheritdoc IAttestationDisclosureVerifier
     function verifyField(
         Attestation calldata attestation,
         string calldata name,

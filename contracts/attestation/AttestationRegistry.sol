@@ -3,9 +3,9 @@ pragma solidity ^0.8.24;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {IAttestationHook} from "../interfaces/AttestationHookInterface.sol";
-import {IAttestationRegistry} from "../interfaces/AttestationRegistryInterface.sol";
-import {IAttestationSchemaRegistry} from "../interfaces/AttestationSchemaRegistryInterface.sol";
+import {IAttestationHook} from "../interfaces/IAttestationHook.sol";
+import {IAttestationRegistry} from "./IAttestationRegistry.sol";
+import {IAttestationSchemaRegistry} from "./IAttestationSchemaRegistry.sol";
 import {
     Attestation,
     AttestationRecord,
@@ -25,12 +25,13 @@ contract AttestationRegistry is IAttestationRegistry, AttestationSignatures, Ree
     uint8 internal constant FLAG_REVOKED = 2;
     uint8 internal constant FLAG_HOOK = 4;
 
-    /// @notice Where schemas are registered.
+    /// @inheritdoc IAttestationRegistry
     IAttestationSchemaRegistry public immutable schemaRegistry;
 
     mapping(bytes32 uid => AttestationRecord) private _records;
     mapping(address attester => mapping(bytes32 schema => uint64 before)) private _epochs;
 
+    /// @notice Deploys a registry reading schemas from `schemaRegistry_`.
     /// @param schemaRegistry_ The schema registry.
     constructor(IAttestationSchemaRegistry schemaRegistry_) {
         schemaRegistry = schemaRegistry_;

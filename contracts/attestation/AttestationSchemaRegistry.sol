@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {IAttestationSchemaRegistry} from "../interfaces/AttestationSchemaRegistryInterface.sol";
+import {IAttestationSchemaRegistry} from "./IAttestationSchemaRegistry.sol";
 import {DataLocation, Schema, SchemaDefinition} from "../interfaces/AttestationTypes.sol";
 
 /// @title AttestationSchemaRegistry
@@ -28,12 +28,12 @@ contract AttestationSchemaRegistry is IAttestationSchemaRegistry {
     }
 
     /// @inheritdoc IAttestationSchemaRegistry
-    function getSchema(bytes32 uid) external view returns (Schema memory) {
-        return _schemas[uid];
+    function getSchema(bytes32 uid) external view returns (Schema memory schema) {
+        schema = _schemas[uid];
     }
 
     /// @inheritdoc IAttestationSchemaRegistry
-    function schemaUid(SchemaDefinition calldata schema) external pure returns (bytes32) {
-        return keccak256(abi.encode(schema));
+    function schemaUid(SchemaDefinition calldata schema) external pure returns (bytes32 uid) {
+        uid = keccak256(abi.encode(schema));
     }
 }

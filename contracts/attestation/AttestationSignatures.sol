@@ -3,44 +3,52 @@ pragma solidity ^0.8.24;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
 import {Attestation, AttestationRequest, Delegation} from "../interfaces/AttestationTypes.sol";
+import {IAttestationRegistry} from "./IAttestationRegistry.sol";
 
 /// @title AttestationSignatures
-/// @notice EIP-712 digests and checks for delegated attest/revoke and off-chain attestations. The domain binds
-///         chain id and this contract's address, so a signature replays neither on another chain nor on another
-///         deployment; per-signer nonces and deadlines stop replay on this one. ERC-1271 signers (a ministry's Safe)
-///         are checked with OpenZeppelin's SignatureChecker.
-abstract contract AttestationSignatures is EIP712, Nonces {
-    /// @notice Type hash of a delegated attestation.
+/// @notice EIP-712 digests, ordered per-signer nonces and checks for delegated attest/revoke and off-chain
+///         attestations. The domain binds chain id and this contract's address, so a signature replays neither on
+///         another chain nor on another deployment; per-signer nonces and deadlines stop replay on this one, and
+///         `increaseNonce` cancels outstanding signatures unused. ERC-1271 signers (a ministry's Safe) are checked
+///         with OpenZeppelin's SignatureChecker.
+abstract contract AttestationSignatures is IAttestationRegistry, EIP712 {
+    /// @inheritdoc IAttestationRegistry
+    uint256 public constant MAX_NONCE = type(uint128).max;
+    /// @inheritdoc IAttestationRegistry
     bytes32 public constant ATTEST_TYPEHASH = keccak256(
-        "Attest(address attester,bytes32 schema,bytes subject,uint64 expirationTime,bytes32 refUID,bytes data,uint256 value,uint256 nonce,uint64 deadline)"
+        "Attest(address attester,bytes32 schema,bytes subject,uint64 expirationTime,bytes32 refUID,bytes data,uint256 value,bytes hookData,uint256 nonce,uint64 deadline)"
     );
-    /// @notice Type hash of a delegated revocation.
+    /// @inheritdoc IAttestationRegistry
     bytes32 public constant REVOKE_TYPEHASH = keccak256(
         "Revoke(address revoker,bytes32 uid,uint256 nonce,uint64 deadline)"
     );
-    /// @notice Type hash of an off-chain attestation (verified by the SDK; exposed here for cross-checks).
+    /// @inheritdoc IAttestationRegistry
     bytes32 public constant OFFCHAIN_TYPEHASH = keccak256(
         "OffchainAttestation(bytes32 schema,address attester,bytes subject,uint64 time,uint64 expirationTime,bytes32 refUID,bytes data,bytes32 salt)"
     );
 
-    /// @notice The signature's deadline has passed.
-    error SignatureExpired(uint64 deadline);
-    /// @notice The signature is not the signer's.
-    error BadSignature(address signer);
+    mapping(address signer => uint256 nonce) private _nonces;
 
     constructor() EIP712("Sovereign Attestations", "1") {}
 
-    /// @notice The EIP-712 digest a delegated attestation is signed over.
-    /// @param r The request.
-    /// @param attester The signer.
-    /// @param nonce The signer's nonce.
-    /// @param deadline The deadline.
-    /// @return digest The digest.
+    /// @inheritdoc IAttestationRegistry
+    function increaseNonce(uint256 newNonce) external {
+        uint256 current = _nonces[msg.sender];
+        if (newNonce <= current || newNonce > MAX_NONCE) revert InvalidNonceIncrease(current, newNonce);
+        _nonces[msg.sender] = newNonce;
+        emit NonceIncreased(msg.sender, current, newNonce);
+    }
+
+    /// @inheritdoc IAttestationRegistry
+    function nonces(address signer) external view returns (uint256) {
+        return _nonces[signer];
+    }
+
+    /// @inheritdoc IAttestationRegistry
     function attestDigest(
-        AttestationRequest calldata r,
+        AttestationRequest calldata request,
         address attester,
         uint256 nonce,
         uint64 deadline
@@ -51,12 +59,13 @@ abstract contract AttestationSignatures is EIP712, Nonces {
                     abi.encode(
                         ATTEST_TYPEHASH,
                         attester,
-                        r.schema,
-                        keccak256(r.subject),
-                        r.expirationTime,
-                        r.refUID,
-                        keccak256(r.data),
-                        r.value,
+                        request.schema,
+                        keccak256(request.subject),
+                        request.expirationTime,
+                        request.refUID,
+                        keccak256(request.data),
+                        request.value,
+                        keccak256(request.hookData),
                         nonce,
                         deadline
                     )
@@ -64,43 +73,41 @@ abstract contract AttestationSignatures is EIP712, Nonces {
             );
     }
 
-    /// @notice The EIP-712 digest a delegated revocation is signed over.
-    /// @param uid The attestation.
-    /// @param revoker The signer.
-    /// @param nonce The signer's nonce.
-    /// @param deadline The deadline.
-    /// @return digest The digest.
+    /// @inheritdoc IAttestationRegistry
     function revokeDigest(bytes32 uid, address revoker, uint256 nonce, uint64 deadline) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(REVOKE_TYPEHASH, revoker, uid, nonce, deadline)));
     }
 
-    /// @notice The EIP-712 digest of an off-chain attestation; the SDK computes the same without a chain.
-    /// @param a The attestation content.
-    /// @param salt Its salt.
-    /// @return digest The digest (the off-chain attestation's id).
-    function offchainDigest(Attestation calldata a, bytes32 salt) external view returns (bytes32) {
+    /// @inheritdoc IAttestationRegistry
+    function offchainDigest(Attestation calldata attestation, bytes32 salt) external view returns (bytes32) {
         return
             _hashTypedDataV4(
                 keccak256(
                     abi.encode(
                         OFFCHAIN_TYPEHASH,
-                        a.schema,
-                        a.attester,
-                        keccak256(a.subject),
-                        a.time,
-                        a.expirationTime,
-                        a.refUID,
-                        keccak256(a.data),
+                        attestation.schema,
+                        attestation.attester,
+                        keccak256(attestation.subject),
+                        attestation.time,
+                        attestation.expirationTime,
+                        attestation.refUID,
+                        keccak256(attestation.data),
                         salt
                     )
                 )
             );
     }
 
-    /// @dev Checks deadline, consumes the nonce and checks the (EOA or ERC-1271) signature.
+    /// @dev Checks the deadline, consumes the signer's next nonce and checks the (EOA or ERC-1271) signature.
     function _checkDelegation(bytes32 digest, Delegation calldata d) internal {
         if (block.timestamp > d.deadline) revert SignatureExpired(d.deadline);
-        _useCheckedNonce(d.signer, d.nonce);
-        if (!SignatureChecker.isValidSignatureNowCalldata(d.signer, digest, d.signature)) revert BadSignature(d.signer);
+        address signer = d.signer;
+        uint256 current = _nonces[signer];
+        if (d.nonce != current) revert InvalidAccountNonce(signer, current);
+        // current <= MAX_NONCE + uses, far below 2^256: cannot overflow.
+        unchecked {
+            _nonces[signer] = current + 1;
+        }
+        if (!SignatureChecker.isValidSignatureNowCalldata(signer, digest, d.signature)) revert BadSignature(signer);
     }
 }

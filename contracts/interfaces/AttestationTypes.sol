@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+// Shared attestation structs and enums, used by the registry, its interfaces, hooks and the SDK.
+
 /// @notice Where a schema's attestation data lives.
 enum DataLocation {
     /// @dev The attestation's `data` holds the ABI-encoded fields (emitted in the event, committed in the uid).
@@ -43,19 +45,29 @@ struct AttestationRequest {
 
 /// @notice The full content of an attestation, as emitted in `Attested`. Its uid is a hash of it.
 struct Attestation {
+    /// @dev Schema id.
     bytes32 schema;
+    /// @dev The attester (the signer for a delegated attestation).
     address attester;
+    /// @dev When it was recorded.
     uint64 time;
+    /// @dev When it expires; 0 = never.
     uint64 expirationTime;
+    /// @dev The attestation it links to; zero for none.
     bytes32 refUID;
+    /// @dev Compact subject bytes.
     bytes subject;
+    /// @dev ABI-encoded data.
     bytes data;
 }
 
 /// @notice The stored part of an attestation: attester, time, expiry and flags in one slot, schema in a second.
 struct AttestationRecord {
+    /// @dev The attester; zero if the uid is unknown.
     address attester;
+    /// @dev When it was recorded.
     uint40 time;
+    /// @dev When it expires; 0 = never.
     uint40 expirationTime;
     /// @dev FLAG_* bits of AttestationRegistry.
     uint8 flags;
@@ -66,7 +78,7 @@ struct AttestationRecord {
 struct Delegation {
     /// @dev The attester (EOA or ERC-1271 contract) that signed.
     address signer;
-    /// @dev The signer's next nonce at the registry.
+    /// @dev The signer's next nonce at the registry (nonces are used in order; `increaseNonce` skips ahead).
     uint256 nonce;
     /// @dev Unix time after which the signature is void.
     uint64 deadline;

@@ -4,9 +4,8 @@ pragma solidity ^0.8.24;
 import {TestBase} from "../lib/TestBase.sol";
 import {AttestationRegistry} from "../../contracts/attestation/AttestationRegistry.sol";
 import {AttestationSchemaRegistry} from "../../contracts/attestation/AttestationSchemaRegistry.sol";
-import {AttestationSignatures} from "../../contracts/attestation/AttestationSignatures.sol";
-import {IAttestationRegistry} from "../../contracts/interfaces/AttestationRegistryInterface.sol";
-import {IAttestationSchemaRegistry} from "../../contracts/interfaces/AttestationSchemaRegistryInterface.sol";
+import {IAttestationRegistry} from "../../contracts/attestation/IAttestationRegistry.sol";
+import {IAttestationSchemaRegistry} from "../../contracts/attestation/IAttestationSchemaRegistry.sol";
 import {
     AttestationRequest,
     AttestationRecord,
@@ -17,7 +16,6 @@ import {
 import {MockAttestationHook} from "../mocks/MockAttestationHook.sol";
 import {AttestationMockSafe} from "../mocks/AttestationMockSafe.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 contract AttestationRegistryTest is TestBase {
@@ -34,7 +32,8 @@ contract AttestationRegistryTest is TestBase {
     }
 
     function _schema(string memory def, address hook, bool revocable, uint32 maxValidity) internal returns (bytes32) {
-        return schemas.register(SchemaDefinition(def, hook, revocable, maxValidity, DataLocation.OnChain, ""), "n", "d");
+        return
+            schemas.register(SchemaDefinition(def, hook, revocable, maxValidity, DataLocation.OnChain, ""), "n", "d");
     }
 
     function _req(bytes32 schema, uint64 expiry, bytes32 payload) internal pure returns (AttestationRequest memory r) {
@@ -190,9 +189,7 @@ contract AttestationRegistryTest is TestBase {
     }
 
     function test_epochCannotReachFuture() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(IAttestationRegistry.EpochInFuture.selector, uint64(START + 1), START)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.EpochInFuture.selector, uint64(START + 1), START));
         reg.revokeIssuedBefore(openSchema, uint64(START + 1));
     }
 
@@ -230,12 +227,12 @@ contract AttestationRegistryTest is TestBase {
         Delegation memory d = _delegation(reg, pk, r, 0);
         // another deployment (same schema registry) rejects it
         AttestationRegistry other = new AttestationRegistry(schemas);
-        vm.expectRevert(abi.encodeWithSelector(AttestationSignatures.BadSignature.selector, d.signer));
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.BadSignature.selector, d.signer));
         other.attestBySig(r, d);
         // another chain rejects it
         uint256 home = block.chainid;
         vm.chainId(otherChain);
-        vm.expectRevert(abi.encodeWithSelector(AttestationSignatures.BadSignature.selector, d.signer));
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.BadSignature.selector, d.signer));
         reg.attestBySig(r, d);
         vm.chainId(home);
         // the home deployment accepts it once, recording the signer, not the relayer
@@ -243,7 +240,9 @@ contract AttestationRegistryTest is TestBase {
         bytes32 uid = reg.attestBySig(r, d);
         vm.assertEq(reg.getAttestation(uid).attester, d.signer, "signer recorded");
         vm.warp(block.timestamp + 1);
-        vm.expectRevert(abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, d.signer, uint256(1)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttestationRegistry.InvalidAccountNonce.selector, d.signer, uint256(1))
+        );
         reg.attestBySig(r, d);
     }
 
@@ -251,7 +250,7 @@ contract AttestationRegistryTest is TestBase {
         AttestationRequest memory r = _req(openSchema, 0, 0);
         Delegation memory d = _delegation(reg, 0xA11CE, r, 0);
         vm.warp(d.deadline + 1);
-        vm.expectRevert(abi.encodeWithSelector(AttestationSignatures.SignatureExpired.selector, d.deadline));
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.SignatureExpired.selector, d.deadline));
         reg.attestBySig(r, d);
     }
 
@@ -290,8 +289,102 @@ contract AttestationRegistryTest is TestBase {
         // one owner alone is not enough
         d.nonce = 1;
         d.signature = abi.encodePacked(r1, s1, v1);
-        vm.expectRevert(abi.encodeWithSelector(AttestationSignatures.BadSignature.selector, address(safe)));
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.BadSignature.selector, address(safe)));
         reg.attestBySig(r, d);
+    }
+
+    // ---- (F) regression: the delegated signature covers hookData (a relayer cannot swap a proof or payment) ----
+
+    function test_delegatedHookDataSwapRefused() public {
+        MockAttestationHook hook = new MockAttestationHook();
+        bytes32 s = _schema("bytes32 payload", address(hook), true, 0);
+        // the hook accepts any hookData here: only the signature can stop a swap
+        hook.configure(0, true, bytes32(0), false, reg);
+        uint256 pk = 0xD00D;
+        AttestationRequest memory r = _req(s, 0, bytes32(uint256(5)));
+        r.hookData = "issuer's proof";
+        Delegation memory d = _delegation(reg, pk, r, 0);
+        AttestationRequest memory swapped = _req(s, 0, bytes32(uint256(5)));
+        swapped.hookData = "relayer's proof";
+        vm.prank(address(0x5E1A));
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.BadSignature.selector, d.signer));
+        reg.attestBySig(swapped, d);
+        vm.assertEq(hook.attestCalls(), 0, "hook never saw the swapped data");
+        vm.prank(address(0x5E1A));
+        bytes32 uid = reg.attestBySig(r, d);
+        vm.assertEq(reg.getAttestation(uid).attester, d.signer, "honest relay accepted");
+        vm.assertEq(hook.attestCalls(), 1, "hook called once");
+    }
+
+    function testFuzz_delegatedHookDataBound(bytes memory signed, bytes memory relayed) public {
+        vm.assume(keccak256(signed) != keccak256(relayed));
+        MockAttestationHook hook = new MockAttestationHook();
+        bytes32 s = _schema("bytes32 payload", address(hook), true, 0);
+        AttestationRequest memory r = _req(s, 0, keccak256(signed));
+        r.hookData = signed;
+        Delegation memory d = _delegation(reg, 0xF00D, r, 0);
+        r.hookData = relayed;
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.BadSignature.selector, d.signer));
+        reg.attestBySig(r, d);
+        r.hookData = signed;
+        reg.attestBySig(r, d);
+        vm.assertEq(reg.nonces(d.signer), 1, "nonce used once");
+    }
+
+    // ---- (F) regression: an attester can cancel outstanding delegated signatures without using them ----
+
+    function test_increaseNonceCancelsSignedDelegation() public {
+        uint256 pk = 0xCA11;
+        address signer = vm.addr(pk);
+        AttestationRequest memory r = _req(openSchema, 0, bytes32(uint256(8)));
+        Delegation memory d0 = _delegation(reg, pk, r, 0);
+        Delegation memory d1 = _delegation(reg, pk, r, 1);
+        Delegation memory d2 = _delegation(reg, pk, r, 2);
+        vm.expectEmit();
+        emit IAttestationRegistry.NonceIncreased(signer, 0, 2);
+        vm.prank(signer);
+        reg.increaseNonce(2);
+        vm.assertEq(reg.nonces(signer), 2, "nonce moved");
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.InvalidAccountNonce.selector, signer, uint256(2)));
+        reg.attestBySig(r, d0);
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.InvalidAccountNonce.selector, signer, uint256(2)));
+        reg.attestBySig(r, d1);
+        bytes32 uid = reg.attestBySig(r, d2);
+        vm.assertEq(reg.getAttestation(uid).attester, signer, "the next signature still works");
+        vm.prank(signer);
+        vm.expectRevert(abi.encodeWithSelector(IAttestationRegistry.InvalidNonceIncrease.selector, uint256(3), 3));
+        reg.increaseNonce(3);
+    }
+
+    function testFuzz_increaseNonceOrdering(uint256 first, uint256 second) public {
+        address signer = address(0xA77E);
+        uint256 maxNonce = reg.MAX_NONCE();
+        vm.prank(signer);
+        try reg.increaseNonce(first) {
+            vm.assertTrue(first > 0 && first <= maxNonce, "accepted only forward and bounded");
+            vm.assertEq(reg.nonces(signer), first, "stored");
+        } catch (bytes memory reason) {
+            vm.assertTrue(first == 0 || first > maxNonce, "refused only backward or unbounded");
+            vm.assertEq(
+                keccak256(reason),
+                keccak256(abi.encodeWithSelector(IAttestationRegistry.InvalidNonceIncrease.selector, 0, first)),
+                "named error"
+            );
+            return;
+        }
+        vm.prank(signer);
+        try reg.increaseNonce(second) {
+            vm.assertTrue(second > first && second <= maxNonce, "strictly increasing");
+            vm.assertEq(reg.nonces(signer), second, "stored");
+        } catch (bytes memory reason) {
+            vm.assertTrue(second <= first || second > maxNonce, "refused only when not increasing or unbounded");
+            vm.assertEq(
+                keccak256(reason),
+                keccak256(abi.encodeWithSelector(IAttestationRegistry.InvalidNonceIncrease.selector, first, second)),
+                "named error"
+            );
+            vm.assertEq(reg.nonces(signer), first, "unchanged");
+        }
     }
 
     // ---- hooks ----
@@ -381,7 +474,11 @@ contract AttestationRegistryTest is TestBase {
             vm.assertEq(address(hook).balance, sent, "all value reached the hook");
             vm.assertTrue(v1 <= sent && v2 == sent - v1, "values add up to msg.value");
         } catch (bytes memory reason) {
-            vm.assertEq(bytes32(bytes4(reason)), bytes32(IAttestationRegistry.ValueMismatch.selector), "only ValueMismatch");
+            vm.assertEq(
+                bytes32(bytes4(reason)),
+                bytes32(IAttestationRegistry.ValueMismatch.selector),
+                "only ValueMismatch"
+            );
         }
     }
 }

@@ -44,6 +44,40 @@ describe("attestation: delegated signing (EIP-712)", () => {
     expect(await reg.isValid(a.uid)).to.equal(false);
   });
 
+  it("the signature covers hookData: a relayer swapping it is refused, the honest relay passes", async () => {
+    const reg = f.stack.contracts.AttestationRegistry;
+    const domain = await attestation.registryDomain(reg);
+    const issuer = Wallet.createRandom();
+    const request = attestation.buildRequest({ schema, subject: "did:example:hook", data: payload(7), hookData: "0x1234" });
+    const terms = { nonce: await reg.nonces(issuer.address), deadline: (await f.now()) + 600n };
+    expect(attestation.attestDigest(domain, request, issuer.address, terms)).to.equal(await reg.attestDigest(request, issuer.address, terms.nonce, terms.deadline));
+    const delegation = await attestation.signDelegatedAttest(issuer, domain, request, terms);
+    const relayer = f.client(f.signers[3]!);
+    await expect(relayer.attestBySig({ ...request, hookData: "0xdead" }, delegation)).to.be.revertedWithCustomError(reg, "BadSignature").withArgs(issuer.address);
+    const { attestation: a } = await relayer.attestBySig(request, delegation);
+    expect(a.attester).to.equal(issuer.address);
+  });
+
+  it("an attester cancels signed-but-unused delegations with increaseNonce", async () => {
+    const reg = f.stack.contracts.AttestationRegistry;
+    const domain = await attestation.registryDomain(reg);
+    const issuer = f.signers[5]!;
+    const request = attestation.buildRequest({ schema, subject: "did:example:cancel", data: payload(8) });
+    const n = await reg.nonces(issuer.address);
+    const deadline = (await f.now()) + 600n;
+    const first = await attestation.signDelegatedAttest(issuer, domain, request, { nonce: n, deadline });
+    const second = await attestation.signDelegatedAttest(issuer, domain, request, { nonce: n + 1n, deadline });
+    const third = await attestation.signDelegatedAttest(issuer, domain, request, { nonce: n + 2n, deadline });
+    // default: cancel just the next one
+    await expect(f.client(issuer).increaseNonce()).to.emit(reg, "NonceIncreased").withArgs(issuer.address, n, n + 1n);
+    await f.client(issuer).increaseNonce(n + 2n);
+    expect(await f.client().nonce(issuer.address)).to.equal(n + 2n);
+    const relayer = f.client(f.signers[3]!);
+    for (const d of [first, second]) await expect(relayer.attestBySig(request, d)).to.be.revertedWithCustomError(reg, "InvalidAccountNonce").withArgs(issuer.address, n + 2n);
+    expect((await relayer.attestBySig(request, third)).attestation.attester).to.equal(issuer.address);
+    await expect(f.client(issuer).increaseNonce(n + 3n)).to.be.revertedWithCustomError(reg, "InvalidNonceIncrease");
+  });
+
   it("refuses a signature made for another deployment or another chain", async () => {
     const reg = f.stack.contracts.AttestationRegistry;
     const issuer = Wallet.createRandom();
@@ -100,6 +134,23 @@ describe("attestation: off-chain attestations", () => {
     expect(await reg.offchainDigest({ schema: m.schema, attester: m.attester, time: m.time, expirationTime: m.expirationTime, refUID: m.refUID, subject: m.subject, data: m.data }, m.salt)).to.equal(s2.uid);
   });
 
+  it("a batch containing an already-stamped hash still stamps the new ones and reports the old one", async () => {
+    const off = f.stack.contracts.AttestationOffchain;
+    const domain = await attestation.registryDomain(f.stack.contracts.AttestationRegistry);
+    const schema = attestation.schemaUid({ definition: DEF });
+    const sign = (n: number) => attestation.signOffchain(f.signers[1]!, domain, { schema, subject: `did:example:${n}`, data: payload(n) });
+    const [old, x, y] = await Promise.all([sign(21), sign(22), sign(23)]);
+    await off.timestamp([old!.uid]); // e.g. front-run from the mempool
+    const stampedAt = await off.timestampOf(old!.uid);
+    await f.increaseTime(60);
+    const batch = [x!.uid, old!.uid, y!.uid];
+    expect(await off.timestamp.staticCall(batch)).to.equal(2n);
+    await expect(off.timestamp(batch)).to.emit(off, "TimestampSkipped").withArgs(old!.uid, stampedAt);
+    expect(await off.timestampOf(old!.uid)).to.equal(stampedAt);
+    expect(await off.timestampOf(x!.uid)).to.be.greaterThan(stampedAt);
+    expect(await off.timestampOf(y!.uid)).to.equal(await off.timestampOf(x!.uid));
+  });
+
   it("timestamps hashes in batches and keeps a batched off-chain revocation registry", async () => {
     const off = f.stack.contracts.AttestationOffchain;
     const issuer = f.signers[1]!;
@@ -109,9 +160,10 @@ describe("attestation: off-chain attestations", () => {
     const b = await attestation.signOffchain(issuer, domain, { schema, subject: "did:example:b", data: payload(2) });
     await expect(off.timestamp([a.uid, b.uid])).to.emit(off, "Timestamped");
     expect(await off.timestampOf(a.uid)).to.be.greaterThan(0n);
-    await expect(off.timestamp([a.uid])).to.be.revertedWithCustomError(off, "AlreadyTimestamped");
     await expect(off.connect(issuer).revokeOffchain([a.uid, b.uid])).to.emit(off, "RevokedOffchain").withArgs(issuer.address, b.uid, await f.now() + 1n);
-    await expect(off.connect(issuer).revokeOffchain([b.uid])).to.be.revertedWithCustomError(off, "AlreadyRevokedOffchain");
+    const revokedAt = await off.revocationOf(issuer.address, b.uid);
+    await expect(off.connect(issuer).revokeOffchain([b.uid])).to.emit(off, "RevocationSkipped").withArgs(issuer.address, b.uid, revokedAt);
+    expect(await off.revocationOf(issuer.address, b.uid)).to.equal(revokedAt);
     const isRevoked = async (attester: string, uid: string) => (await off.revocationOf(attester, uid)) > 0n;
     expect((await attestation.verifyOffchain(a, { isRevoked })).reason).to.equal("revoked");
     const c = await attestation.signOffchain(issuer, domain, { schema, subject: "did:example:c", data: payload(3) });

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {IAttestationHook} from "../../contracts/interfaces/AttestationHookInterface.sol";
-import {IAttestationRegistry} from "../../contracts/interfaces/AttestationRegistryInterface.sol";
+import {IAttestationRegistry} from "../../contracts/attestation/IAttestationRegistry.sol";
+import {IAttestationHook} from "../../contracts/interfaces/IAttestationHook.sol";
 import {Attestation} from "../../contracts/interfaces/AttestationTypes.sol";
 
 /// @title MockAttestationHook

@@ -1,9 +1,10 @@
 /**
  * Drill: attestations. A ministry (a 2-of-3 Safe-like multisig) registers a citizen-ID schema and issues
- * credentials; a relayer submits a delegated attestation; one credential is revoked, then an issuing office
- * whose key leaked epoch-revokes everything it issued; a verifier checks isValid and one disclosed field.
+ * credentials; a relayer submits a delegated attestation; the Safe cancels another signed delegation unused; one
+ * credential is revoked, then an issuing office whose key leaked epoch-revokes everything it issued; a verifier
+ * checks isValid and one disclosed field.
  */
-import { Wallet, concat, getBytes, type Signer } from "ethers";
+import { Contract, Wallet, concat, getBytes, type ContractRunner, type ContractTransactionResponse, type Signer } from "ethers";
 import { attestation, type Stack } from "@sovereign-stack/sdk";
 
 import type { Drill, DrillContext } from "../drills.ts";
@@ -17,6 +18,33 @@ async function ownerSignatures(owners: readonly Signer[], hash: string): Promise
   const withAddr = await Promise.all(owners.map(async (w) => ({ w, a: BigInt(await w.getAddress()) })));
   const sorted = withAddr.sort((x, y) => (x.a < y.a ? -1 : 1)).map((x) => x.w);
   return concat(await Promise.all(sorted.map((w) => w.signMessage(getBytes(hash)))));
+}
+
+/**
+ * The slice of the test double test/mocks/AttestationMockSafe.sol the drill drives. Test doubles are not in the
+ * SDK's typechain, so this is a small typed view over a human-readable ABI.
+ */
+interface MockSafe {
+  readonly address: string;
+  nonce(): Promise<bigint>;
+  txHash(to: string, value: bigint, data: string, nonce: bigint): Promise<string>;
+  execute(to: string, value: bigint, data: string, signatures: string): Promise<ContractTransactionResponse>;
+}
+
+const MOCK_SAFE_ABI = [
+  "function nonce() view returns (uint256)",
+  "function txHash(address to, uint256 value, bytes data, uint256 nonce) view returns (bytes32)",
+  "function execute(address to, uint256 value, bytes data, bytes signatures) returns (bytes)",
+];
+
+function mockSafe(address: string, runner: ContractRunner): MockSafe {
+  const c = new Contract(address, MOCK_SAFE_ABI, runner);
+  return {
+    address,
+    nonce: () => c.getFunction("nonce")(),
+    txHash: (to, value, data, nonce) => c.getFunction("txHash")(to, value, data, nonce),
+    execute: (to, value, data, signatures) => c.getFunction("execute")(to, value, data, signatures),
+  };
 }
 
 async function latestTime(ctx: DrillContext): Promise<bigint> {
@@ -42,13 +70,13 @@ export const attestationDrill: Drill = {
     const safe = await t.step("ministry deploys its 2-of-3 Safe-like multisig (ERC-1271)", async () => {
       const s = await ctx.net.ethers.deployContract("AttestationMockSafe", [owners.map((o) => o.address), 2], deployer!);
       await s.waitForDeployment();
-      return s;
+      return mockSafe(await s.getAddress(), relayer!);
     });
-    const safeAddr = await safe.getAddress();
-    /** Runs a registry call through the Safe with two owner signatures. */
+    const safeAddr = safe.address;
+    /** Runs a registry call through the Safe with two owner signatures (the relayer pays gas). */
     const viaSafe = async (target: string, data: string) => {
       const hash = await safe.txHash(target, 0n, data, await safe.nonce());
-      const receipt = await (await safe.connect(relayer!).execute(target, 0n, data, await ownerSignatures(signers, hash))).wait();
+      const receipt = await (await safe.execute(target, 0n, data, await ownerSignatures(signers, hash))).wait();
       if (receipt === null || receipt.status !== 1) throw new DrillFailure("Safe execution failed");
       return receipt;
     };
@@ -91,6 +119,22 @@ export const attestationDrill: Drill = {
       const { attestation: a } = await clients(stack, relayer!).attestBySig(request, delegation);
       if (a.attester !== safeAddr) throw new DrillFailure(`recorded attester ${a.attester} is not the Safe`);
       return a.uid;
+    });
+
+    await t.step("the Safe cancels an owner-signed delegation it no longer wants relayed (increaseNonce); relaying it is refused", async () => {
+      const domain = await attestation.registryDomain(registry);
+      const frank = attestation.commitFields(CITIZEN_FIELDS, { name: "Frank Example", birthDate: 883612800n, country: "0x4e4c", resident: true });
+      const request = attestation.buildRequest({ schema, subject: "did:web:id.gov.example:frank", data: frank.data, expirationTime: expiry });
+      const nonce = await registry.nonces(safeAddr);
+      const terms = { nonce, deadline: (await latestTime(ctx)) + 3600n };
+      const delegation = { signer: safeAddr, ...terms, signature: await ownerSignatures(signers, attestation.attestDigest(domain, request, safeAddr, terms)) };
+      await viaSafe(registryAddr, registry.interface.encodeFunctionData("increaseNonce", [nonce + 1n]));
+      try {
+        await clients(stack, relayer!).attestBySig(request, delegation);
+      } catch {
+        return;
+      }
+      throw new DrillFailure("a cancelled delegation was relayed");
     });
 
     await t.step("ministry revokes Bob's credential through its Safe", async () => {

@@ -1,14 +1,18 @@
 /**
  * A typed client over the deployed registry contracts: register, attest (single, batch, delegated), revoke,
- * epoch-revoke, validate, and read attestation content back from receipts.
+ * epoch-revoke, cancel delegated signatures, validate, and read attestation content back from receipts.
  */
-import { getAddress, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
+import { getAddress, type ContractRunner, type ContractTransactionReceipt, type ContractTransactionResponse, type Signer } from "ethers";
 
 import { check } from "../errors.js";
 import type { AttestationRegistry, AttestationSchemaRegistry } from "../typechain/index.js";
 import { registryDomain, type Delegation, type Eip712Domain } from "./eip712.js";
 import { normalizeSchema, type SchemaDefinition } from "./schema.js";
 import { buildRequest, type AttestInput, type Attestation, type AttestationRequest } from "./types.js";
+
+function isSigner(runner: ContractRunner | null): runner is Signer {
+  return runner !== null && typeof (runner as Partial<Signer>).getAddress === "function";
+}
 
 async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
   const receipt = await (await tx).wait();
@@ -109,5 +113,20 @@ export class AttestationClient {
   /** The next delegation nonce of `signer`. */
   nonce(signer: string): Promise<bigint> {
     return this.registry.nonces(signer);
+  }
+
+  /**
+   * Cancels every outstanding delegated signature of the connected signer with a nonce below `newNonce`, without
+   * using them. Defaults to the current nonce + 1 (cancels the one signature that could be relayed next).
+   */
+  async increaseNonce(newNonce?: bigint): Promise<ContractTransactionReceipt> {
+    let target = newNonce;
+    if (target === undefined) {
+      const runner = this.registry.runner;
+      check(isSigner(runner), "registry", "must be connected to a signer to cancel its delegations");
+      target = (await this.registry.nonces(await runner.getAddress())) + 1n;
+    }
+    check(typeof target === "bigint" && target > 0n && target < 1n << 128n, "newNonce", "must be a bigint above the current nonce and below 2^128");
+    return mined(this.registry.increaseNonce(target));
   }
 }

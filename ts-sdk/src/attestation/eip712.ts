@@ -33,6 +33,7 @@ export interface Eip712Domain {
 /** Domain name and version the registry uses. */
 export const ATTESTATION_DOMAIN = { name: "Sovereign Attestations", version: "1" } as const;
 
+/** Delegated attestation: every request field is signed, `hookData` included, so a relayer can swap nothing. */
 export const ATTEST_TYPES: Record<string, TypedDataField[]> = {
   Attest: [
     { name: "attester", type: "address" },
@@ -42,6 +43,7 @@ export const ATTEST_TYPES: Record<string, TypedDataField[]> = {
     { name: "refUID", type: "bytes32" },
     { name: "data", type: "bytes" },
     { name: "value", type: "uint256" },
+    { name: "hookData", type: "bytes" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint64" },
   ],
@@ -91,7 +93,10 @@ export interface Delegation {
 
 /** Nonce and deadline of a delegated signature. */
 export interface DelegationTerms {
-  /** The signer's current nonce at the registry (`registry.nonces(signer)`). */
+  /**
+   * The signer's current nonce at the registry (`registry.nonces(signer)`). Nonces are used in order; the signer
+   * cancels every unused signature below a nonce with `AttestationClient.increaseNonce`.
+   */
   readonly nonce: bigint;
   /** Unix seconds after which the signature is void. */
   readonly deadline: bigint;
@@ -106,6 +111,7 @@ function attestMessage(request: AttestationRequest, attester: string, terms: Del
     refUID: request.refUID,
     data: request.data,
     value: request.value,
+    hookData: request.hookData,
     nonce: terms.nonce,
     deadline: terms.deadline,
   };

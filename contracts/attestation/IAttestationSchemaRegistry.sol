@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {Schema, SchemaDefinition} from "./AttestationTypes.sol";
+import {Schema, SchemaDefinition} from "../interfaces/AttestationTypes.sol";
 
 /// @title IAttestationSchemaRegistry
-/// @notice Registers attestation schemas. A schema's id is derived from its content; the definition string,
-///         name, description and reference are emitted, not stored.
+/// @notice The canonical external surface of AttestationSchemaRegistry: registers attestation schemas. A schema's id
+///         is derived from its content; the definition string, name, description and reference are emitted, not
+///         stored.
 interface IAttestationSchemaRegistry {
     /// @notice A schema was registered.
+    /// @param uid The schema id.
+    /// @param registrant The account that registered it.
+    /// @param hook The schema's hook, or zero.
+    /// @param schema The full content the id derives from.
+    /// @param name Human name.
+    /// @param description Human description.
     event SchemaRegistered(
         bytes32 indexed uid,
         address indexed registrant,
@@ -18,12 +25,14 @@ interface IAttestationSchemaRegistry {
     );
 
     /// @notice A schema with the same content already exists.
+    /// @param uid The existing schema id.
     error SchemaAlreadyRegistered(bytes32 uid);
     /// @notice The definition string is empty.
     error EmptySchemaDefinition();
     /// @notice An off-chain schema needs a reference to where its data lives (and an on-chain one must have none).
     error InvalidDataReference();
     /// @notice The hook is not a contract.
+    /// @param hook The address given as hook.
     error HookNotAContract(address hook);
 
     /// @notice Registers a schema.

@@ -7,7 +7,8 @@ import {Attestation} from "./AttestationTypes.sol";
 /// @notice A schema's hook: the registry calls it after recording an attestation or revocation, in the same
 ///         transaction. Returning false or reverting rejects the operation. Native coin sent with the request is
 ///         forwarded as `msg.value` (a fee). `hookData` is caller-supplied and not part of the attestation, so a
-///         ZK-identity hook can take a proof there and verify it as a condition of attesting.
+///         ZK-identity hook can take a proof there and verify it as a condition of attesting. For a delegated
+///         attestation the attester's EIP-712 signature covers `hookData` and `value`, so a relayer cannot swap them.
 /// @dev The registry is reentrancy-guarded: a hook cannot call back into attest or revoke. Only the registry
 ///      emits the canonical `Attested`/`Revoked` events; indexers must filter by the registry's address.
 interface IAttestationHook {
