@@ -15,11 +15,18 @@ library Committee {
     }
 
     /// @notice The threshold breaks M > N/2, M >= 2 or M <= N.
+    /// @param threshold the rejected threshold
+    /// @param members the number of members
     error BadThreshold(uint256 threshold, uint256 members);
     /// @notice A member is the zero address, duplicated, or the set is empty or too large.
+    /// @param index the offending index (or the length)
+    /// @param member the offending member
     error BadMember(uint256 index, address member);
 
     /// @notice Replaces the whole set and bumps the epoch.
+    /// @param self the set
+    /// @param members the new members: non-zero, distinct, 1 to `MAX_MEMBERS`
+    /// @param threshold the new threshold M, with M > N/2, M >= 2 and M <= N
     function replace(Set storage self, address[] memory members, uint256 threshold) internal {
         uint256 n = members.length;
         if (n == 0 || n > MAX_MEMBERS) revert BadMember(n, address(0));

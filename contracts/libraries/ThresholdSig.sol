@@ -18,17 +18,29 @@ library ThresholdSig {
     }
 
     /// @notice Fewer signatures than the threshold.
+    /// @param given how many were given
+    /// @param threshold how many are needed
     error NotEnoughSignatures(uint256 given, uint256 threshold);
     /// @notice Signers are not strictly ascending (unsorted or duplicated) at `index`.
+    /// @param index the position of the first out-of-order signer
     error SignersNotAscending(uint256 index);
     /// @notice `signer` is not a member of the signing set.
+    /// @param signer the signer
     error NotAMember(address signer);
     /// @notice `signer`'s signature does not verify for the digest.
+    /// @param signer the signer
     error InvalidSignature(address signer);
     /// @notice The signed deadline has passed.
+    /// @param deadline the signed deadline
+    /// @param timestamp the block time
     error SignatureExpired(uint256 deadline, uint256 timestamp);
+    /// @notice A contract signer accepted a plain signature by another member's key, so that key would count twice.
+    /// @param signer the contract signer
+    /// @param member the member whose key made the signature
+    error SignerControlsAnotherMember(address signer, address member);
 
     /// @notice Reverts unless the deadline is still open.
+    /// @param deadline the signed deadline
     function checkDeadline(uint256 deadline) internal view {
         if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
     }
@@ -56,6 +68,11 @@ library ThresholdSig {
             // else must be an ERC-1271 contract signer (a Safe) that accepts the signature.
             (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, sigs[i].signature);
             if (err != ECDSA.RecoverError.NoError || recovered != signer) {
+                // A contract member that accepts a raw signature by another member's key would let that key count
+                // twice (once as itself, once through the contract).
+                if (err == ECDSA.RecoverError.NoError && isMember[recovered]) {
+                    revert SignerControlsAnotherMember(signer, recovered);
+                }
                 if (!SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, sigs[i].signature)) {
                     revert InvalidSignature(signer);
                 }

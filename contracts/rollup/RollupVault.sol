@@ -5,94 +5,76 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
-import {IDelayedInbox, IExitController, IStateCommitment} from "../interfaces/IRollup.sol";
+import {NotInExit, ZeroAddress, ZeroAmount} from "../libraries/Errors.sol";
+import {IDelayedInbox} from "./IDelayedInbox.sol";
+import {IExitController} from "./IExitController.sol";
+import {IStateCommitment} from "./IStateCommitment.sol";
+import {IRollupVault} from "./IRollupVault.sol";
 
 /// @title RollupVault
 /// @notice The L1 vault and bridge. ERC-20 deposits become delayed messages; withdrawals are proven against
 ///         the exit root of a finalized commitment. In exit mode it runs the escape hatch: a user proves
 ///         `(account, token, amount)` against the exit root of the last commitment finalized before the exit
-///         and is paid once. It never pays out more of a token than was deposited.
+///         and is paid once; every deposit that root does not cover is refunded to its depositor once. It never
+///         pays out more of a token than was deposited.
 /// @dev Exit-root leaves use the OpenZeppelin StandardMerkleTree format:
 ///      withdrawals `(bytes32 withdrawalId, address account, address token, uint256 amount)`,
 ///      balances    `(address account, address token, uint256 amount)`.
-contract RollupVault is ReentrancyGuard {
+///      A deposit is in exactly one of two sets: covered by the last finalized commitment (its delayed message
+///      index is below that commitment's delayed count, so L2 credited it and the exit root holds it) and paid by
+///      `escape`; or not covered, and paid by `refundDeposit`. So the same funds are never paid twice.
+contract RollupVault is ReentrancyGuard, IRollupVault {
     using SafeERC20 for IERC20;
+    using BitMaps for BitMaps.BitMap;
 
+    /// @notice The delayed queue that carries deposits to L2.
     IDelayedInbox public immutable delayedInbox;
+    /// @notice The commitments whose exit roots withdrawals and escapes are proven against.
     IStateCommitment public immutable commitments;
+    /// @notice The exit controller.
     IExitController public immutable exitController;
 
-    /// @notice Total deposited and total paid out, per token.
+    /// @inheritdoc IRollupVault
     mapping(address token => uint256) public totalDeposited;
+    /// @inheritdoc IRollupVault
     mapping(address token => uint256) public totalPaidOut;
-    /// @notice Withdrawals already paid.
+    /// @inheritdoc IRollupVault
     mapping(bytes32 withdrawalId => bool) public withdrawalPaid;
-    /// @notice Escape claims already paid, per (account, token).
+    /// @inheritdoc IRollupVault
     mapping(address account => mapping(address token => bool)) public escapePaid;
+    BitMaps.BitMap private _refunded;
 
-    /// @notice A deposit was taken and queued for L2 as delayed message `messageIndex`.
-    event Deposited(
-        address indexed token,
-        address indexed from,
-        address indexed l2Recipient,
-        uint256 amount,
-        uint256 messageIndex
-    );
-    /// @notice A withdrawal was paid.
-    event WithdrawalPaid(
-        bytes32 indexed withdrawalId,
-        address indexed account,
-        address indexed token,
-        uint256 amount,
-        uint256 commitmentIndex
-    );
-    /// @notice An escape claim was paid in exit mode.
-    event EscapePaid(address indexed account, address indexed token, uint256 amount, uint256 commitmentIndex);
-
-    error InExit();
-    error NotInExit();
-    error ZeroAmount();
-    error ZeroAddress();
-    /// @notice The token moved a different amount than asked (fee-on-transfer or rebasing): not supported.
-    error UnsupportedToken(address token, uint256 requested, uint256 received);
-    error CommitmentNotFinal(uint256 index);
-    error NoFinalizedCommitment();
-    error InvalidProof();
-    error AlreadyPaid();
-    /// @notice Paying would exceed what was ever deposited of the token.
-    error ExceedsDeposits(address token, uint256 amount, uint256 available);
-
+    /// @notice Deploys the vault; every reference is fixed at deployment (addresses computed up front).
+    /// @param delayedInbox_ the delayed queue
+    /// @param commitments_ the state commitments
+    /// @param exitController_ the exit controller
     constructor(IDelayedInbox delayedInbox_, IStateCommitment commitments_, IExitController exitController_) {
         delayedInbox = delayedInbox_;
         commitments = commitments_;
         exitController = exitController_;
     }
 
-    /// @notice Deposits `amount` of `token` for `l2Recipient` on L2 (needs an allowance).
-    /// @return messageIndex the delayed message carrying the deposit
+    /// @inheritdoc IRollupVault
     function deposit(
         IERC20 token,
         uint256 amount,
         address l2Recipient
     ) external nonReentrant returns (uint256 messageIndex) {
-        if (exitController.inExit()) revert InExit();
         if (amount == 0) revert ZeroAmount();
         if (l2Recipient == address(0) || address(token) == address(0)) revert ZeroAddress();
+        if (exitController.isExitOpen()) revert ExitOpen();
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = token.balanceOf(address(this)) - before;
         if (received != amount) revert UnsupportedToken(address(token), amount, received);
         totalDeposited[address(token)] += amount;
-        messageIndex = delayedInbox.enqueueDeposit(
-            msg.sender,
-            abi.encode(address(token), msg.sender, l2Recipient, amount)
-        );
+        messageIndex = delayedInbox.enqueueDeposit(msg.sender, _depositData(address(token), msg.sender, l2Recipient, amount));
         emit Deposited(address(token), msg.sender, l2Recipient, amount, messageIndex);
     }
 
-    /// @notice Pays a withdrawal proven against the exit root of finalized commitment `commitmentIndex`.
-    ///         Anyone may submit; the funds go to `account`. Works in normal and exit mode.
+    /// @inheritdoc IRollupVault
     function withdraw(
         uint256 commitmentIndex,
         bytes32 withdrawalId,
@@ -111,8 +93,7 @@ contract RollupVault is ReentrancyGuard {
         emit WithdrawalPaid(withdrawalId, account, token, amount, commitmentIndex);
     }
 
-    /// @notice Escape hatch (exit mode only): pays `account`'s L2 balance of `token` proven against the exit
-    ///         root of the last commitment finalized before the exit. Once per (account, token).
+    /// @inheritdoc IRollupVault
     function escape(address account, address token, uint256 amount, bytes32[] calldata proof) external nonReentrant {
         if (!exitController.inExit()) revert NotInExit();
         (bool exists, uint256 index) = commitments.lastFinalized();
@@ -124,6 +105,50 @@ contract RollupVault is ReentrancyGuard {
         escapePaid[account][token] = true;
         _pay(account, token, amount);
         emit EscapePaid(account, token, amount, index);
+    }
+
+    /// @inheritdoc IRollupVault
+    function refundDeposit(
+        uint256 messageIndex,
+        address token,
+        address from,
+        address l2Recipient,
+        uint256 amount,
+        uint64 timestamp,
+        uint64 blockNumber
+    ) external nonReentrant {
+        if (!exitController.inExit()) revert NotInExit();
+        uint256 covered = commitments.lastFinalizedDelayedCount();
+        if (messageIndex < covered) revert DepositCovered(messageIndex, covered);
+        bytes32 dataHash = keccak256(_depositData(token, from, l2Recipient, amount));
+        if (
+            !delayedInbox.isMessage(
+                messageIndex,
+                from,
+                IDelayedInbox.MessageKind.Deposit,
+                timestamp,
+                blockNumber,
+                dataHash
+            )
+        ) revert NotADeposit(messageIndex);
+        if (_refunded.get(messageIndex)) revert AlreadyPaid();
+        _refunded.set(messageIndex);
+        _pay(from, token, amount);
+        emit DepositRefunded(messageIndex, from, token, amount);
+    }
+
+    /// @inheritdoc IRollupVault
+    function depositRefunded(uint256 messageIndex) external view returns (bool) {
+        return _refunded.get(messageIndex);
+    }
+
+    function _depositData(
+        address token,
+        address from,
+        address l2Recipient,
+        uint256 amount
+    ) private pure returns (bytes memory) {
+        return abi.encode(token, from, l2Recipient, amount);
     }
 
     function _pay(address account, address token, uint256 amount) private {

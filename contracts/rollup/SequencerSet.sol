@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {Sla, ISlaConfig, ISequencerSet, ISequencerInbox, IExitController} from "../interfaces/IRollup.sol";
+import {InExit, NotGovernor} from "../libraries/Errors.sol";
+import {Sla, ISlaConfig} from "./ISlaConfig.sol";
+import {ISequencerSet} from "./ISequencerSet.sol";
+import {ISequencerInbox} from "./ISequencerInbox.sol";
+import {IExitController} from "./IExitController.sol";
 
 /// @title SequencerSet
 /// @notice Answers "is there a fallback sequencer": one primary and ranked hot standbys. Every member
@@ -13,86 +17,55 @@ contract SequencerSet is ISequencerSet {
     /// @notice Upper bound on the ranked list (primary plus standbys).
     uint256 public constant MAX_SEQUENCERS = 9;
 
-    /// @notice Why the active role moved.
-    enum Change {
-        Genesis,
-        Failover,
-        Handover,
-        Governance
-    }
-
-    struct Beat {
-        bytes32 accumulator;
-        uint64 at;
-    }
-
+    /// @inheritdoc ISequencerSet
     address public immutable governor;
+    /// @notice The SLA (failover delay, heartbeat window).
     ISlaConfig public immutable slaConfig;
+    /// @notice The exit controller, whose exit mode freezes the role.
     IExitController public immutable exitController;
-    address private immutable _deployer;
-    ISequencerInbox public inbox;
+    /// @notice The inbox whose sync points the readiness proof names.
+    ISequencerInbox public immutable inbox;
 
     address[] private _ranked;
     mapping(address => uint256) private _rankPlusOne;
-    /// @notice The one sequencer allowed to post batches.
+    /// @inheritdoc ISequencerSet
     address public active;
-    /// @notice When the current active sequencer took the role.
+    /// @inheritdoc ISequencerSet
     uint64 public activeSince;
-    /// @notice Each member's latest heartbeat.
+    /// @inheritdoc ISequencerSet
     mapping(address member => Beat) public lastHeartbeat;
 
-    /// @notice The active role moved.
-    event ActiveChanged(address indexed previous, address indexed next, Change indexed reason, uint64 silentFor);
-    /// @notice The ranked list changed (index = rank; 0 is the primary).
-    event SequencersChanged(address[] ranked);
-    /// @notice A member reported the accumulator it has synced.
-    event Heartbeat(address indexed member, bytes32 accumulator, bool isActive);
-    /// @notice The inbox was wired.
-    event InboxSet(address inbox);
-
-    error NotGovernor();
-    error NotMember(address who);
-    error NotActive(address who);
-    error AlreadyActive(address who);
-    error InExit();
-    error NotWired();
-    error NotDeployer();
-    error AlreadyWired();
-    error BadSequencerList(uint256 index, address who);
-    /// @notice The active sequencer has not been silent long enough for this rank.
-    error ActiveNotSilent(uint64 silentFor, uint64 required);
-    /// @notice The claimant's heartbeat is stale or does not name the current head.
-    error NotReady(address who, bytes32 heartbeatAccumulator, bytes32 head, uint64 heartbeatAge);
-
-    /// @param governor_ the ExitController (council through the timelock)
+    /// @notice Deploys the set with the primary active; every reference is fixed at deployment.
+    /// @param governor_ the governance timelock (CouncilTimelock)
+    /// @param sla the SLA
+    /// @param exitController_ the exit controller
+    /// @param inbox_ the sequencer inbox
     /// @param ranked primary first, then standbys by rank
-    constructor(address governor_, ISlaConfig sla, IExitController exitController_, address[] memory ranked) {
+    constructor(
+        address governor_,
+        ISlaConfig sla,
+        IExitController exitController_,
+        ISequencerInbox inbox_,
+        address[] memory ranked
+    ) {
         governor = governor_;
         slaConfig = sla;
         exitController = exitController_;
-        _deployer = msg.sender;
+        inbox = inbox_;
         _replace(ranked);
         active = ranked[0];
         activeSince = uint64(block.timestamp);
         emit ActiveChanged(address(0), ranked[0], Change.Genesis, 0);
     }
 
-    /// @notice Wires the inbox whose head the readiness proof names; once, by the deployer.
-    function setInbox(ISequencerInbox inbox_) external {
-        if (msg.sender != _deployer) revert NotDeployer();
-        if (address(inbox) != address(0)) revert AlreadyWired();
-        inbox = inbox_;
-        emit InboxSet(address(inbox_));
-    }
-
-    /// @notice Records the accumulator the caller has synced. Renews the active sequencer's lease.
+    /// @inheritdoc ISequencerSet
     function heartbeat(bytes32 syncedAccumulator) external {
         if (_rankPlusOne[msg.sender] == 0) revert NotMember(msg.sender);
         lastHeartbeat[msg.sender] = Beat(syncedAccumulator, uint64(block.timestamp));
         emit Heartbeat(msg.sender, syncedAccumulator, msg.sender == active);
     }
 
-    /// @notice Failover: a ready standby takes the active role after the rank's silence delay.
+    /// @inheritdoc ISequencerSet
     function claimActive() external {
         if (exitController.inExit()) revert InExit();
         address prev = active;
@@ -109,7 +82,7 @@ contract SequencerSet is ISequencerSet {
         _setActive(msg.sender, Change.Failover, silent);
     }
 
-    /// @notice Planned move of the active role to a ready member; only the active sequencer.
+    /// @inheritdoc ISequencerSet
     function handover(address to) external {
         if (exitController.inExit()) revert InExit();
         if (msg.sender != active) revert NotActive(msg.sender);
@@ -119,55 +92,58 @@ contract SequencerSet is ISequencerSet {
         _setActive(to, Change.Handover, 0);
     }
 
-    /// @notice Replaces the ranked list; only the governor (council through the timelock). Frozen in exit mode.
-    /// @dev If the active sequencer is not in the new list, the new primary becomes active.
+    /// @inheritdoc ISequencerSet
     function setSequencers(address[] calldata ranked) external {
-        if (msg.sender != governor) revert NotGovernor();
+        if (msg.sender != governor) revert NotGovernor(msg.sender);
         if (exitController.inExit()) revert InExit();
         _replace(ranked);
         if (_rankPlusOne[active] == 0) _setActive(ranked[0], Change.Governance, silentFor());
     }
 
-    /// @notice The ranked list: index 0 is the primary, index k the standby of rank k.
+    /// @inheritdoc ISequencerSet
     function sequencers() external view returns (address[] memory) {
         return _ranked;
     }
 
-    /// @notice The rank of `who` (0 = primary); reverts for non-members.
+    /// @inheritdoc ISequencerSet
     function rankOf(address who) external view returns (uint256) {
         uint256 r = _rankPlusOne[who];
         if (r == 0) revert NotMember(who);
         return r - 1;
     }
 
-    /// @notice The latest sign of life of the active sequencer: role taken, heartbeat or batch.
+    /// @inheritdoc ISequencerSet
     function lastActiveSignal() public view returns (uint64 t) {
-        if (address(inbox) == address(0)) revert NotWired();
         t = activeSince;
-        uint64 hb = lastHeartbeat[active].at;
-        if (hb > t) t = hb;
         uint64 lb = inbox.lastBatchTime();
         if (lb > t) t = lb;
+        // A heartbeat is a sign of life only while it is backed by a recent batch: a sequencer whose poster died
+        // but whose heartbeat runs on must not hold the role.
+        uint64 hb = lastHeartbeat[active].at;
+        uint64 backedUntil = lb + slaConfig.getSla().heartbeatWindow;
+        if (hb > backedUntil) hb = backedUntil;
+        if (hb > t) t = hb;
     }
 
-    /// @notice Seconds since the active sequencer's last sign of life.
+    /// @inheritdoc ISequencerSet
     function silentFor() public view returns (uint64) {
         return uint64(block.timestamp) - lastActiveSignal();
     }
 
-    /// @notice Whether `who` could prove readiness now: fresh heartbeat naming the current head.
+    /// @inheritdoc ISequencerSet
     function isReady(address who) public view returns (bool) {
-        Beat memory b = lastHeartbeat[who];
-        Sla memory s = slaConfig.getSla();
-        return b.at != 0 && block.timestamp - b.at <= s.heartbeatWindow && b.accumulator == inbox.headAccumulator();
+        return _isReady(lastHeartbeat[who], slaConfig.getSla());
+    }
+
+    function _isReady(Beat memory b, Sla memory s) private view returns (bool) {
+        return b.at != 0 && block.timestamp - b.at <= s.heartbeatWindow && inbox.isSyncPoint(b.accumulator);
     }
 
     function _requireReady(address who, Sla memory s) private view {
         Beat memory b = lastHeartbeat[who];
-        bytes32 head = inbox.headAccumulator();
-        uint64 age = b.at == 0 ? type(uint64).max : uint64(block.timestamp) - b.at;
-        if (b.at == 0 || age > s.heartbeatWindow || b.accumulator != head) {
-            revert NotReady(who, b.accumulator, head, age);
+        if (!_isReady(b, s)) {
+            uint64 age = b.at == 0 ? type(uint64).max : uint64(block.timestamp) - b.at;
+            revert NotReady(who, b.accumulator, inbox.headAccumulator(), age);
         }
     }
 

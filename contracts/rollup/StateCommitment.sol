@@ -3,77 +3,51 @@ pragma solidity ^0.8.24;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
+import {InExit, NotGovernor} from "../libraries/Errors.sol";
 import {ThresholdSig} from "../libraries/ThresholdSig.sol";
 import {Committee} from "../libraries/Committee.sol";
-import {ISlaConfig, ISequencerInbox, IExitController, IStateCommitment} from "../interfaces/IRollup.sol";
-
-interface IExitTime {
-    function exitedAt() external view returns (uint64);
-}
+import {ISlaConfig} from "./ISlaConfig.sol";
+import {ISequencerInbox} from "./ISequencerInbox.sol";
+import {IExitController} from "./IExitController.sol";
+import {IStateCommitment} from "./IStateCommitment.sol";
 
 /// @title StateCommitment
 /// @notice The validator committee (N keys, threshold M) re-executes batches from L1 data and signs
 ///         `(batchIndex, accumulator, l2StateRoot, exitRoot, identityRoot)` as EIP-712 typed data. Commitments
 ///         form a chain with no gaps or forks; each becomes final after `finalityDelay` unless the council
-///         vetoes it first. Exit mode freezes the chain.
+///         vetoes it first, and a vetoed commitment can never be submitted again. Exit mode freezes the chain.
 contract StateCommitment is EIP712, IStateCommitment {
     using Committee for Committee.Set;
 
-    bytes32 public constant COMMITMENT_TYPEHASH = keccak256(
-        "Commitment(uint256 index,uint256 batchIndex,bytes32 accumulator,bytes32 l2StateRoot,bytes32 exitRoot,bytes32 identityRoot,bytes32 prevCommitment,uint256 validatorEpoch,uint256 deadline)"
-    );
+    /// @notice EIP-712 type of what validators sign.
+    bytes32 public constant COMMITMENT_TYPEHASH =
+        keccak256(
+            "Commitment(uint256 index,uint256 batchIndex,bytes32 accumulator,bytes32 l2StateRoot,bytes32 exitRoot,bytes32 identityRoot,bytes32 prevCommitment,uint256 validatorEpoch,uint256 deadline)"
+        );
 
-    /// @notice What validators sign.
-    struct CommitmentData {
-        uint256 index;
-        uint256 batchIndex;
-        bytes32 accumulator;
-        bytes32 l2StateRoot;
-        bytes32 exitRoot;
-        bytes32 identityRoot;
-    }
-
-    /// @dev The L2 state root is in the signed hash and the event; L1 never reads it, so it is not stored.
-    struct Stored {
-        bytes32 hash;
-        bytes32 exitRoot;
-        bytes32 identityRoot;
-        uint64 batchIndex;
-        uint64 submittedAt;
-        uint64 finalAt;
-    }
-
+    /// @notice The governance timelock, the only account that may change the committee.
     address public immutable governor;
+    /// @notice The SLA (finality delay).
     ISlaConfig public immutable slaConfig;
+    /// @notice The inbox whose batches commitments cover.
     ISequencerInbox public immutable inbox;
+    /// @notice The exit controller: the only account that may veto, and whose exit mode freezes the chain.
     IExitController public immutable exitController;
+    /// @notice Deployment time: the finality clock's start before any commitment is final.
     uint64 public immutable genesisTime;
 
     Committee.Set private _validators;
     Stored[] private _commitments;
+    /// @inheritdoc IStateCommitment
+    mapping(bytes32 commitmentHash => bool) public vetoed;
 
-    /// @notice A commitment was submitted; final at `finalAt` unless vetoed.
-    event CommitmentSubmitted(
-        uint256 indexed index,
-        bytes32 indexed commitmentHash,
-        CommitmentData data,
-        uint64 finalAt
-    );
-    /// @notice The council vetoed commitment `index`; it and every later pending one were dropped.
-    event CommitmentVetoed(uint256 indexed index, bytes32 commitmentHash, uint256 dropped);
-    /// @notice The validator committee changed.
-    event ValidatorsChanged(uint256 indexed epoch, address[] validators, uint256 threshold);
-
-    error NotGovernor();
-    error InExit();
-    error WrongIndex(uint256 given, uint256 expected);
-    error UnknownBatch(uint256 batchIndex, uint256 batchCount);
-    error NotAfterPrevious(uint256 batchIndex, uint256 previousBatchIndex);
-    error AccumulatorMismatch(bytes32 given, bytes32 onChain);
-    error UnknownCommitment(uint256 index);
-    error CommitmentHashMismatch(bytes32 given, bytes32 stored);
-    error AlreadyFinal(uint256 index, uint64 finalAt);
-
+    /// @notice Deploys the commitment chain; every reference is fixed at deployment (addresses computed up front).
+    /// @param governor_ the governance timelock (CouncilTimelock)
+    /// @param sla the SLA
+    /// @param inbox_ the sequencer inbox
+    /// @param exitController_ the exit controller
+    /// @param validatorSet the committee
+    /// @param threshold its threshold M, with M > N/2 and M >= 2
     constructor(
         address governor_,
         ISlaConfig sla,
@@ -91,7 +65,7 @@ contract StateCommitment is EIP712, IStateCommitment {
         emit ValidatorsChanged(_validators.epoch, validatorSet, threshold);
     }
 
-    /// @notice Submits the next commitment with M-of-N validator signatures (ascending signers). Anyone may relay.
+    /// @inheritdoc IStateCommitment
     function commit(CommitmentData calldata c, uint256 deadline, ThresholdSig.Signature[] calldata sigs) external {
         if (exitController.inExit()) revert InExit();
         ThresholdSig.checkDeadline(deadline);
@@ -110,6 +84,7 @@ contract StateCommitment is EIP712, IStateCommitment {
         bytes32 onChain = inbox.accumulatorOf(c.batchIndex);
         if (c.accumulator != onChain) revert AccumulatorMismatch(c.accumulator, onChain);
         bytes32 structHash = _structHash(c, prevHash, deadline);
+        if (vetoed[structHash]) revert CommitmentWasVetoed(structHash);
         ThresholdSig.verify(_hashTypedDataV4(structHash), sigs, _validators.threshold, _validators.isMember);
         uint64 finalAt = uint64(block.timestamp) + slaConfig.getSla().finalityDelay;
         if (finalAt < prevFinalAt) finalAt = prevFinalAt; // finality stays in order
@@ -119,66 +94,72 @@ contract StateCommitment is EIP712, IStateCommitment {
         emit CommitmentSubmitted(n, structHash, c, finalAt);
     }
 
-    /// @notice Drops pending commitment `index` and every later one; only the governor (council signatures).
+    /// @inheritdoc IStateCommitment
     function veto(uint256 index, bytes32 commitmentHash) external {
-        if (msg.sender != governor) revert NotGovernor();
+        if (msg.sender != address(exitController)) revert NotExitController(msg.sender);
         if (exitController.inExit()) revert InExit();
         uint256 n = _commitments.length;
         if (index >= n) revert UnknownCommitment(index);
         Stored storage s = _commitments[index];
         if (s.hash != commitmentHash) revert CommitmentHashMismatch(commitmentHash, s.hash);
         if (s.finalAt <= block.timestamp) revert AlreadyFinal(index, s.finalAt);
-        for (uint256 i = n; i > index; --i) _commitments.pop();
+        // Every dropped commitment is dead for good: its validator signatures stay valid, so without this mark
+        // anyone could re-submit it (and what built on it) from the original calldata.
+        for (uint256 i = n; i > index; --i) {
+            vetoed[_commitments[i - 1].hash] = true;
+            _commitments.pop();
+        }
         emit CommitmentVetoed(index, commitmentHash, n - index);
     }
 
-    /// @notice Replaces the validator committee; only the governor (council through the timelock).
+    /// @inheritdoc IStateCommitment
     function setValidators(address[] calldata validatorSet, uint256 threshold) external {
-        if (msg.sender != governor) revert NotGovernor();
+        if (msg.sender != governor) revert NotGovernor(msg.sender);
         _validators.replace(validatorSet, threshold);
         emit ValidatorsChanged(_validators.epoch, validatorSet, threshold);
     }
 
-    /// @notice The EIP-712 digest validators sign for `c` on top of the current chain.
+    /// @inheritdoc IStateCommitment
     function commitmentDigest(CommitmentData calldata c, uint256 deadline) external view returns (bytes32) {
         uint256 n = _commitments.length;
         bytes32 prevHash = n == 0 ? bytes32(0) : _commitments[n - 1].hash;
         return _hashTypedDataV4(_structHash(c, prevHash, deadline));
     }
 
-    /// @notice Number of commitments (pending and final).
+    /// @inheritdoc IStateCommitment
     function count() external view returns (uint256) {
         return _commitments.length;
     }
 
-    /// @notice A stored commitment.
+    /// @inheritdoc IStateCommitment
     function get(uint256 index) external view returns (Stored memory) {
         if (index >= _commitments.length) revert UnknownCommitment(index);
         return _commitments[index];
     }
 
-    /// @notice The committee, threshold and epoch.
+    /// @inheritdoc IStateCommitment
     function validators() external view returns (address[] memory members, uint256 threshold, uint256 epoch) {
         return (_validators.members, _validators.threshold, _validators.epoch);
     }
 
-    /// @notice Whether commitment `index` was final at time `at`.
-    function finalizedAt(uint256 index, uint64 at) public view returns (bool) {
-        return index < _commitments.length && _commitments[index].finalAt <= at;
-    }
-
-    /// @notice The latest commitment that is final now; in exit mode, the latest final when exit began.
+    /// @inheritdoc IStateCommitment
     function lastFinalized() public view returns (bool exists, uint256 index) {
         return _lastFinalAt(_cutoff());
     }
 
-    /// @notice When the latest final commitment became final (genesis time before any).
+    /// @inheritdoc IStateCommitment
     function lastFinalizedTime() external view returns (uint64) {
         (bool exists, uint256 index) = lastFinalized();
         return exists ? _commitments[index].finalAt : genesisTime;
     }
 
-    /// @notice Roots of commitment `index` and whether it is final (frozen at the exit time in exit mode).
+    /// @inheritdoc IStateCommitment
+    function lastFinalizedDelayedCount() external view returns (uint64) {
+        (bool exists, uint256 index) = lastFinalized();
+        return exists ? inbox.batch(_commitments[index].batchIndex).delayedCount : 0;
+    }
+
+    /// @inheritdoc IStateCommitment
     function roots(uint256 index) external view returns (bytes32 exitRoot, bytes32 identityRoot, bool finalized) {
         if (index >= _commitments.length) revert UnknownCommitment(index);
         Stored storage s = _commitments[index];
@@ -186,7 +167,8 @@ contract StateCommitment is EIP712, IStateCommitment {
     }
 
     function _cutoff() private view returns (uint64) {
-        if (exitController.inExit()) return IExitTime(address(exitController)).exitedAt();
+        uint64 exitedAt = exitController.exitedAt();
+        if (exitedAt != 0) return exitedAt;
         return uint64(block.timestamp);
     }
 

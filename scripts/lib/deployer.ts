@@ -1,12 +1,15 @@
 /**
- * The deploy pipeline: deploys a manifest of components in dependency order, checks that each address
- * holds the expected code, records everything in deployments/<network>.json, and on a re-run skips what
- * is already deployed with identical init code. Used by `npm run deploy`, the demo and the tests.
+ * The deploy pipeline: deploys a manifest of components through the CREATE3 `StackFactory`, so every address is
+ * computed before anything is deployed and contracts that refer to each other hold those references as
+ * `immutable` constructor arguments (no wiring setters). It checks that each address holds the expected code,
+ * records everything in deployments/<network>.json, and on a re-run skips what is already deployed with identical
+ * init code. Used by `npm run deploy`, the demo and the tests.
  */
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { Contract, Interface, keccak256, concat, type BaseContract, type Signer, type Provider, type InterfaceAbi } from "ethers";
+import { AbiCoder, Contract, Interface, keccak256, concat, hexlify, type BaseContract, type Signer, type Provider, type InterfaceAbi } from "ethers";
 import { parseDeployment, type Deployment, type DeployedContract } from "@sovereign-stack/sdk";
 
 /** What a component's argument builder and wiring step see. */
@@ -16,7 +19,7 @@ export interface DeployContext {
   readonly deployer: Signer;
   /** Whether this is a throwaway local network (embedded or localhost): some safety floors are relaxed. */
   readonly local: boolean;
-  /** Address of a component deployed earlier in the manifest. */
+  /** Address of any component of the manifest: computed up front, so it may be used before that component exists. */
   addressOf(name: string): string;
   /** A typed-enough handle on a component deployed earlier. */
   contract(name: string): Promise<BaseContract>;
@@ -29,11 +32,12 @@ export interface Component {
   readonly name: string;
   /** Artifact to deploy; defaults to `name`. */
   readonly artifact?: string;
-  /** Constructor arguments; may refer to earlier components. */
+  /** Constructor arguments; may refer to any component of the manifest, earlier or later. */
   args(ctx: DeployContext): unknown[] | Promise<unknown[]>;
-  /** Idempotent wiring run after the component exists (fresh or skipped). */
-  after?(ctx: DeployContext): Promise<void>;
 }
+
+/** The artifact of the CREATE3 factory every component is deployed through. */
+export const FACTORY = "StackFactory";
 
 /** The artifact subset the pipeline needs. */
 export interface DeployArtifact {
@@ -122,7 +126,16 @@ async function writeAtomically(file: string, value: Deployment): Promise<void> {
   await rename(tmp, file);
 }
 
-/** Deploys (or re-verifies) every component in order. Progress is saved after each deployment. */
+/** The factory salt of a component: its name under the record's deployment salt. */
+export function componentSalt(name: string, deploymentSalt: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["string", "bytes32"], [name, deploymentSalt]));
+}
+
+/**
+ * Deploys (or re-verifies) every component. The factory comes first (plain CREATE, once per network); then every
+ * component's address is computed from the deployer and its salt, its init code is built with those addresses,
+ * and it is deployed through the factory in manifest order. Progress is saved after each deployment.
+ */
 export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   const log = opts.log ?? (() => {});
   const { chainId: chainIdBig } = await opts.provider.getNetwork();
@@ -137,16 +150,20 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     previous = null; // a restarted local chain: start over
   }
   const contracts: Record<string, DeployedContract> = { ...(previous?.contracts ?? {}) };
+  let deploymentSalt = previous?.deploymentSalt ?? hexlify(randomBytes(32));
   const record = (): Deployment => ({
     network: opts.network,
     chainId,
     gitCommit: opts.gitCommit,
     solcVersion: opts.solcVersion,
+    deploymentSalt,
     contracts: { ...contracts },
   });
+  const save = async () => {
+    if (opts.outFile !== null) await writeAtomically(opts.outFile, record());
+  };
   const artifacts = new Map<string, DeployArtifact>();
-  const artifactOf = async (c: Component): Promise<DeployArtifact> => {
-    const name = c.artifact ?? c.name;
+  const readArtifact = async (name: string): Promise<DeployArtifact> => {
     let a = artifacts.get(name);
     if (a === undefined) {
       try {
@@ -158,6 +175,52 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     }
     return a;
   };
+  const deployerAddress = await opts.deployer.getAddress();
+
+  // 1. The factory: reuse the recorded one if it still holds the factory's code.
+  const factoryArtifact = await readArtifact(FACTORY);
+  const recordedFactory = contracts[FACTORY];
+  const recordedFactoryCode = recordedFactory === undefined ? "0x" : await opts.provider.getCode(recordedFactory.address);
+  if (recordedFactory !== undefined && !codeMatches(recordedFactoryCode, factoryArtifact)) {
+    if (!opts.local) {
+      throw new DeployError(
+        `${opts.outFile ?? "the record"} names ${FACTORY} at ${recordedFactory.address}, but that address holds ${recordedFactoryCode === "0x" ? "no code" : "other code"} on ${opts.network}: the record is stale (was the chain reset?). Move the file aside to deploy afresh`,
+      );
+    }
+    for (const k of Object.keys(contracts)) delete contracts[k]; // a restarted local chain: start over
+    deploymentSalt = hexlify(randomBytes(32));
+  }
+  if (contracts[FACTORY] === undefined) {
+    const tx = await opts.deployer.sendTransaction({ data: factoryArtifact.bytecode });
+    const receipt = await tx.wait();
+    if (receipt === null || receipt.status !== 1 || receipt.contractAddress == null) {
+      throw new DeployError(`deployment of ${FACTORY} failed in transaction ${tx.hash}`);
+    }
+    if (!codeMatches(await opts.provider.getCode(receipt.contractAddress), factoryArtifact)) {
+      throw new DeployError(`${FACTORY} at ${receipt.contractAddress} does not hold the expected runtime code after deployment`);
+    }
+    contracts[FACTORY] = {
+      address: receipt.contractAddress,
+      artifact: FACTORY,
+      deployBlock: receipt.blockNumber,
+      txHash: tx.hash,
+      constructorArgs: [],
+      initCodeHash: keccak256(factoryArtifact.bytecode),
+    };
+    log(`  + ${FACTORY.padEnd(22)} ${receipt.contractAddress}  block ${receipt.blockNumber}, gas ${receipt.gasUsed}`);
+    await save();
+  }
+  const factory = new Contract(contracts[FACTORY]!.address, factoryArtifact.abi, opts.deployer);
+
+  // 2. Every address, computed up front.
+  const predicted = new Map<string, string>();
+  const predictAll = async () => {
+    predicted.clear();
+    for (const c of opts.components) {
+      predicted.set(c.name, (await factory.getFunction("addressOf")(deployerAddress, componentSalt(c.name, deploymentSalt))) as string);
+    }
+  };
+  await predictAll();
   const ctx: DeployContext = {
     network: opts.network,
     chainId,
@@ -165,60 +228,77 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     local: opts.local,
     log,
     addressOf(name) {
-      const c = contracts[name];
-      if (c === undefined) throw new DeployError(`component ${name} is used before it is deployed: fix the manifest order`);
-      return c.address;
+      const a = predicted.get(name);
+      if (a === undefined) throw new DeployError(`component ${name} is not in the manifest`);
+      return a;
     },
     async contract(name) {
       const c = opts.components.find((x) => x.name === name);
       if (c === undefined) throw new DeployError(`unknown component ${name}`);
-      return new Contract(ctx.addressOf(name), (await artifactOf(c)).abi, opts.deployer);
+      return new Contract(ctx.addressOf(name), (await readArtifact(c.artifact ?? c.name)).abi, opts.deployer);
     },
   };
-  const deployed: string[] = [];
-  const skipped: string[] = [];
-  for (const c of opts.components) {
-    const artifact = await artifactOf(c);
+  const initCodeOf = async (c: Component): Promise<{ initCode: string; args: unknown[] }> => {
+    const artifact = await readArtifact(c.artifact ?? c.name);
     const args = await c.args(ctx);
-    const iface = new Interface(artifact.abi);
-    let encodedArgs: string;
     try {
-      encodedArgs = iface.encodeDeploy(args);
+      return { initCode: concat([artifact.bytecode, new Interface(artifact.abi).encodeDeploy(args)]), args };
     } catch (e) {
       throw new DeployError(`bad constructor arguments for ${c.name}: ${(e as Error).message.split("\n")[0]}`);
     }
-    const initCode = concat([artifact.bytecode, encodedArgs]);
-    const initCodeHash = keccak256(initCode);
+  };
+
+  // 3. What is already there: unchanged (skip), changed (an error without --force), or missing.
+  const changed: string[] = [];
+  for (const c of opts.components) {
     const existing = contracts[c.name];
-    if (existing !== undefined) {
-      const code = await opts.provider.getCode(existing.address);
-      const same = existing.initCodeHash === initCodeHash;
-      if (code !== "0x" && same) {
+    if (existing === undefined || (await opts.provider.getCode(existing.address)) === "0x") continue;
+    const { initCode } = await initCodeOf(c);
+    if (existing.address !== predicted.get(c.name) || existing.initCodeHash !== keccak256(initCode)) changed.push(c.name);
+  }
+  if (changed.length > 0) {
+    if (opts.force !== true) {
+      throw new DeployError(
+        `${changed.join(", ")} changed since deployed (new bytecode or constructor arguments); re-run with --force to redeploy the stack at new addresses`,
+      );
+    }
+    // Immutable cross references: a changed component moves, so everything is redeployed at new addresses.
+    log(`  ! --force: ${changed.join(", ")} changed; redeploying every component at new addresses`);
+    deploymentSalt = hexlify(randomBytes(32));
+    for (const c of opts.components) delete contracts[c.name];
+    await predictAll();
+  }
+
+  // 4. Deploy what is missing, in manifest order.
+  const deployed: string[] = [];
+  const skipped: string[] = [];
+  for (const c of opts.components) {
+    const artifact = await readArtifact(c.artifact ?? c.name);
+    const { initCode, args } = await initCodeOf(c);
+    const initCodeHash = keccak256(initCode);
+    const address = predicted.get(c.name)!;
+    const existing = contracts[c.name];
+    if (existing !== undefined && existing.address === address && existing.initCodeHash === initCodeHash) {
+      const code = await opts.provider.getCode(address);
+      if (code !== "0x") {
         if (!codeMatches(code, artifact)) {
-          throw new DeployError(`${c.name} at ${existing.address} does not hold the expected code; the record and the chain disagree, re-run with --force`);
+          throw new DeployError(`${c.name} at ${address} does not hold the expected code; the record and the chain disagree, re-run with --force`);
         }
-        log(`  = ${c.name.padEnd(22)} ${existing.address}  (unchanged, skipped)`);
+        log(`  = ${c.name.padEnd(22)} ${address}  (unchanged, skipped)`);
         skipped.push(c.name);
-        if (c.after) await c.after(ctx);
         continue;
       }
-      if (code !== "0x" && !same && opts.force !== true) {
-        throw new DeployError(
-          `${c.name} changed since it was deployed at ${existing.address} (new bytecode or constructor arguments); re-run with --force to redeploy it`,
-        );
-      }
     }
-    const tx = await opts.deployer.sendTransaction({ data: initCode });
+    const salt = componentSalt(c.name, deploymentSalt);
+    const tx = (await factory.getFunction("deploy")(salt, initCode)) as { hash: string; wait(): Promise<{ status: number | null; blockNumber: number; gasUsed: bigint } | null> };
     const receipt = await tx.wait();
-    if (receipt === null || receipt.status !== 1 || receipt.contractAddress == null) {
-      throw new DeployError(`deployment of ${c.name} failed in transaction ${tx.hash}`);
-    }
-    const code = await opts.provider.getCode(receipt.contractAddress);
+    if (receipt === null || receipt.status !== 1) throw new DeployError(`deployment of ${c.name} failed in transaction ${tx.hash}`);
+    const code = await opts.provider.getCode(address);
     if (!codeMatches(code, artifact)) {
-      throw new DeployError(`${c.name} at ${receipt.contractAddress} does not hold the expected runtime code after deployment`);
+      throw new DeployError(`${c.name} at ${address} does not hold the expected runtime code after deployment`);
     }
     contracts[c.name] = {
-      address: receipt.contractAddress,
+      address,
       artifact: c.artifact ?? c.name,
       deployBlock: receipt.blockNumber,
       txHash: tx.hash,
@@ -226,11 +306,10 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
       initCodeHash,
     };
     deployed.push(c.name);
-    log(`  + ${c.name.padEnd(22)} ${receipt.contractAddress}  block ${receipt.blockNumber}, gas ${receipt.gasUsed}`);
-    if (opts.outFile !== null) await writeAtomically(opts.outFile, record());
-    if (c.after) await c.after(ctx);
+    log(`  + ${c.name.padEnd(22)} ${address}  block ${receipt.blockNumber}, gas ${receipt.gasUsed}`);
+    await save();
   }
   const final = record();
-  if (opts.outFile !== null) await writeAtomically(opts.outFile, final);
+  await save();
   return { deployment: final, deployed, skipped };
 }

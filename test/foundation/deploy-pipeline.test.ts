@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { connect, CONTRACT_NAMES, parseDeployment } from "@sovereign-stack/sdk";
 
-import { DeployError, codeMatches, type Component } from "../../scripts/lib/deployer.ts";
+import { DeployError, codeMatches, deployStack, type Component } from "../../scripts/lib/deployer.ts";
 import { deployTo, openNetwork, SOLC_VERSION, hre } from "../../scripts/lib/network.ts";
 import { stackComponents } from "../../scripts/lib/stack.ts";
 import { councilWeaknesses, localRollupSettings, readRollupSettings, rollupComponents } from "../../scripts/lib/stack/rollup.ts";
@@ -65,10 +65,58 @@ describe("deploy pipeline", () => {
       err = e;
     }
     expect(err).to.be.instanceOf(DeployError);
-    expect((err as Error).message).to.match(/Token changed since it was deployed .* re-run with --force/);
+    expect((err as Error).message).to.match(/Token changed since deployed .* re-run with --force to redeploy the stack at new addresses/);
     const forced = await deployTo(net, v2, { outFile: out, force: true });
     expect(forced.deployed).to.deep.equal(["Token"]);
     expect(forced.deployment.contracts.Token!.address).to.not.equal(first.deployment.contracts.Token!.address);
+  });
+
+  it("computes every address up front: components hold each other as immutables, in any order", async () => {
+    const net = await openNetwork("hardhat");
+    const signers = await net.signers();
+    const res = await deployTo(net, stackComponents({ rollup: localRollupSettings(signers.map((s) => s.address)), local: true }), { outFile: null });
+    const stack = await connect(signers[0]!, res.deployment);
+    const a = (n: Parameters<typeof stack.address>[0]) => stack.address(n);
+    // references that point both ways, fixed at construction
+    expect(await stack.contracts.SequencerSet.inbox()).to.equal(a("SequencerInbox"));
+    expect(await stack.contracts.SequencerInbox.sequencerSet()).to.equal(a("SequencerSet"));
+    expect(await stack.contracts.ExitController.timelock()).to.equal(a("CouncilTimelock"));
+    expect(await stack.contracts.CouncilTimelock.hasRole(await stack.contracts.CouncilTimelock.PROPOSER_ROLE(), a("ExitController"))).to.equal(true);
+    expect(await stack.contracts.DelayedInbox.depositor()).to.equal(a("RollupVault"));
+    expect(await stack.contracts.SlaConfig.governor()).to.equal(a("CouncilTimelock"));
+    expect(res.deployment.deploymentSalt).to.match(/^0x[0-9a-f]{64}$/);
+    expect(res.deployment.contracts.StackFactory).to.not.equal(undefined);
+  });
+
+  it("reports a stale record on a public network instead of silently redeploying", async () => {
+    const net = await openNetwork("hardhat");
+    const [deployer] = await net.signers();
+    const out = await tmpFile();
+    const components: Component[] = [{ name: "Token", artifact: "TestToken", args: () => ["A", "A"] }];
+    const opts = {
+      network: "remote",
+      deployer: deployer!,
+      provider: net.ethers.provider,
+      readArtifact: (n: string) => hre.artifacts.readArtifact(n),
+      components,
+      local: false,
+      solcVersion: SOLC_VERSION,
+      gitCommit: "test",
+      outFile: out,
+    };
+    const first = await deployStack(opts);
+    const record = JSON.parse(await readFile(out, "utf8")) as { contracts: Record<string, { address: string }> };
+    record.contracts.StackFactory!.address = "0x000000000000000000000000000000000000dEaD"; // as after a chain reset
+    await writeFile(out, JSON.stringify(record));
+    let err: unknown;
+    try {
+      await deployStack(opts);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(DeployError);
+    expect((err as Error).message).to.match(/StackFactory at 0x000000000000000000000000000000000000dEaD, but that address holds no code .* the record is stale/);
+    expect(first.deployed).to.deep.equal(["Token"]);
   });
 
   it("refuses a corrupt deployment record and says what to do", async () => {

@@ -4,7 +4,13 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {RollupFixture, Signers, nextHeader} from "./RollupFixture.sol";
-import {Sla} from "../../contracts/interfaces/IRollup.sol";
+import {ISequencerInbox} from "../../contracts/rollup/ISequencerInbox.sol";
+import {IStateCommitment} from "../../contracts/rollup/IStateCommitment.sol";
+import {ISlaConfig} from "../../contracts/rollup/ISlaConfig.sol";
+import {InExit} from "../../contracts/libraries/Errors.sol";
+import {Sla} from "../../contracts/rollup/ISlaConfig.sol";
+import {IExitController} from "../../contracts/rollup/IExitController.sol";
+import {IRollupVault} from "../../contracts/rollup/IRollupVault.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
 import {ExitController} from "../../contracts/rollup/ExitController.sol";
 import {DelayedInbox} from "../../contracts/rollup/DelayedInbox.sol";
@@ -25,6 +31,7 @@ contract ExitHandler is Signers {
     RollupVault internal vault;
     MockMultisig internal msig;
     TestToken internal token;
+    address internal governor;
 
     bool public ghostExited;
     uint64 public snapExitedAt;
@@ -48,8 +55,10 @@ contract ExitHandler is Signers {
         StateCommitment c,
         RollupVault v,
         MockMultisig m,
-        TestToken t
+        TestToken t,
+        address governor_
     ) {
+        governor = governor_;
         ec = ec_;
         delayed = d;
         set = s;
@@ -71,7 +80,7 @@ contract ExitHandler is Signers {
     }
 
     function append(bytes calldata data) external {
-        SequencerInbox.BatchHeader memory h = nextHeader(inbox, uint64(delayed.count()), 1);
+        ISequencerInbox.BatchHeader memory h = nextHeader(inbox, uint64(delayed.count()), 1);
         vm.prank(set.active());
         try inbox.appendBatch(data, h) {
             _mustFailAfterExit(true, "appendBatch in exit mode");
@@ -119,7 +128,7 @@ contract ExitHandler is Signers {
         uint256 batches = inbox.batchCount();
         if (batches == 0) return;
         uint256 n = sc.count();
-        StateCommitment.CommitmentData memory c;
+        IStateCommitment.CommitmentData memory c;
         c.index = n;
         c.batchIndex = batches - 1;
         c.accumulator = inbox.accumulatorOf(batches - 1);
@@ -170,7 +179,7 @@ contract ExitHandler is Signers {
         address[] memory list = new address[](2);
         list[0] = sequencerAddr(3 + (seed % 2));
         list[1] = sequencerAddr(seed % 3);
-        vm.prank(address(ec));
+        vm.prank(governor);
         try set.setSequencers(list) {
             _mustFailAfterExit(true, "sequencer list changed in exit mode");
         } catch {}
@@ -222,7 +231,7 @@ contract ExitControllerTest is RollupFixture {
 
     function setUp() public override {
         super.setUp();
-        handler = new ExitHandler(ec, delayed, set, inbox, sc, vault, msig, token);
+        handler = new ExitHandler(ec, delayed, set, inbox, sc, vault, msig, token, address(timelock));
         targetContract(address(handler));
     }
 
@@ -261,9 +270,9 @@ contract ExitControllerTest is RollupFixture {
         ec.triggerExit(reason, nonce, deadline, sigs);
         vm.assertEq(ec.inExit(), k >= COUNCIL_THRESHOLD, "inExit");
         if (k >= COUNCIL_THRESHOLD) {
-            vm.assertEq(uint256(ec.exitTrigger()), uint256(ExitController.Trigger.Council), "trigger");
+            vm.assertEq(uint256(ec.exitTrigger()), uint256(IExitController.Trigger.Council), "trigger");
             // exit mode is final, so the same signatures can never be replayed
-            vm.expectRevert(ExitController.AlreadyInExit.selector);
+            vm.expectRevert(IExitController.AlreadyInExit.selector);
             ec.triggerExit(reason, nonce, deadline, sigs);
         }
     }
@@ -337,10 +346,10 @@ contract ExitControllerTest is RollupFixture {
         uint64 opensAt = T0 + s.maxDowntime + 1;
         vm.warp(T0 + bound(dt, 0, 2 * s.maxDowntime));
         if (block.timestamp < opensAt)
-            vm.expectRevert(abi.encodeWithSelector(ExitController.SlaNotBreached.selector, opensAt));
+            vm.expectRevert(abi.encodeWithSelector(IExitController.SlaNotBreached.selector, opensAt));
         ec.triggerExitAuto();
         vm.assertEq(ec.inExit(), block.timestamp >= opensAt, "inExit");
-        if (ec.inExit()) vm.assertEq(uint256(ec.exitTrigger()), uint256(ExitController.Trigger.DowntimeSla), "trigger");
+        if (ec.inExit()) vm.assertEq(uint256(ec.exitTrigger()), uint256(IExitController.Trigger.DowntimeSla), "trigger");
     }
 
     /// @dev The sequencer keeps posting but nothing (new) finalizes: the finality rule opens at
@@ -364,17 +373,17 @@ contract ExitControllerTest is RollupFixture {
         bool finalityFirst = finalityAt < downtimeAt;
         uint64 opensAt = finalityFirst ? finalityAt : downtimeAt;
         if (block.timestamp < opensAt)
-            vm.expectRevert(abi.encodeWithSelector(ExitController.SlaNotBreached.selector, opensAt));
+            vm.expectRevert(abi.encodeWithSelector(IExitController.SlaNotBreached.selector, opensAt));
         ec.triggerExitAuto();
         vm.assertEq(ec.inExit(), block.timestamp >= opensAt, "inExit");
         if (ec.inExit()) {
-            ExitController.Trigger why =
-                finalityFirst ? ExitController.Trigger.FinalitySla : ExitController.Trigger.DowntimeSla;
+            IExitController.Trigger why =
+                finalityFirst ? IExitController.Trigger.FinalitySla : IExitController.Trigger.DowntimeSla;
             vm.assertEq(uint256(ec.exitTrigger()), uint256(why), "trigger");
         }
         // With hourly batches, once the finality rule is open the downtime rule is still closed.
         if (end >= finalityAt && end >= T0 + 1 hours) {
-            vm.assertEq(uint256(ec.exitTrigger()), uint256(ExitController.Trigger.FinalitySla), "finality exit");
+            vm.assertEq(uint256(ec.exitTrigger()), uint256(IExitController.Trigger.FinalitySla), "finality exit");
         }
     }
 
@@ -399,70 +408,89 @@ contract ExitControllerTest is RollupFixture {
         set.heartbeat(head);
         _exitVia(council);
 
-        SequencerInbox.BatchHeader memory h = header(1, 1);
+        ISequencerInbox.BatchHeader memory h = header(1, 1);
         vm.prank(set.active());
-        vm.expectRevert(SequencerInbox.InExit.selector);
+        vm.expectRevert(InExit.selector);
         inbox.appendBatch("b", h);
         vm.warp(block.timestamp + 2 days);
         vm.roll(block.number + 20_000);
-        vm.expectRevert(SequencerInbox.InExit.selector);
+        vm.expectRevert(InExit.selector);
         inbox.forceInclude(1);
-        vm.expectRevert(DelayedInbox.InExit.selector);
+        vm.expectRevert(InExit.selector);
         delayed.enqueue("n");
         token.mint(address(this), 1);
         token.approve(address(vault), 1);
-        vm.expectRevert(RollupVault.InExit.selector);
+        vm.expectRevert(IRollupVault.ExitOpen.selector);
         vault.deposit(IERC20(address(token)), 1, address(this));
 
-        StateCommitment.CommitmentData memory c = commitmentData(0, bytes32(0));
+        IStateCommitment.CommitmentData memory c = commitmentData(0, bytes32(0));
         c.index = 1;
-        vm.expectRevert(StateCommitment.InExit.selector);
+        vm.expectRevert(InExit.selector);
         sc.commit(c, block.timestamp + 1, new ThresholdSig.Signature[](0));
         bytes32 h0 = sc.get(0).hash;
         vm.prank(address(ec));
-        vm.expectRevert(StateCommitment.InExit.selector);
+        vm.expectRevert(InExit.selector);
         sc.veto(0, h0);
 
         vm.prank(ranked[1]);
-        vm.expectRevert(SequencerSet.InExit.selector);
+        vm.expectRevert(InExit.selector);
         set.claimActive();
         vm.prank(ranked[0]);
-        vm.expectRevert(SequencerSet.InExit.selector);
+        vm.expectRevert(InExit.selector);
         set.handover(ranked[1]);
 
         // final: neither path can re-trigger, and the state stays
         uint256 deadline = block.timestamp + 1 hours;
         bytes32 d = ec.triggerExitDigest("again", 9, deadline);
         ThresholdSig.Signature[] memory sigs = councilSigs(msig, d, 0x1f);
-        vm.expectRevert(ExitController.AlreadyInExit.selector);
+        vm.expectRevert(IExitController.AlreadyInExit.selector);
         ec.triggerExit("again", 9, deadline, sigs);
         (, , uint64 opensAt) = ec.autoTriggerStatus();
-        vm.expectRevert(abi.encodeWithSelector(ExitController.SlaNotBreached.selector, opensAt));
+        vm.expectRevert(abi.encodeWithSelector(IExitController.SlaNotBreached.selector, opensAt));
         ec.triggerExitAuto();
         vm.assertTrue(ec.inExit(), "still in exit");
     }
 
-    /// @dev Sequencer role changes are frozen in exit mode, including through timelocked governance.
+    /// @dev Sequencer role changes are frozen in exit mode, including through timelocked governance: the council can
+    ///      still schedule, but the executed call reverts InExit (bubbled up by the timelock).
     function testFuzz_governanceCannotMoveSequencerRoleInExit(bool council) external {
         _exitVia(council);
         address[] memory list = new address[](1);
         list[0] = sequencerAddr(7);
         address before = set.active();
-        bytes memory data = abi.encodeCall(SequencerSet.setSequencers, (list));
-        uint256 nonce = govNonce++;
-        uint256 deadline = block.timestamp + 1 days;
-        bytes32 sh = keccak256(abi.encode(ec.SCHEDULE_TYPEHASH(), address(set), keccak256(data), nonce, deadline));
-        ec.schedule(address(set), data, nonce, deadline, councilSigs(msig, ecDigest(sh), 0x7));
-        vm.warp(block.timestamp + ec.timelockDelay());
-        bytes32 id = ec.operationId(address(set), data, nonce);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ExitController.OperationFailed.selector,
-                id,
-                abi.encodeWithSelector(SequencerSet.InExit.selector)
-            )
+        IExitController.Operation memory op = operation(
+            address(set),
+            abi.encodeCall(SequencerSet.setSequencers, (list))
         );
-        ec.execute(address(set), data, nonce);
+        govSchedule(op, 0x7);
+        vm.warp(block.timestamp + op.delay);
+        vm.expectRevert(InExit.selector);
+        govExecuteScheduled(op);
         vm.assertEq(set.active(), before, "active sequencer changed in exit mode");
+    }
+
+    // ------------------------------------------------------------------ mutation killer 7a
+
+    /// @dev Only forced inclusions for longer than maxDowntime: forceInclude never touches lastBatchTime, so the
+    ///      downtime exit opens on schedule.
+    function test_forceIncludeDoesNotResetDowntimeClock() external {
+        Sla memory s = slaConfig.getSla();
+        appendBatch("last sequenced");
+        uint64 lb = inbox.lastBatchTime();
+        vm.assertEq(lb, uint64(block.timestamp), "lastBatchTime");
+        // forced inclusions every ~70 minutes, past maxDowntime
+        while (block.timestamp <= lb + s.maxDowntime) {
+            delayed.enqueue("user tx");
+            vm.warp(block.timestamp + s.inclusionWindow + 10 minutes);
+            vm.roll(block.number + s.inclusionWindowBlocks + 1);
+            inbox.forceInclude(delayed.count());
+            vm.assertEq(inbox.lastBatchTime(), lb, "forceInclude moved lastBatchTime");
+        }
+        (bool open, IExitController.Trigger why, uint64 opensAt) = ec.autoTriggerStatus();
+        vm.assertEq(opensAt, lb + s.maxDowntime + 1, "opensAt");
+        vm.assertTrue(open, "downtime exit open");
+        vm.assertEq(uint256(why), uint256(IExitController.Trigger.DowntimeSla), "why");
+        ec.triggerExitAuto();
+        vm.assertEq(uint256(ec.exitTrigger()), uint256(IExitController.Trigger.DowntimeSla), "trigger");
     }
 }

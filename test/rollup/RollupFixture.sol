@@ -5,17 +5,14 @@ import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 
 import {TestBase} from "../lib/TestBase.sol";
-import {
-    Sla,
-    ISlaConfig,
-    IExitController,
-    ISequencerSet,
-    ISequencerInbox,
-    IDelayedInbox,
-    IStateCommitment
-} from "../../contracts/interfaces/IRollup.sol";
+import {Sla} from "../../contracts/rollup/ISlaConfig.sol";
+import {ISequencerInbox} from "../../contracts/rollup/ISequencerInbox.sol";
+import {IStateCommitment} from "../../contracts/rollup/IStateCommitment.sol";
+import {IExitController} from "../../contracts/rollup/IExitController.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
+import {StackFactory} from "../../contracts/deploy/StackFactory.sol";
 import {ExitController} from "../../contracts/rollup/ExitController.sol";
+import {CouncilTimelock} from "../../contracts/rollup/CouncilTimelock.sol";
 import {SlaConfig} from "../../contracts/rollup/SlaConfig.sol";
 import {DelayedInbox} from "../../contracts/rollup/DelayedInbox.sol";
 import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
@@ -31,10 +28,10 @@ function nextHeader(
     SequencerInbox inbox,
     uint64 delayedCount,
     uint64 nBlocks
-) view returns (SequencerInbox.BatchHeader memory) {
+) view returns (ISequencerInbox.BatchHeader memory) {
     uint64 start = inbox.nextL2Block();
     return
-        SequencerInbox.BatchHeader({
+        ISequencerInbox.BatchHeader({
             prevAccumulator: inbox.headAccumulator(),
             delayedCount: delayedCount,
             l2BlockStart: start,
@@ -185,12 +182,16 @@ library TestMerkle {
     }
 }
 
-/// @notice The rollup wired exactly as `scripts/lib/stack/rollup.ts` deploys it, plus helpers.
+/// @notice The rollup deployed exactly as `scripts/lib/stack/rollup.ts` deploys it (through the CREATE3
+///         `StackFactory`, every address computed up front, every reference immutable), plus helpers.
 abstract contract RollupFixture is Signers {
     uint64 internal constant T0 = 1_700_000_000;
     uint64 internal constant B0 = 1_000;
 
+    StackFactory internal factory;
+    uint256 internal generation;
     ExitController internal ec;
+    CouncilTimelock internal timelock;
     SlaConfig internal slaConfig;
     DelayedInbox internal delayed;
     SequencerSet internal set;
@@ -224,7 +225,20 @@ abstract contract RollupFixture is Signers {
         _deployRollup(defaultSla(), 1 hours);
     }
 
-    function _deployRollup(Sla memory s, uint256 timelock) internal {
+    function _salt(string memory name) private view returns (bytes32) {
+        return keccak256(abi.encode(name, generation));
+    }
+
+    function _predict(string memory name) private view returns (address) {
+        return factory.addressOf(address(this), _salt(name));
+    }
+
+    function _deploy(string memory name, bytes memory initCode) private returns (address deployed) {
+        deployed = factory.deploy(_salt(name), initCode);
+        vm.assertEq(deployed, _predict(name), name);
+    }
+
+    function _deployRollup(Sla memory s, uint256 timelockDelay) internal {
         address[] memory owners = new address[](2);
         owners[0] = vm.addr(msigOwnerPk(0));
         owners[1] = vm.addr(msigOwnerPk(1));
@@ -237,43 +251,74 @@ abstract contract RollupFixture is Signers {
         delete ranked;
         for (uint256 i = 0; i < 3; ++i) ranked.push(sequencerAddr(i));
 
-        ec = new ExitController(councilMembers, COUNCIL_THRESHOLD, timelock);
-        slaConfig = new SlaConfig(address(ec), s);
-        delayed = new DelayedInbox(IExitController(address(ec)));
-        set = new SequencerSet(address(ec), ISlaConfig(address(slaConfig)), IExitController(address(ec)), ranked);
-        inbox = new SequencerInbox(
-            ISequencerSet(address(set)),
-            IDelayedInbox(address(delayed)),
-            ISlaConfig(address(slaConfig)),
-            IExitController(address(ec))
+        if (address(factory) == address(0)) factory = new StackFactory();
+        generation += 1;
+        address aEc = _predict("ExitController");
+        address aTimelock = _predict("CouncilTimelock");
+        address aSla = _predict("SlaConfig");
+        address aDelayed = _predict("DelayedInbox");
+        address aSet = _predict("SequencerSet");
+        address aInbox = _predict("SequencerInbox");
+        address aSc = _predict("StateCommitment");
+        address aVault = _predict("RollupVault");
+        ec = ExitController(
+            _deploy(
+                "ExitController",
+                abi.encodePacked(
+                    type(ExitController).creationCode,
+                    abi.encode(councilMembers, COUNCIL_THRESHOLD, aSla, aInbox, aSc, aTimelock)
+                )
+            )
         );
-        set.setInbox(ISequencerInbox(address(inbox)));
-        sc = new StateCommitment(
-            address(ec),
-            ISlaConfig(address(slaConfig)),
-            ISequencerInbox(address(inbox)),
-            IExitController(address(ec)),
-            validatorMembers,
-            VALIDATOR_THRESHOLD
+        timelock = CouncilTimelock(
+            payable(
+                _deploy(
+                    "CouncilTimelock",
+                    abi.encodePacked(type(CouncilTimelock).creationCode, abi.encode(timelockDelay, aEc))
+                )
+            )
         );
-        ec.wire(ISlaConfig(address(slaConfig)), ISequencerInbox(address(inbox)), IStateCommitment(address(sc)));
-        vault = new RollupVault(
-            IDelayedInbox(address(delayed)),
-            IStateCommitment(address(sc)),
-            IExitController(address(ec))
+        slaConfig = SlaConfig(
+            _deploy("SlaConfig", abi.encodePacked(type(SlaConfig).creationCode, abi.encode(aTimelock, s)))
         );
-        delayed.setDepositor(address(vault));
+        delayed = DelayedInbox(
+            _deploy("DelayedInbox", abi.encodePacked(type(DelayedInbox).creationCode, abi.encode(aEc, aVault)))
+        );
+        set = SequencerSet(
+            _deploy(
+                "SequencerSet",
+                abi.encodePacked(type(SequencerSet).creationCode, abi.encode(aTimelock, aSla, aEc, aInbox, ranked))
+            )
+        );
+        inbox = SequencerInbox(
+            _deploy(
+                "SequencerInbox",
+                abi.encodePacked(type(SequencerInbox).creationCode, abi.encode(aSet, aDelayed, aSla, aEc))
+            )
+        );
+        sc = StateCommitment(
+            _deploy(
+                "StateCommitment",
+                abi.encodePacked(
+                    type(StateCommitment).creationCode,
+                    abi.encode(aTimelock, aSla, aInbox, aEc, validatorMembers, VALIDATOR_THRESHOLD)
+                )
+            )
+        );
+        vault = RollupVault(
+            _deploy("RollupVault", abi.encodePacked(type(RollupVault).creationCode, abi.encode(aDelayed, aSc, aEc)))
+        );
         token = new TestToken("Test", "TST");
     }
 
     // ------------------------------------------------------------------ inbox helpers
 
-    function header(uint64 delayedCount, uint64 nBlocks) internal view returns (SequencerInbox.BatchHeader memory h) {
+    function header(uint64 delayedCount, uint64 nBlocks) internal view returns (ISequencerInbox.BatchHeader memory h) {
         return nextHeader(inbox, delayedCount, nBlocks);
     }
 
     function appendAs(address who, bytes memory data, uint64 delayedCount) internal returns (uint256) {
-        SequencerInbox.BatchHeader memory h = header(delayedCount, 1);
+        ISequencerInbox.BatchHeader memory h = header(delayedCount, 1);
         vm.prank(who);
         return inbox.appendBatch(data, h);
     }
@@ -287,9 +332,9 @@ abstract contract RollupFixture is Signers {
     function commitmentData(
         uint256 batchIndex,
         bytes32 exitRoot
-    ) internal view returns (StateCommitment.CommitmentData memory c) {
+    ) internal view returns (IStateCommitment.CommitmentData memory c) {
         uint256 idx = sc.count();
-        c = StateCommitment.CommitmentData({
+        c = IStateCommitment.CommitmentData({
             index: idx,
             batchIndex: batchIndex,
             accumulator: inbox.accumulatorOf(batchIndex),
@@ -300,7 +345,7 @@ abstract contract RollupFixture is Signers {
     }
 
     function commit(uint256 batchIndex, bytes32 exitRoot) internal returns (uint256 idx) {
-        StateCommitment.CommitmentData memory c = commitmentData(batchIndex, exitRoot);
+        IStateCommitment.CommitmentData memory c = commitmentData(batchIndex, exitRoot);
         uint256 deadline = block.timestamp + 1 hours;
         sc.commit(c, deadline, validatorSigs(sc.commitmentDigest(c, deadline), 0x7));
         return c.index;
@@ -332,13 +377,35 @@ abstract contract RollupFixture is Signers {
         ec.triggerExit("drill", nonce, deadline, councilSigs(msig, d, 0x7));
     }
 
-    /// @dev Schedules `target.call(data)` with council signatures and executes it after the timelock.
-    function govExecute(address target, bytes memory data) internal {
+    /// @dev A one-call governance operation for the council's timelock.
+    function operation(address target, bytes memory data) internal view returns (IExitController.Operation memory op) {
+        op.targets = new address[](1);
+        op.targets[0] = target;
+        op.values = new uint256[](1);
+        op.payloads = new bytes[](1);
+        op.payloads[0] = data;
+        op.salt = bytes32(govNonce);
+        op.delay = timelock.getMinDelay();
+    }
+
+    /// @dev Schedules `op` with council signatures (the members in `mask`); returns the timelock operation id.
+    function govSchedule(IExitController.Operation memory op, uint256 mask) internal returns (bytes32 id) {
         uint256 nonce = govNonce++;
         uint256 deadline = block.timestamp + 1 days;
-        bytes32 sh = keccak256(abi.encode(ec.SCHEDULE_TYPEHASH(), target, keccak256(data), nonce, deadline));
-        ec.schedule(target, data, nonce, deadline, councilSigs(msig, ecDigest(sh), 0x13));
-        vm.warp(block.timestamp + ec.timelockDelay());
-        ec.execute(target, data, nonce);
+        bytes32 d = ec.scheduleDigest(op, nonce, deadline);
+        return ec.schedule(op, nonce, deadline, councilSigs(msig, d, mask));
+    }
+
+    /// @dev Executes a scheduled operation on the timelock (anyone may).
+    function govExecuteScheduled(IExitController.Operation memory op) internal {
+        timelock.executeBatch(op.targets, op.values, op.payloads, op.predecessor, op.salt);
+    }
+
+    /// @dev Schedules `target.call(data)` with council signatures and executes it after the timelock.
+    function govExecute(address target, bytes memory data) internal {
+        IExitController.Operation memory op = operation(target, data);
+        govSchedule(op, 0x13);
+        vm.warp(block.timestamp + op.delay);
+        govExecuteScheduled(op);
     }
 }

@@ -4,7 +4,13 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {RollupFixture, Signers, TestMerkle, nextHeader} from "./RollupFixture.sol";
+import {ISequencerInbox} from "../../contracts/rollup/ISequencerInbox.sol";
+import {IStateCommitment} from "../../contracts/rollup/IStateCommitment.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
+import {NotInExit} from "../../contracts/libraries/Errors.sol";
+import {IRollupVault} from "../../contracts/rollup/IRollupVault.sol";
+import {IDelayedInbox} from "../../contracts/rollup/IDelayedInbox.sol";
+import {IExitController} from "../../contracts/rollup/IExitController.sol";
 import {ExitController} from "../../contracts/rollup/ExitController.sol";
 import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
 import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
@@ -77,13 +83,14 @@ contract VaultHandler is Signers {
         tok.mint(user(u), amount);
         vm.prank(user(u));
         tok.approve(address(vault), amount);
+        bool exitOpen = ec.isExitOpen();
         vm.prank(user(u));
         try vault.deposit(IERC20(address(tok)), amount, user(u)) {
-            if (ec.inExit()) violation = "deposit in exit mode";
+            if (exitOpen) violation = "deposit while the exit is open";
             ledger[t][u] += amount;
             ghostDeposited[address(tok)] += amount;
         } catch {
-            if (!ec.inExit()) violation = "deposit failed";
+            if (!exitOpen) violation = "deposit failed";
         }
     }
 
@@ -111,10 +118,10 @@ contract VaultHandler is Signers {
         if (ec.inExit()) return;
         uint256[USERS][TOKENS] memory bal = ledger;
         if (faulty) bal[inflation % TOKENS][(inflation >> 8) % USERS] += bound(inflation, 1, 1e28);
-        SequencerInbox.BatchHeader memory h = nextHeader(inbox, inbox.delayedConsumed(), 1);
+        ISequencerInbox.BatchHeader memory h = nextHeader(inbox, inbox.delayedConsumed(), 1);
         vm.prank(set.active());
         uint256 b = inbox.appendBatch("l2", h);
-        StateCommitment.CommitmentData memory c;
+        IStateCommitment.CommitmentData memory c;
         c.index = sc.count();
         c.batchIndex = b;
         c.accumulator = inbox.accumulatorOf(b);
@@ -246,17 +253,17 @@ contract RollupVaultTest is RollupFixture {
         uint256 i = bound(who, 0, 2);
         bytes32[] memory proof = TestMerkle.proof(leaves, i);
 
-        vm.expectRevert(RollupVault.NotInExit.selector);
+        vm.expectRevert(NotInExit.selector);
         vault.escape(users[i], address(token), amt[i], proof);
         councilTriggerExit();
 
         vm.assume(bogus != amt[i]);
-        vm.expectRevert(RollupVault.InvalidProof.selector);
+        vm.expectRevert(IRollupVault.InvalidProof.selector);
         vault.escape(users[i], address(token), bogus, proof);
 
         vault.escape(users[i], address(token), amt[i], proof);
         vm.assertEq(token.balanceOf(users[i]), amt[i], "paid");
-        vm.expectRevert(RollupVault.AlreadyPaid.selector);
+        vm.expectRevert(IRollupVault.AlreadyPaid.selector);
         vault.escape(users[i], address(token), amt[i], proof);
         vm.assertEq(vault.totalPaidOut(address(token)), amt[i], "paid once");
     }
@@ -272,7 +279,7 @@ contract RollupVaultTest is RollupFixture {
         _finalizeRoot(TestMerkle.root(leaves));
         councilTriggerExit();
         if (amount > dep) {
-            vm.expectRevert(abi.encodeWithSelector(RollupVault.ExceedsDeposits.selector, address(token), amount, dep));
+            vm.expectRevert(abi.encodeWithSelector(IRollupVault.ExceedsDeposits.selector, address(token), amount, dep));
         }
         vault.escape(address(0xE11), address(token), amount, TestMerkle.proof(leaves, 0));
         vm.assertLe(vault.totalPaidOut(address(token)), dep, "capped");
@@ -289,20 +296,20 @@ contract RollupVaultTest is RollupFixture {
         uint256 b = appendBatch("l2");
         uint256 idx = commit(b, TestMerkle.root(leaves));
         bytes32[] memory proof = TestMerkle.proof(leaves, 0);
-        vm.expectRevert(abi.encodeWithSelector(RollupVault.CommitmentNotFinal.selector, idx));
+        vm.expectRevert(abi.encodeWithSelector(IRollupVault.CommitmentNotFinal.selector, idx));
         vault.withdraw(idx, id, address(0xA1), address(token), amount, proof);
         vm.warp(sc.get(idx).finalAt);
         if (inExitMode) councilTriggerExit();
-        vm.expectRevert(RollupVault.InvalidProof.selector);
+        vm.expectRevert(IRollupVault.InvalidProof.selector);
         vault.withdraw(idx, otherId, address(0xA1), address(token), amount, proof);
         vault.withdraw(idx, id, address(0xA1), address(token), amount, proof);
         vm.assertEq(token.balanceOf(address(0xA1)), amount, "paid");
-        vm.expectRevert(RollupVault.AlreadyPaid.selector);
+        vm.expectRevert(IRollupVault.AlreadyPaid.selector);
         vault.withdraw(idx, id, address(0xA1), address(token), amount, proof);
         if (inExitMode) {
             // the balance leaf cannot be paid on top: nothing is left of the deposits
             bytes32[] memory p1 = TestMerkle.proof(leaves, 1);
-            vm.expectRevert(abi.encodeWithSelector(RollupVault.ExceedsDeposits.selector, address(token), amount, 0));
+            vm.expectRevert(abi.encodeWithSelector(IRollupVault.ExceedsDeposits.selector, address(token), amount, 0));
             vault.escape(address(0xA1), address(token), amount, p1);
         }
         vm.assertEq(vault.totalPaidOut(address(token)), amount, "paid once");
@@ -324,9 +331,144 @@ contract RollupVaultTest is RollupFixture {
         vm.warp(block.timestamp + 30 days);
         (bool exists, uint256 idx) = sc.lastFinalized();
         vm.assertTrue(exists && idx == 0, "pending commitment became final after exit");
-        vm.expectRevert(RollupVault.InvalidProof.selector);
+        vm.expectRevert(IRollupVault.InvalidProof.selector);
         vault.escape(address(0xA1), address(token), n, new bytes32[](0));
         vault.escape(address(0xA1), address(token), o, new bytes32[](0));
         vm.assertEq(token.balanceOf(address(0xA1)), o, "paid old balance");
+    }
+
+    // ------------------------------------------------------------------ finding 2: refunds in exit mode
+
+    struct Dep {
+        uint256 index;
+        address from;
+        address to;
+        uint256 amount;
+        uint64 ts;
+        uint64 bn;
+    }
+
+    function _depositRec(address from, address to, uint256 amount) private returns (Dep memory d) {
+        token.mint(from, amount);
+        vm.prank(from);
+        token.approve(address(vault), amount);
+        vm.prank(from);
+        d.index = vault.deposit(IERC20(address(token)), amount, to);
+        (d.from, d.to, d.amount, d.ts, d.bn) = (from, to, amount, uint64(block.timestamp), uint64(block.number));
+    }
+
+    function _refund(Dep memory d) private {
+        vault.refundDeposit(d.index, address(token), d.from, d.to, d.amount, d.ts, d.bn);
+    }
+
+    /// @dev Exit before anything is finalized: escape has nothing to prove against, and every deposit is refunded
+    ///      to its depositor exactly once (on the old code these funds were stuck).
+    function testFuzz_refundEveryDepositWhenNothingFinalized(uint96 a0, uint96 a1, uint96 a2) external {
+        Dep[3] memory deps;
+        deps[0] = _depositRec(address(0xA1), address(0xB1), uint256(a0) + 1);
+        vm.warp(block.timestamp + 5 minutes);
+        vm.roll(block.number + 3);
+        deps[1] = _depositRec(address(0xA2), address(0xB2), uint256(a1) + 1);
+        appendAs(set.active(), "consumes deposit 0", 1);
+        deps[2] = _depositRec(address(0xA1), address(0xA1), uint256(a2) + 1);
+        vm.expectRevert(NotInExit.selector);
+        _refund(deps[0]);
+        councilTriggerExit();
+        vm.expectRevert(IRollupVault.NoFinalizedCommitment.selector);
+        vault.escape(address(0xB1), address(token), deps[0].amount, new bytes32[](0));
+        uint256 total;
+        for (uint256 k = 0; k < 3; ++k) {
+            vm.expectEmit();
+            emit IRollupVault.DepositRefunded(deps[k].index, deps[k].from, address(token), deps[k].amount);
+            _refund(deps[k]);
+            vm.assertTrue(vault.depositRefunded(deps[k].index), "flag");
+            vm.expectRevert(IRollupVault.AlreadyPaid.selector);
+            _refund(deps[k]);
+            total += deps[k].amount;
+        }
+        vm.assertEq(token.balanceOf(address(0xA1)), deps[0].amount + deps[2].amount, "A1 refunded");
+        vm.assertEq(token.balanceOf(address(0xA2)), deps[1].amount, "A2 refunded");
+        vm.assertEq(token.balanceOf(address(0xB1)), 0, "the L2 recipient gets nothing on L1");
+        vm.assertEq(vault.totalPaidOut(address(token)), total, "paid");
+        vm.assertEq(token.balanceOf(address(vault)), 0, "vault empty");
+    }
+
+    /// @dev Deposits consumed by the last finalized commitment's batch are escaped, not refunded (DepositCovered);
+    ///      later ones (consumed after it, or never) are refunded.
+    function test_refundOnlyDepositsAfterLastFinalizedCommitment() external {
+        Dep memory covered = _depositRec(address(0xA1), address(0xA1), 100);
+        Dep memory later = _depositRec(address(0xA2), address(0xA2), 200);
+        Dep memory never = _depositRec(address(0xA3), address(0xA3), 300);
+        uint256 b = appendAs(set.active(), "consume 1", 1);
+        bytes32[] memory leaves = new bytes32[](1);
+        leaves[0] = TestMerkle.balanceLeaf(address(0xA1), address(token), 100);
+        uint256 idx = commit(b, TestMerkle.root(leaves));
+        vm.warp(sc.get(idx).finalAt);
+        appendAs(set.active(), "consume 2 (not committed)", 2);
+        councilTriggerExit();
+        vm.assertEq(sc.lastFinalizedDelayedCount(), 1, "covered count");
+
+        vm.expectRevert(abi.encodeWithSelector(IRollupVault.DepositCovered.selector, covered.index, uint256(1)));
+        _refund(covered);
+        vault.escape(address(0xA1), address(token), 100, new bytes32[](0));
+        _refund(later);
+        _refund(never);
+        vm.assertEq(token.balanceOf(address(0xA1)), 100, "escaped");
+        vm.assertEq(token.balanceOf(address(0xA2)), 200, "refunded (consumed after the commitment)");
+        vm.assertEq(token.balanceOf(address(0xA3)), 300, "refunded (never consumed)");
+        vm.assertEq(vault.totalPaidOut(address(token)), vault.totalDeposited(address(token)), "all recovered once");
+    }
+
+    /// @dev Any field that differs from the enqueued deposit (or an L2 transaction message) is NotADeposit.
+    function testFuzz_refundRejectsWrongFields(uint8 which, uint256 noise) external {
+        Dep memory d = _depositRec(address(0xA1), address(0xB1), 1000);
+        vm.prank(address(0xA1));
+        uint256 txIndex = delayed.enqueue(abi.encode(address(token), address(0xA1), address(0xB1), uint256(1000)));
+        councilTriggerExit();
+        uint256 idx = d.index;
+        address tok = address(token);
+        address from = d.from;
+        address to = d.to;
+        uint256 amount = d.amount;
+        uint64 ts = d.ts;
+        uint64 bn = d.bn;
+        uint8 w = which % 8;
+        if (w == 0) idx = txIndex; // same fields, but an L2 transaction, not a deposit
+        else if (w == 1) tok = noise % 2 == 0 ? address(token2) : address(uint160(bound(noise, 1, 1e40)));
+        else if (w == 2) from = address(0xA2);
+        else if (w == 3) to = address(0xB2);
+        else if (w == 4) amount = bound(noise, 1, 999);
+        else if (w == 5) ts = ts + uint64(bound(noise, 1, 1e9));
+        else if (w == 6) bn = bn + uint64(bound(noise, 1, 1e9));
+        else idx = bound(noise, 2, type(uint64).max); // no such message
+        vm.expectRevert(abi.encodeWithSelector(IRollupVault.NotADeposit.selector, idx));
+        vault.refundDeposit(idx, tok, from, to, amount, ts, bn);
+        vm.assertEq(vault.totalPaidOut(address(token)), 0, "nothing paid");
+        _refund(d);
+    }
+
+    /// @dev Deposits are refused once the automatic exit is open, even before anyone triggers it (regression: the old
+    ///      vault took them, and they could never be recovered).
+    function test_depositRefusedWhileAutoExitOpenButUntriggered() external {
+        _openDowntimeExit();
+        (bool open, , ) = ec.autoTriggerStatus();
+        vm.assertTrue(open, "auto exit open");
+        vm.assertFalse(ec.inExit(), "not triggered");
+        vm.assertTrue(ec.isExitOpen(), "isExitOpen");
+        token.mint(address(0xA1), 1);
+        vm.prank(address(0xA1));
+        token.approve(address(vault), 1);
+        vm.prank(address(0xA1));
+        vm.expectRevert(IRollupVault.ExitOpen.selector);
+        vault.deposit(IERC20(address(token)), 1, address(0xA1));
+        // one second earlier it was accepted
+        vm.warp(block.timestamp - 1);
+        vm.assertFalse(ec.isExitOpen(), "closed a second earlier");
+        vm.prank(address(0xA1));
+        vault.deposit(IERC20(address(token)), 1, address(0xA1));
+    }
+
+    function _openDowntimeExit() private {
+        vm.warp(inbox.lastBatchTime() + slaConfig.getSla().maxDowntime + 1);
     }
 }

@@ -2,7 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {RollupFixture, Signers} from "./RollupFixture.sol";
-import {Sla} from "../../contracts/interfaces/IRollup.sol";
+import {Sla} from "../../contracts/rollup/ISlaConfig.sol";
+import {ISequencerInbox} from "../../contracts/rollup/ISequencerInbox.sol";
+import {IDelayedInbox} from "../../contracts/rollup/IDelayedInbox.sol";
+import {ISequencerSet} from "../../contracts/rollup/ISequencerSet.sol";
+import {IExitController} from "../../contracts/rollup/IExitController.sol";
+import {ISlaConfig} from "../../contracts/rollup/ISlaConfig.sol";
 import {DelayedInbox} from "../../contracts/rollup/DelayedInbox.sol";
 import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
 import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
@@ -62,7 +67,7 @@ contract InboxHandler is Signers {
         uint256 available = delayed.count();
         uint64 newCount = uint64(bound(consumeSeed, ghostConsumed, available));
         uint64 nBlocks = uint64(bound(blocksSeed, 1, 20));
-        SequencerInbox.BatchHeader memory h = SequencerInbox.BatchHeader({
+        ISequencerInbox.BatchHeader memory h = ISequencerInbox.BatchHeader({
             prevAccumulator: _head(),
             delayedCount: newCount,
             l2BlockStart: ghostNextL2Block,
@@ -93,7 +98,7 @@ contract InboxHandler is Signers {
         (uint64 ts, uint64 bn) = delayed.messageTime(newCount - 1);
         if (block.timestamp <= ts + sla.inclusionWindow) vm.warp(ts + sla.inclusionWindow + 1);
         if (block.number <= bn + sla.inclusionWindowBlocks) vm.roll(bn + sla.inclusionWindowBlocks + 1);
-        SequencerInbox.BatchHeader memory h = SequencerInbox.BatchHeader({
+        ISequencerInbox.BatchHeader memory h = ISequencerInbox.BatchHeader({
             prevAccumulator: _head(),
             delayedCount: newCount,
             l2BlockStart: ghostNextL2Block,
@@ -126,7 +131,7 @@ contract InboxHandler is Signers {
     function forge(uint256 how, bytes32 fakePrev, uint256 countSeed, address caller) external {
         ++calls;
         uint256 available = delayed.count();
-        SequencerInbox.BatchHeader memory h = SequencerInbox.BatchHeader({
+        ISequencerInbox.BatchHeader memory h = ISequencerInbox.BatchHeader({
             prevAccumulator: _head(),
             delayedCount: ghostConsumed,
             l2BlockStart: ghostNextL2Block,
@@ -164,7 +169,7 @@ contract InboxHandler is Signers {
         return ghostAcc.length == 0 ? bytes32(0) : ghostAcc[ghostAcc.length - 1];
     }
 
-    function _record(bytes32 dataHash, uint8 kind, SequencerInbox.BatchHeader memory h) private {
+    function _record(bytes32 dataHash, uint8 kind, ISequencerInbox.BatchHeader memory h) private {
         bytes32 delayedAcc = h.delayedCount == 0 ? bytes32(0) : ghostDelayedAcc[h.delayedCount - 1];
         bytes32 acc = keccak256(
             abi.encode(
@@ -185,6 +190,28 @@ contract InboxHandler is Signers {
         for (uint256 i = ghostConsumed; i < h.delayedCount; ++i) includedTimes[i] += 1;
         ghostConsumed = h.delayedCount;
         ghostNextL2Block = h.l2BlockEnd + 1;
+    }
+}
+
+/// @notice A stand-in delayed queue holding `n` messages, all enqueued at (T0, B0): lets a test force more than
+///         `MAX_L2_BLOCKS_PER_BATCH` messages without enqueueing a million of them.
+contract HugeDelayedQueue {
+    uint256 public immutable count;
+    uint64 internal immutable ts;
+    uint64 internal immutable bn;
+
+    constructor(uint256 n) {
+        count = n;
+        ts = uint64(block.timestamp);
+        bn = uint64(block.number);
+    }
+
+    function messageTime(uint256) external view returns (uint64, uint64) {
+        return (ts, bn);
+    }
+
+    function accumulatorAt(uint256 n) external pure returns (bytes32) {
+        return n == 0 ? bytes32(0) : keccak256(abi.encode(n));
     }
 }
 
@@ -239,10 +266,10 @@ contract SequencerInboxTest is RollupFixture {
         for (uint256 i = 0; i < bound(batches, 0, 5); ++i) appendBatch(abi.encode(i));
         bytes32 head = inbox.headAccumulator();
         vm.assume(fakePrev != head);
-        SequencerInbox.BatchHeader memory h = header(0, 1);
+        ISequencerInbox.BatchHeader memory h = header(0, 1);
         h.prevAccumulator = fakePrev;
         vm.prank(set.active());
-        vm.expectRevert(abi.encodeWithSelector(SequencerInbox.StalePrevAccumulator.selector, fakePrev, head));
+        vm.expectRevert(abi.encodeWithSelector(ISequencerInbox.StalePrevAccumulator.selector, fakePrev, head));
         inbox.appendBatch("x", h);
     }
 
@@ -251,13 +278,13 @@ contract SequencerInboxTest is RollupFixture {
         for (uint256 i = 0; i < n; ++i) delayed.enqueue(abi.encode(i));
         uint64 consumed = uint64(bound(consumeFirst, 0, n));
         appendAs(set.active(), "first", consumed);
-        SequencerInbox.BatchHeader memory h = header(uint64(given), 1);
+        ISequencerInbox.BatchHeader memory h = header(uint64(given), 1);
         address act = set.active();
         bool ok = given >= consumed && given <= n;
         if (!ok) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    SequencerInbox.DelayedCountOutOfRange.selector,
+                    ISequencerInbox.DelayedCountOutOfRange.selector,
                     uint256(given),
                     uint256(consumed),
                     n
@@ -272,9 +299,9 @@ contract SequencerInboxTest is RollupFixture {
     function testFuzz_onlyActiveAppends(address caller) external {
         address act = set.active();
         vm.assume(caller != act);
-        SequencerInbox.BatchHeader memory h = header(0, 1);
+        ISequencerInbox.BatchHeader memory h = header(0, 1);
         vm.prank(caller);
-        vm.expectRevert(abi.encodeWithSelector(SequencerInbox.NotActiveSequencer.selector, caller, act));
+        vm.expectRevert(abi.encodeWithSelector(ISequencerInbox.NotActiveSequencer.selector, caller, act));
         inbox.appendBatch("x", h);
     }
 
@@ -297,7 +324,7 @@ contract SequencerInboxTest is RollupFixture {
         if (!open) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    SequencerInbox.InclusionWindowOpen.selector,
+                    ISequencerInbox.InclusionWindowOpen.selector,
                     uint256(0),
                     ts + s.inclusionWindow + 1,
                     bn + s.inclusionWindowBlocks + 1
@@ -307,7 +334,7 @@ contract SequencerInboxTest is RollupFixture {
         inbox.forceInclude(1);
         if (open) {
             vm.assertEq(inbox.delayedConsumed(), 1, "forced");
-            vm.assertEq(inbox.batch(0).kind, inbox.KIND_FORCED(), "kind");
+            vm.assertEq(uint256(inbox.batch(0).kind), uint256(ISequencerInbox.BatchKind.Forced), "kind");
         }
     }
 
@@ -316,10 +343,10 @@ contract SequencerInboxTest is RollupFixture {
         for (uint256 i = 0; i < n; ++i) delayed.enqueue(abi.encode(i));
         vm.warp(block.timestamp + 1 days);
         vm.roll(block.number + 10_000);
-        if (newCount == 0) vm.expectRevert(SequencerInbox.NothingToForce.selector);
+        if (newCount == 0) vm.expectRevert(ISequencerInbox.NothingToForce.selector);
         else if (newCount > n) {
             vm.expectRevert(
-                abi.encodeWithSelector(SequencerInbox.DelayedCountOutOfRange.selector, uint256(newCount), 0, n)
+                abi.encodeWithSelector(ISequencerInbox.DelayedCountOutOfRange.selector, uint256(newCount), 0, n)
             );
         }
         inbox.forceInclude(newCount);
@@ -336,7 +363,191 @@ contract SequencerInboxTest is RollupFixture {
         vm.assertEq(inbox.batchCount(), 3, "batches");
         vm.assertEq(inbox.delayedConsumed(), 2, "consumed");
         vm.assertEq(inbox.batch(1).accumulator, inbox.accumulatorOf(1), "acc");
-        vm.expectRevert(SequencerInbox.NothingToForce.selector);
+        vm.expectRevert(ISequencerInbox.NothingToForce.selector);
         inbox.forceInclude(2);
+    }
+
+    // ------------------------------------------------------------------ finding 4: no header bricks the inbox
+
+    uint64 internal constant MAXB = 1 << 20;
+
+    function _post(ISequencerInbox.BatchHeader memory h) private returns (bool ok, bytes memory err) {
+        vm.prank(set.active());
+        try inbox.appendBatch("h", h) {
+            ok = true;
+        } catch (bytes memory reason) {
+            err = reason;
+        }
+    }
+
+    /// @dev A well-formed next batch and a forced inclusion still land.
+    function _assertNotBricked() private {
+        uint256 before = inbox.batchCount();
+        appendBatch("after");
+        vm.assertEq(inbox.batchCount(), before + 1, "well-formed batch after");
+        delayed.enqueue("force me");
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.roll(block.number + 301);
+        inbox.forceInclude(delayed.count());
+        vm.assertEq(inbox.batchCount(), before + 2, "forced batch after");
+        vm.assertEq(inbox.delayedConsumed(), delayed.count(), "forced all");
+    }
+
+    /// @dev The old brick: l2BlockEnd = 2^64 - 2 would have set nextL2Block to 2^64 - 1 and overflowed every later
+    ///      batch. It is refused now, and the inbox keeps working.
+    function test_brickHeaderRefused() external {
+        appendBatch("a");
+        ISequencerInbox.BatchHeader memory h = header(0, 1);
+        h.l2BlockEnd = type(uint64).max - 1;
+        vm.prank(set.active());
+        vm.expectRevert(
+            abi.encodeWithSelector(ISequencerInbox.L2BlockRange.selector, h.l2BlockStart, h.l2BlockEnd, h.l2BlockStart, MAXB)
+        );
+        inbox.appendBatch("brick", h);
+        vm.assertEq(inbox.nextL2Block(), 1, "nextL2Block");
+        _assertNotBricked();
+    }
+
+    /// @dev Exactly MAX blocks is accepted, one more is refused.
+    function testFuzz_l2BlockRangeBoundary(bool oneMore) external {
+        appendBatch("a");
+        ISequencerInbox.BatchHeader memory h = header(0, 1);
+        h.l2BlockEnd = h.l2BlockStart + MAXB - 1 + (oneMore ? 1 : 0);
+        vm.prank(set.active());
+        if (oneMore) {
+            vm.expectRevert(
+                abi.encodeWithSelector(ISequencerInbox.L2BlockRange.selector, h.l2BlockStart, h.l2BlockEnd, h.l2BlockStart, MAXB)
+            );
+        }
+        inbox.appendBatch("wide", h);
+        vm.assertEq(inbox.nextL2Block(), oneMore ? 1 : 1 + MAXB, "nextL2Block");
+        _assertNotBricked();
+    }
+
+    /// @dev forceInclude of more than MAX_L2_BLOCKS_PER_BATCH messages at once is refused (the forced batch would
+    ///      be longer than any sequenced one may be); exactly MAX is accepted.
+    function test_forceIncludeOverMaxBlocksReverts() external {
+        HugeDelayedQueue q = new HugeDelayedQueue(uint256(MAXB) + 5);
+        SequencerInbox big = new SequencerInbox(
+            ISequencerSet(address(set)),
+            IDelayedInbox(address(q)),
+            ISlaConfig(address(slaConfig)),
+            IExitController(address(ec))
+        );
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.roll(block.number + 301);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISequencerInbox.DelayedCountOutOfRange.selector,
+                uint256(MAXB) + 1,
+                uint256(0),
+                uint256(MAXB) + 5
+            )
+        );
+        big.forceInclude(uint256(MAXB) + 1);
+        big.forceInclude(MAXB);
+        vm.assertEq(big.nextL2Block(), MAXB, "nextL2Block");
+        big.forceInclude(uint256(MAXB) + 5);
+        vm.assertEq(big.delayedConsumed(), uint256(MAXB) + 5, "rest forced");
+    }
+
+    function _extreme64(uint8 sel, uint64 rnd, uint64 sane) private pure returns (uint64) {
+        uint8 k = sel % 6;
+        if (k == 0) return 0;
+        if (k == 1) return 1;
+        if (k == 2) return type(uint64).max - 1;
+        if (k == 3) return type(uint64).max;
+        if (k == 4) return rnd;
+        return sane;
+    }
+
+    /// @dev Every header field at 0, 1, max - 1, max, a random value or its sane value: whatever is accepted or
+    ///      refused, an accepted batch never spans more than MAX blocks and the inbox is never bricked.
+    function testFuzz_headerExtremesNeverBrick(bool warmUp, uint8[6] calldata sel, uint64[6] calldata rnd, bytes32 rndAcc)
+        external
+    {
+        if (warmUp) appendBatch("warm");
+        delayed.enqueue("m");
+        ISequencerInbox.BatchHeader memory sane = header(0, 1);
+        ISequencerInbox.BatchHeader memory h = header(0, 1);
+        uint8 k = sel[0] % 6;
+        h.prevAccumulator = k == 0 ? bytes32(0) : k == 1 ? bytes32(uint256(1)) : k == 2
+            ? bytes32(type(uint256).max - 1)
+            : k == 3
+            ? bytes32(type(uint256).max)
+            : k == 4
+            ? rndAcc
+            : sane.prevAccumulator;
+        h.delayedCount = _extreme64(sel[1], rnd[1], sane.delayedCount);
+        h.l2BlockStart = _extreme64(sel[2], rnd[2], sane.l2BlockStart);
+        h.l2BlockEnd = _extreme64(sel[3], rnd[3], sane.l2BlockEnd);
+        h.minTimestamp = _extreme64(sel[4], rnd[4], sane.minTimestamp);
+        h.maxTimestamp = _extreme64(sel[5], rnd[5], sane.maxTimestamp);
+        uint64 startBefore = inbox.nextL2Block();
+        (bool ok, ) = _post(h);
+        if (ok) {
+            vm.assertEq(h.l2BlockStart, startBefore, "accepted a gap");
+            vm.assertLt(h.l2BlockEnd - h.l2BlockStart, MAXB, "accepted an over-long batch");
+            vm.assertEq(inbox.nextL2Block(), h.l2BlockEnd + 1, "nextL2Block");
+        } else {
+            vm.assertEq(inbox.nextL2Block(), startBefore, "rejected header moved the sequence");
+        }
+        _assertNotBricked();
+    }
+
+    // ------------------------------------------------------------------ finding 5: sync points
+
+    function _forceOne() private returns (bytes32) {
+        delayed.enqueue(abi.encode("f", inbox.batchCount()));
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.roll(block.number + 301);
+        inbox.forceInclude(delayed.count());
+        return inbox.headAccumulator();
+    }
+
+    function test_isSyncPointEmptyInbox() external view {
+        vm.assertTrue(inbox.isSyncPoint(bytes32(0)), "zero is the head");
+        vm.assertFalse(inbox.isSyncPoint(keccak256("x")), "anything else");
+    }
+
+    function test_isSyncPointSequencedTail() external {
+        appendBatch("a");
+        bytes32 a = inbox.headAccumulator();
+        appendBatch("b");
+        bytes32 b = inbox.headAccumulator();
+        vm.assertTrue(inbox.isSyncPoint(b), "head");
+        vm.assertFalse(inbox.isSyncPoint(a), "an older sequenced batch");
+        vm.assertFalse(inbox.isSyncPoint(bytes32(0)), "genesis");
+        vm.assertEq(inbox.batch(1).sequencedCount, 2, "sequencedCount");
+    }
+
+    function test_isSyncPointForcedTail() external {
+        appendBatch("a");
+        bytes32 a = inbox.headAccumulator();
+        bytes32 f1 = _forceOne();
+        vm.assertEq(inbox.batch(1).sequencedCount, 1, "forced batch keeps the sequenced count");
+        vm.assertTrue(inbox.isSyncPoint(f1), "head");
+        vm.assertTrue(inbox.isSyncPoint(a), "the head before the forced tail");
+        vm.assertFalse(inbox.isSyncPoint(bytes32(0)), "genesis");
+        // forced after forced: the head and the last sequenced batch, not the middle of the forced tail
+        bytes32 f2 = _forceOne();
+        vm.assertTrue(inbox.isSyncPoint(f2), "head after two forced");
+        vm.assertTrue(inbox.isSyncPoint(a), "last sequenced after two forced");
+        vm.assertFalse(inbox.isSyncPoint(f1), "middle of the forced tail");
+        // a sequenced batch closes the tail
+        appendBatch("b");
+        vm.assertTrue(inbox.isSyncPoint(inbox.headAccumulator()), "new head");
+        vm.assertFalse(inbox.isSyncPoint(a), "old sequenced");
+        vm.assertFalse(inbox.isSyncPoint(f2), "old forced");
+    }
+
+    function test_isSyncPointOnlyForcedBatches() external {
+        bytes32 f1 = _forceOne();
+        vm.assertEq(inbox.batch(0).sequencedCount, 0, "no sequenced batch");
+        vm.assertTrue(inbox.isSyncPoint(f1), "head");
+        vm.assertTrue(inbox.isSyncPoint(bytes32(0)), "genesis before an all-forced sequence");
+        _forceOne();
+        vm.assertTrue(inbox.isSyncPoint(bytes32(0)), "genesis before two forced");
+        vm.assertFalse(inbox.isSyncPoint(f1), "middle");
     }
 }

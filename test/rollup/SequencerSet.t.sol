@@ -2,7 +2,12 @@
 pragma solidity ^0.8.24;
 
 import {RollupFixture, Signers, nextHeader} from "./RollupFixture.sol";
-import {Sla} from "../../contracts/interfaces/IRollup.sol";
+import {ISequencerInbox} from "../../contracts/rollup/ISequencerInbox.sol";
+import {ISlaConfig} from "../../contracts/rollup/ISlaConfig.sol";
+import {Sla} from "../../contracts/rollup/ISlaConfig.sol";
+import {ISequencerSet} from "../../contracts/rollup/ISequencerSet.sol";
+import {IExitController} from "../../contracts/rollup/IExitController.sol";
+import {NotGovernor} from "../../contracts/libraries/Errors.sol";
 import {SequencerSet} from "../../contracts/rollup/SequencerSet.sol";
 import {SequencerInbox} from "../../contracts/rollup/SequencerInbox.sol";
 import {SlaConfig} from "../../contracts/rollup/SlaConfig.sol";
@@ -52,10 +57,14 @@ contract SetHandler is Signers {
             hbAcc[who] == inbox.headAccumulator();
     }
 
+    /// @dev max(activeSince, lastBatch, min(active heartbeat, lastBatch + heartbeatWindow)).
     function _lastSignal() private view returns (uint64 t) {
         t = ghostActiveSince;
-        if (hbAt[ghostActive] > t) t = hbAt[ghostActive];
-        if (inbox.lastBatchTime() > t) t = inbox.lastBatchTime();
+        uint64 lb = inbox.lastBatchTime();
+        if (lb > t) t = lb;
+        uint64 hb = hbAt[ghostActive];
+        if (hb > lb + sla.heartbeatWindow) hb = lb + sla.heartbeatWindow;
+        if (hb > t) t = hb;
     }
 
     function heartbeat(uint256 who, bool namesHead, bytes32 other) external {
@@ -105,7 +114,7 @@ contract SetHandler is Signers {
     /// @dev Every member (and an outsider) tries to post; only the active one may.
     function post(uint256 who, bytes calldata data) external {
         address poster = who % 7 == 6 ? address(0xBAD) : pool[who % pool.length];
-        SequencerInbox.BatchHeader memory h = nextHeader(inbox, inbox.delayedConsumed(), 1);
+        ISequencerInbox.BatchHeader memory h = nextHeader(inbox, inbox.delayedConsumed(), 1);
         vm.prank(poster);
         try inbox.appendBatch(data, h) {
             if (poster != ghostActive) violation = "a non-active sequencer posted";
@@ -141,7 +150,7 @@ contract SequencerSetTest is RollupFixture {
 
     function setUp() public override {
         super.setUp();
-        handler = new SetHandler(set, inbox, address(ec), slaConfig);
+        handler = new SetHandler(set, inbox, address(timelock), slaConfig);
         targetContract(address(handler));
     }
 
@@ -175,7 +184,7 @@ contract SequencerSetTest is RollupFixture {
         uint256 n = bound(nSeed, 2, set.MAX_SEQUENCERS());
         address[] memory list = new address[](n);
         for (uint256 i = 0; i < n; ++i) list[i] = sequencerAddr(i);
-        vm.prank(address(ec));
+        vm.prank(address(timelock));
         set.setSequencers(list);
         delete ranked;
         for (uint256 i = 0; i < n; ++i) ranked.push(list[i]);
@@ -183,7 +192,7 @@ contract SequencerSetTest is RollupFixture {
         s.failoverDelay = uint64(bound(failoverSeed, 1 minutes, 1 hours));
         s.heartbeatWindow = uint64(bound(heartbeatSeed, 1 minutes, 1 hours));
         s.maxDowntime = 7 days;
-        vm.prank(address(ec));
+        vm.prank(address(timelock));
         slaConfig.setSla(s);
         t.failoverDelay = s.failoverDelay;
         t.heartbeatWindow = s.heartbeatWindow;
@@ -229,8 +238,10 @@ contract SequencerSetTest is RollupFixture {
         if (c.activeBeats && c.beat && c.activeBeatAt > c.beatAt) _beat(primary, c.activeBeatAt, head);
         vm.warp(T0 + horizon);
 
+        // the active sequencer's heartbeat counts only up to heartbeatWindow after its last batch (at T0)
         uint64 lastSignal = T0;
-        if (c.activeBeats && c.activeBeatAt > lastSignal) lastSignal = c.activeBeatAt;
+        uint64 backed = c.activeBeatAt < T0 + t.heartbeatWindow ? c.activeBeatAt : T0 + t.heartbeatWindow;
+        if (c.activeBeats && backed > lastSignal) lastSignal = backed;
         uint64 silent = uint64(block.timestamp) - lastSignal;
         vm.assertEq(set.silentFor(), silent, "silentFor");
         uint64 required = uint64(t.failoverDelay * c.rank);
@@ -239,9 +250,9 @@ contract SequencerSetTest is RollupFixture {
         bytes32 hbAcc = c.beat ? (c.namesHead ? head : keccak256("stale")) : bytes32(0);
 
         if (silent <= required) {
-            vm.expectRevert(abi.encodeWithSelector(SequencerSet.ActiveNotSilent.selector, silent, required));
+            vm.expectRevert(abi.encodeWithSelector(ISequencerSet.ActiveNotSilent.selector, silent, required));
         } else if (!fresh || hbAcc != head) {
-            vm.expectRevert(abi.encodeWithSelector(SequencerSet.NotReady.selector, claimant, hbAcc, head, age));
+            vm.expectRevert(abi.encodeWithSelector(ISequencerSet.NotReady.selector, claimant, hbAcc, head, age));
         }
         vm.prank(claimant);
         set.claimActive();
@@ -250,9 +261,9 @@ contract SequencerSetTest is RollupFixture {
 
         if (ok) {
             // The replaced sequencer's batches now revert; the new one posts.
-            SequencerInbox.BatchHeader memory h = header(0, 1);
+            ISequencerInbox.BatchHeader memory h = header(0, 1);
             vm.prank(primary);
-            vm.expectRevert(abi.encodeWithSelector(SequencerInbox.NotActiveSequencer.selector, primary, claimant));
+            vm.expectRevert(abi.encodeWithSelector(ISequencerInbox.NotActiveSequencer.selector, primary, claimant));
             inbox.appendBatch("old", h);
             vm.prank(claimant);
             inbox.appendBatch("new", h);
@@ -270,7 +281,7 @@ contract SequencerSetTest is RollupFixture {
         vm.warp(claimAt);
         if (oneMore) {
             vm.expectRevert(
-                abi.encodeWithSelector(SequencerSet.NotReady.selector, claimant, bytes32(0), bytes32(0), age)
+                abi.encodeWithSelector(ISequencerSet.NotReady.selector, claimant, bytes32(0), bytes32(0), age)
             );
         }
         vm.prank(claimant);
@@ -282,13 +293,13 @@ contract SequencerSetTest is RollupFixture {
         vm.assume(who != ranked[0] && who != ranked[1] && who != ranked[2]);
         vm.warp(block.timestamp + 1 days);
         vm.prank(who);
-        vm.expectRevert(abi.encodeWithSelector(SequencerSet.NotMember.selector, who));
+        vm.expectRevert(abi.encodeWithSelector(ISequencerSet.NotMember.selector, who));
         set.claimActive();
     }
 
     function test_activeCannotClaimItself() external {
         vm.prank(ranked[0]);
-        vm.expectRevert(abi.encodeWithSelector(SequencerSet.AlreadyActive.selector, ranked[0]));
+        vm.expectRevert(abi.encodeWithSelector(ISequencerSet.AlreadyActive.selector, ranked[0]));
         set.claimActive();
     }
 
@@ -304,7 +315,7 @@ contract SequencerSetTest is RollupFixture {
         uint64 wait = uint64(bound(waitSeed, 0, 3 * s.failoverDelay));
         _beat(ranked[0], since + wait, bytes32(0));
         if (wait <= s.failoverDelay) {
-            vm.expectRevert(abi.encodeWithSelector(SequencerSet.ActiveNotSilent.selector, wait, s.failoverDelay));
+            vm.expectRevert(abi.encodeWithSelector(ISequencerSet.ActiveNotSilent.selector, wait, s.failoverDelay));
         }
         vm.prank(ranked[0]);
         set.claimActive();
@@ -323,7 +334,7 @@ contract SequencerSetTest is RollupFixture {
         if (!ok) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    SequencerSet.NotReady.selector,
+                    ISequencerSet.NotReady.selector,
                     ranked[2],
                     ready ? head : bytes32(uint256(1)),
                     head,
@@ -334,6 +345,176 @@ contract SequencerSetTest is RollupFixture {
         vm.prank(ranked[0]);
         set.handover(ranked[2]);
         vm.assertEq(set.active(), ok ? ranked[2] : ranked[0], "active");
+    }
+
+    // ------------------------------------------------------------------ finding 3: half-dead primary
+
+    /// @dev The primary posts once, then only heartbeats (naming a stale accumulator) every minute. After
+    ///      heartbeatWindow + failoverDelay since its last batch, the ready rank-1 standby takes over. On the old
+    ///      code each heartbeat reset the silence, so the claim reverted ActiveNotSilent forever.
+    function test_heartbeatingPrimaryWithoutBatchesLosesRole() external {
+        Sla memory s = slaConfig.getSla();
+        vm.warp(T0 + 100);
+        appendBatch("last");
+        uint64 lb = uint64(block.timestamp);
+        uint64 claimAt = lb + s.heartbeatWindow + s.failoverDelay + 1;
+        for (uint64 t = lb + 60; t <= claimAt; t += 60) _beat(ranked[0], t, keccak256("stale"));
+        _beat(ranked[0], claimAt - 1, keccak256("stale"));
+        _beat(ranked[1], claimAt - 1, inbox.headAccumulator());
+        vm.assertEq(set.lastActiveSignal(), lb + s.heartbeatWindow, "heartbeats capped at lastBatch + window");
+
+        vm.warp(claimAt - 1);
+        vm.prank(ranked[1]);
+        vm.expectRevert(abi.encodeWithSelector(ISequencerSet.ActiveNotSilent.selector, s.failoverDelay, s.failoverDelay));
+        set.claimActive();
+
+        vm.warp(claimAt);
+        _beat(ranked[0], claimAt, keccak256("stale")); // still beating at the very second
+        vm.prank(ranked[1]);
+        set.claimActive();
+        vm.assertEq(set.active(), ranked[1], "standby took over");
+    }
+
+    /// @dev A heartbeat `k` seconds after the last batch extends the lease by exactly min(k, heartbeatWindow):
+    ///      the rank-1 claim reverts at signal + failoverDelay and succeeds one second later (exact seconds).
+    function testFuzz_heartbeatAfterBatchExtendsLeaseWithinWindow(uint32 kSeed, bool boundary) external {
+        Sla memory s = slaConfig.getSla();
+        vm.warp(T0 + 50);
+        appendBatch("b");
+        uint64 lb = uint64(block.timestamp);
+        uint64 k = uint64(bound(kSeed, 0, 3 * s.heartbeatWindow));
+        if (boundary) k = s.heartbeatWindow + (kSeed % 2 == 0 ? 0 : 1); // at the window's edge, or one past
+        _beat(ranked[0], lb + k, inbox.headAccumulator());
+        uint64 signal = lb + (k < s.heartbeatWindow ? k : s.heartbeatWindow);
+        vm.assertEq(set.lastActiveSignal(), signal, "lastActiveSignal");
+        uint64 at = signal + s.failoverDelay;
+        if (at < lb + k) at = lb + k; // time never goes back
+        _beat(ranked[1], at, inbox.headAccumulator());
+        vm.assertEq(set.silentFor(), at - signal, "silentFor");
+        if (at - signal <= s.failoverDelay) {
+            vm.prank(ranked[1]);
+            vm.expectRevert(
+                abi.encodeWithSelector(ISequencerSet.ActiveNotSilent.selector, at - signal, s.failoverDelay)
+            );
+            set.claimActive();
+            vm.warp(signal + s.failoverDelay + 1);
+        }
+        vm.prank(ranked[1]);
+        set.claimActive();
+        vm.assertEq(set.active(), ranked[1], "claimed");
+    }
+
+    /// @dev A batch alone keeps the lease for failoverDelay; a heartbeat right at lastBatch + heartbeatWindow keeps
+    ///      it that much longer.
+    function test_heartbeatExactlyAtWindowEdgeCounts() external {
+        Sla memory s = slaConfig.getSla();
+        appendBatch("b");
+        uint64 lb = uint64(block.timestamp);
+        _beat(ranked[0], lb + s.heartbeatWindow, bytes32(0));
+        vm.assertEq(set.lastActiveSignal(), lb + s.heartbeatWindow, "edge counts in full");
+        _beat(ranked[0], lb + s.heartbeatWindow + 1, bytes32(0));
+        vm.assertEq(set.lastActiveSignal(), lb + s.heartbeatWindow, "one past the edge is capped");
+        appendBatch("c");
+        vm.assertEq(set.lastActiveSignal(), uint64(block.timestamp), "a new batch is a signal");
+    }
+
+    // ------------------------------------------------------------------ finding 5: readiness across forced inclusions
+
+    /// @dev Primary posts A; later the queue head is overdue. A standby heartbeats at A (the head), then a stranger
+    ///      force-includes: the head is now the forced batch, yet A is still a sync point, so the standby is ready and
+    ///      claims. On the old code (readiness == head) it was not ready.
+    function test_standbyAtHeadBeforeForcedTailIsReady() external {
+        appendBatch("A");
+        bytes32 a = inbox.headAccumulator();
+        delayed.enqueue("overdue");
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.roll(block.number + 301);
+        _beat(ranked[1], uint64(block.timestamp), a);
+        vm.prank(address(0x57A1E));
+        inbox.forceInclude(1);
+        vm.assertTrue(inbox.headAccumulator() != a, "head moved");
+        vm.assertTrue(set.isReady(ranked[1]), "ready at the head before the forced tail");
+        vm.prank(ranked[1]);
+        set.claimActive();
+        vm.assertEq(set.active(), ranked[1], "claimed");
+    }
+
+    /// @dev A heartbeat naming an older accumulator (before A) is not ready; naming the forced head is.
+    function test_standbyReadinessAroundForcedBatch() external {
+        bytes32 genesis = inbox.headAccumulator();
+        appendBatch("A");
+        delayed.enqueue("overdue");
+        vm.warp(block.timestamp + 1 hours + 1);
+        vm.roll(block.number + 301);
+        inbox.forceInclude(1);
+        bytes32 forcedHead = inbox.headAccumulator();
+        _beat(ranked[1], uint64(block.timestamp), genesis);
+        vm.assertFalse(set.isReady(ranked[1]), "older accumulator is not ready");
+        vm.prank(ranked[1]);
+        vm.expectRevert(
+            abi.encodeWithSelector(ISequencerSet.NotReady.selector, ranked[1], genesis, forcedHead, uint64(0))
+        );
+        set.claimActive();
+        _beat(ranked[2], uint64(block.timestamp), forcedHead);
+        vm.assertTrue(set.isReady(ranked[2]), "forced head is ready");
+        vm.warp(block.timestamp + 1);
+        _beat(ranked[1], uint64(block.timestamp), forcedHead);
+        vm.prank(ranked[1]);
+        set.claimActive();
+        vm.assertEq(set.active(), ranked[1], "claimed after naming the forced head");
+    }
+
+    // ------------------------------------------------------------------ finding 8: setSequencers reordering
+
+    /// @dev The active sequencer stays active, whatever its new rank, while it is in the list (through governance).
+    function testFuzz_reorderKeepsActiveWhileListed(uint8 rankSeed) external {
+        address act = set.active();
+        uint64 since = set.activeSince();
+        uint256 n = 4;
+        uint256 rank = bound(rankSeed, 0, n - 1);
+        address[] memory list = new address[](n);
+        uint256 next = 3;
+        for (uint256 i = 0; i < n; ++i) list[i] = i == rank ? act : sequencerAddr(next++);
+        vm.warp(block.timestamp + 1 hours);
+        govExecute(address(set), abi.encodeCall(SequencerSet.setSequencers, (list)));
+        vm.assertEq(set.active(), act, "active kept");
+        vm.assertEq(set.activeSince(), since, "activeSince kept");
+        vm.assertEq(set.rankOf(act), rank, "new rank");
+    }
+
+    /// @dev Removing the active sequencer moves the role to the new primary, with reason Governance.
+    function test_removingActiveMovesRoleToNewPrimary() external {
+        address act = set.active();
+        address[] memory list = new address[](2);
+        list[0] = ranked[2];
+        list[1] = ranked[1];
+        vm.warp(block.timestamp + 1 hours);
+        uint64 silent = set.silentFor();
+        vm.expectEmit();
+        emit ISequencerSet.ActiveChanged(act, ranked[2], ISequencerSet.Change.Governance, silent);
+        vm.prank(address(timelock));
+        set.setSequencers(list);
+        vm.assertEq(set.active(), ranked[2], "new primary active");
+        vm.assertEq(set.activeSince(), uint64(block.timestamp), "activeSince");
+        _assertCannotPost(act);
+    }
+
+    /// @dev The removed sequencer can no longer post.
+    function _assertCannotPost(address removed) private {
+        ISequencerInbox.BatchHeader memory h = header(0, 1);
+        address act = set.active();
+        vm.prank(removed);
+        vm.expectRevert(abi.encodeWithSelector(ISequencerInbox.NotActiveSequencer.selector, removed, act));
+        inbox.appendBatch("old", h);
+    }
+
+    function testFuzz_setSequencersOnlyGovernor(address who) external {
+        vm.assume(who != address(timelock));
+        address[] memory list = new address[](1);
+        list[0] = ranked[1];
+        vm.prank(who);
+        vm.expectRevert(abi.encodeWithSelector(NotGovernor.selector, who));
+        set.setSequencers(list);
     }
 
     function _beat(address who, uint64 at, bytes32 acc) private {

@@ -2,9 +2,13 @@
 pragma solidity ^0.8.24;
 
 import {RollupFixture} from "./RollupFixture.sol";
+import {IStateCommitment} from "../../contracts/rollup/IStateCommitment.sol";
 import {ThresholdSig} from "../../contracts/libraries/ThresholdSig.sol";
 import {ExitController} from "../../contracts/rollup/ExitController.sol";
+import {IExitController} from "../../contracts/rollup/IExitController.sol";
+import {CouncilTimelock} from "../../contracts/rollup/CouncilTimelock.sol";
 import {StateCommitment} from "../../contracts/rollup/StateCommitment.sol";
+import {RawDigestWallet} from "../mocks/RawDigestWallet.sol";
 
 /// @notice Exposes the library over an arbitrary member set.
 contract ThresholdSigHarness {
@@ -57,7 +61,9 @@ contract ThresholdSigTest is RollupFixture {
 
     function testFuzz_rejectsReplayAcrossContracts(uint8 m, uint256 salt) external {
         uint256 deadline = block.timestamp + 1 hours;
-        ExitController other = new ExitController(councilMembers, COUNCIL_THRESHOLD, bound(salt, 0, 30 days));
+        // the same council and references, a different controller (address): the digest's domain differs
+        salt;
+        ExitController other = new ExitController(councilMembers, COUNCIL_THRESHOLD, slaConfig, inbox, sc, timelock);
         ThresholdSig.Signature[] memory sigs = _exitSigs(1, deadline, _mask(m));
         vm.expectRevert(abi.encodeWithSelector(ThresholdSig.InvalidSignature.selector, sigs[0].signer));
         other.triggerExit("r", 1, deadline, sigs);
@@ -68,22 +74,26 @@ contract ThresholdSigTest is RollupFixture {
         vm.assume(nonce != otherNonce);
         uint256 deadline = block.timestamp + 1 hours;
         // schedule (not exit) so the controller stays usable after the first use
-        bytes memory data = abi.encodeCall(ExitController.setTimelockDelay, (2 hours));
-        bytes32 sh = keccak256(abi.encode(ec.SCHEDULE_TYPEHASH(), address(ec), keccak256(data), nonce, deadline));
-        ThresholdSig.Signature[] memory sigs = councilSigs(msig, ecDigest(sh), _mask(m));
-        ec.schedule(address(ec), data, nonce, deadline, sigs);
-        vm.expectRevert(abi.encodeWithSelector(ExitController.NonceUsed.selector, nonce));
-        ec.schedule(address(ec), data, nonce, deadline, sigs);
+        IExitController.Operation memory op = operation(
+            address(timelock),
+            abi.encodeCall(CouncilTimelock.updateDelay, (2 hours))
+        );
+        ThresholdSig.Signature[] memory sigs = councilSigs(msig, ec.scheduleDigest(op, nonce, deadline), _mask(m));
+        ec.schedule(op, nonce, deadline, sigs);
+        vm.assertTrue(ec.nonceUsed(nonce), "nonce used");
+        vm.expectRevert(abi.encodeWithSelector(IExitController.NonceUsed.selector, nonce));
+        ec.schedule(op, nonce, deadline, sigs);
         vm.expectRevert(abi.encodeWithSelector(ThresholdSig.InvalidSignature.selector, sigs[0].signer));
-        ec.schedule(address(ec), data, otherNonce, deadline, sigs);
+        ec.schedule(op, otherNonce, deadline, sigs);
     }
 
     /// @dev Different action types share the nonce space but never a digest: an exit signature is not a veto or schedule.
     function testFuzz_rejectsCrossTypeReplay(uint256 nonce, uint8 m) external {
         uint256 deadline = block.timestamp + 1 hours;
         ThresholdSig.Signature[] memory sigs = _exitSigs(nonce, deadline, _mask(m));
+        IExitController.Operation memory op = operation(address(timelock), "");
         vm.expectRevert(abi.encodeWithSelector(ThresholdSig.InvalidSignature.selector, sigs[0].signer));
-        ec.schedule(address(ec), "", nonce, deadline, sigs);
+        ec.schedule(op, nonce, deadline, sigs);
     }
 
     function testFuzz_rejectsDuplicateSigner(uint8 m, uint8 dupSeed) external {
@@ -139,7 +149,7 @@ contract ThresholdSigTest is RollupFixture {
 
     function testFuzz_commitRejectsExpired(uint32 late) external {
         appendBatch("a");
-        StateCommitment.CommitmentData memory c = commitmentData(0, bytes32(0));
+        IStateCommitment.CommitmentData memory c = commitmentData(0, bytes32(0));
         uint256 deadline = block.timestamp + 1 hours;
         ThresholdSig.Signature[] memory sigs = validatorSigs(sc.commitmentDigest(c, deadline), 0x7);
         uint256 t = deadline + bound(late, 1, 30 days);
@@ -151,11 +161,11 @@ contract ThresholdSigTest is RollupFixture {
     /// @dev Validator signatures bind the committee epoch: after a committee change (even to the same keys), old signatures fail.
     function testFuzz_commitRejectsReplayAcrossEpochs(uint8 m) external {
         appendBatch("a");
-        StateCommitment.CommitmentData memory c = commitmentData(0, bytes32(0));
+        IStateCommitment.CommitmentData memory c = commitmentData(0, bytes32(0));
         uint256 deadline = block.timestamp + 1 hours;
         uint256 mask = (m & 0xf) | 0x7;
         ThresholdSig.Signature[] memory sigs = validatorSigs(sc.commitmentDigest(c, deadline), mask);
-        vm.prank(address(ec));
+        vm.prank(address(timelock));
         sc.setValidators(validatorMembers, VALIDATOR_THRESHOLD);
         vm.expectRevert(abi.encodeWithSelector(ThresholdSig.InvalidSignature.selector, sigs[0].signer));
         sc.commit(c, deadline, sigs);
@@ -192,6 +202,77 @@ contract ThresholdSigTest is RollupFixture {
         } else if (corrupt) {
             vm.expectRevert(abi.encodeWithSelector(ThresholdSig.InvalidSignature.selector, sigs[c].signer));
         }
+        h.verify(digest, sigs);
+    }
+
+    // ------------------------------------------------------------------ contract signer double count (finding 6)
+
+    /// @dev A council of the fixture's 5 members plus a raw-digest wallet owned by `owner`, threshold 4 of 6.
+    function _councilWithWallet(address owner) private returns (ExitController c, RawDigestWallet w) {
+        w = new RawDigestWallet(owner);
+        address[] memory members = new address[](COUNCIL_SIZE + 1);
+        for (uint256 i = 0; i < COUNCIL_SIZE; ++i) members[i] = councilMembers[i];
+        members[COUNCIL_SIZE] = address(w);
+        c = new ExitController(members, 4, slaConfig, inbox, sc, timelock);
+    }
+
+    /// @dev Council EOAs 0..2 plus `extra` signing `digest`, sorted.
+    function _threePlus(bytes32 digest, ThresholdSig.Signature memory extra)
+        private
+        pure
+        returns (ThresholdSig.Signature[] memory sigs)
+    {
+        sigs = new ThresholdSig.Signature[](4);
+        for (uint256 i = 0; i < 3; ++i) sigs[i] = ThresholdSig.Signature(vm.addr(councilPk(i)), ecdsa(councilPk(i), digest));
+        sigs[3] = extra;
+        return sortSigs(sigs);
+    }
+
+    /// @dev Member 0's key signs once as itself and once through the wallet it owns: refused, so one key cannot
+    ///      count twice. On the old library the wallet's ERC-1271 check passed and 3 keys met a threshold of 4.
+    function test_contractSignerAcceptingAnotherMembersKeyIsRefused() external {
+        address owner0 = vm.addr(councilPk(0));
+        (ExitController c, RawDigestWallet w) = _councilWithWallet(owner0);
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 d = c.triggerExitDigest("double", 1, deadline);
+        // the wallet really does accept this signature on its own
+        vm.assertEq(w.isValidSignature(d, ecdsa(councilPk(0), d)), bytes4(0x1626ba7e), "wallet accepts owner sig");
+        ThresholdSig.Signature[] memory sigs = _threePlus(d, ThresholdSig.Signature(address(w), ecdsa(councilPk(0), d)));
+        vm.expectRevert(
+            abi.encodeWithSelector(ThresholdSig.SignerControlsAnotherMember.selector, address(w), owner0)
+        );
+        c.triggerExit("double", 1, deadline, sigs);
+        vm.assertFalse(c.inExit(), "double count let the exit through");
+
+        // the Safe-like multisig (whose signature is not a plain member signature) still counts
+        c.triggerExit("double", 1, deadline, _threePlus(d, councilSig(msig, COUNCIL_EOAS, d)));
+        vm.assertTrue(c.inExit(), "multisig counted");
+    }
+
+    /// @dev The same wallet owned by a key that is not a council member is an ordinary contract signer and counts.
+    function test_contractSignerOwnedByOutsiderCounts() external {
+        uint256 outsiderPk = 0x0075_1DE5;
+        (ExitController c, RawDigestWallet w) = _councilWithWallet(vm.addr(outsiderPk));
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 d = c.triggerExitDigest("ok", 1, deadline);
+        c.triggerExit("ok", 1, deadline, _threePlus(d, ThresholdSig.Signature(address(w), ecdsa(outsiderPk, d))));
+        vm.assertTrue(c.inExit(), "wallet counted");
+    }
+
+    /// @dev The library directly: a 2-of-2 set {key, wallet(key)} cannot be satisfied by the one key.
+    function testFuzz_libraryRefusesWalletOfAnotherMember(bytes32 digest, uint256 pkSeed) external {
+        uint256 pk = bound(pkSeed, 1, 1e40);
+        address key = vm.addr(pk);
+        RawDigestWallet w = new RawDigestWallet(key);
+        address[] memory members = new address[](2);
+        members[0] = key;
+        members[1] = address(w);
+        ThresholdSigHarness h = new ThresholdSigHarness(members, 2);
+        ThresholdSig.Signature[] memory sigs = new ThresholdSig.Signature[](2);
+        sigs[0] = ThresholdSig.Signature(key, ecdsa(pk, digest));
+        sigs[1] = ThresholdSig.Signature(address(w), ecdsa(pk, digest));
+        sigs = sortSigs(sigs);
+        vm.expectRevert(abi.encodeWithSelector(ThresholdSig.SignerControlsAnotherMember.selector, address(w), key));
         h.verify(digest, sigs);
     }
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { DEFAULT_SLA, signCommitment, sortSignatures } from "@sovereign-stack/sdk";
+import { DEFAULT_SLA, exitControllerDomain, signCommitment, signVeto, sortSignatures } from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 
@@ -73,13 +73,11 @@ describe("StateCommitment", () => {
     const hash = (await sc.get(0)).hash;
     const deadline = (await r.now()) + 3600;
     const vetoSigs = async (nonce: bigint, index: bigint, h: string, n = 6, dl = deadline) => {
-      const domain = { name: "SovereignExitController", version: "1", chainId: r.net.chainId, verifyingContract: await ec.getAddress() };
-      const types = { Veto: [{ name: "commitmentIndex", type: "uint256" }, { name: "commitmentHash", type: "bytes32" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
-      const sigs = await Promise.all(r.council.slice(0, n).map(async (m) => ({ signer: m.address, signature: await m.signTypedData(domain, types, { commitmentIndex: index, commitmentHash: h, nonce, deadline: dl }) })));
-      return sortSignatures(sigs);
+      const domain = exitControllerDomain(r.net.chainId, await ec.getAddress());
+      return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signVeto(m, domain, { index, hash: h }, { nonce, deadline: dl }))));
     };
     await expect(ec.veto(0n, hash, 1n, deadline, await vetoSigs(1n, 0n, hash, 5))).to.be.revertedWithCustomError(ec, "NotEnoughSignatures");
-    await expect(sc.veto(0n, hash)).to.be.revertedWithCustomError(sc, "NotGovernor");
+    await expect(sc.veto(0n, hash)).to.be.revertedWithCustomError(sc, "NotExitController");
     await expect(ec.veto(0n, hash, 2n, deadline, await vetoSigs(2n, 0n, hash))).to.emit(sc, "CommitmentVetoed").withArgs(0n, hash, 1n);
     expect(await sc.count()).to.equal(0n);
     // a final commitment cannot be vetoed
@@ -88,6 +86,30 @@ describe("StateCommitment", () => {
     await r.increaseTime(DEFAULT_SLA.finalityDelay + 1);
     const dl2 = (await r.now()) + 3600;
     await expect(ec.veto(0n, h2, 3n, dl2, await vetoSigs(3n, 0n, h2, 6, dl2))).to.be.revertedWithCustomError(sc, "AlreadyFinal");
+  });
+
+  it("a veto sticks: the vetoed commitment and the one built on it cannot be re-submitted from their public calldata", async () => {
+    const sc = r.stack.contracts.StateCommitment;
+    const ec = r.stack.contracts.ExitController;
+    const provider = r.net.ethers.provider;
+    const lastTxData = async () => (await provider.getBlock("latest", true))!.prefetchedTransactions[0]!.data;
+    await r.commit(0n);
+    const firstCall = await lastTxData();
+    const hash = (await sc.get(0)).hash;
+    await r.commit(1n);
+    const secondCall = await lastTxData();
+    const deadline = (await r.now()) + 3600;
+    const domain = exitControllerDomain(r.net.chainId, await ec.getAddress());
+    const sigs = sortSignatures(await Promise.all(r.council.slice(0, 6).map((m) => signVeto(m, domain, { index: 0n, hash }, { nonce: 9n, deadline }))));
+    await expect(ec.veto(0n, hash, 9n, deadline, sigs)).to.emit(sc, "CommitmentVetoed").withArgs(0n, hash, 2n);
+    expect(await sc.vetoed(hash)).to.equal(true);
+    const scAddress = await sc.getAddress();
+    await expect(r.stranger.sendTransaction({ to: scAddress, data: firstCall })).to.be.revertedWithCustomError(sc, "CommitmentWasVetoed").withArgs(hash);
+    // the later one named the vetoed hash as its parent: it can never attach again
+    await expect(r.stranger.sendTransaction({ to: scAddress, data: secondCall })).to.be.revertedWithCustomError(sc, "WrongIndex");
+    // the validators sign a corrected commitment, which is accepted
+    await r.commit(0n, { exitRoot: "0x" + "11".repeat(32) });
+    expect(await sc.count()).to.equal(1n);
   });
 });
 

@@ -9,6 +9,11 @@ const SECP_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd036414
 
 describe("ExitController: who triggers the exit", () => {
   let r: Rollup;
+  /** The stack's SLA, inbox, commitments and timelock: the references an ExitController is built with. */
+  const refs = async () => {
+    const c = r.stack.contracts;
+    return Promise.all([c.SlaConfig.getAddress(), c.SequencerInbox.getAddress(), c.StateCommitment.getAddress(), c.CouncilTimelock.getAddress()]);
+  };
   beforeEach(async () => {
     r = await deployRollup();
   });
@@ -76,7 +81,7 @@ describe("ExitController: who triggers the exit", () => {
       const wallet = await ethers.deployContract("MockMultisig", [owners.map((o) => o.address), 2]);
       // A council with the multisig as member, built directly (governance path is tested elsewhere).
       const members = [await wallet.getAddress(), ...r.council.slice(0, 3).map((m) => m.address)];
-      const ec = await ethers.deployContract("ExitController", [members, 3, 0]);
+      const ec = await ethers.deployContract("ExitController", [members, 3, ...(await refs())]);
       const payload = buildTriggerExit({ chainId: r.net.chainId, verifyingContract: await ec.getAddress(), reason: "ministry safe", deadline: (await r.now()) + 999 });
       const digest = triggerExitDigest(payload);
       const ownerSigs = owners.map((o) => o.signingKey.sign(digest).serialized);
@@ -85,7 +90,7 @@ describe("ExitController: who triggers the exit", () => {
       const sigs = sortSignatures([{ signer: await wallet.getAddress(), signature: multisigSig }, ...eoaSigs]);
       await expect(ec.triggerExit(payload.reason, payload.nonce, payload.deadline, sigs)).to.emit(ec, "ExitTriggered");
       // a wrong multisig signature is rejected
-      const ec2 = await ethers.deployContract("ExitController", [members, 3, 0]);
+      const ec2 = await ethers.deployContract("ExitController", [members, 3, ...(await refs())]);
       const p2 = buildTriggerExit({ chainId: r.net.chainId, verifyingContract: await ec2.getAddress(), reason: "x", deadline: (await r.now()) + 999 });
       const bad = sortSignatures([{ signer: await wallet.getAddress(), signature: multisigSig }, ...(await Promise.all(r.council.slice(0, 2).map(async (m) => ({ signer: m.address, signature: (await signTriggerExit(m, p2)).signature }))))]);
       await expect(ec2.triggerExit(p2.reason, p2.nonce, p2.deadline, bad)).to.be.revertedWithCustomError(ec2, "InvalidSignature").withArgs(await wallet.getAddress());
@@ -95,11 +100,12 @@ describe("ExitController: who triggers the exit", () => {
       const { ethers } = r.net;
       const m = r.council.map((x) => x.address);
       const factory = await ethers.getContractFactory("ExitController");
-      await expect(factory.deploy(m.slice(0, 8), 4, 0)).to.be.revertedWithCustomError(factory, "BadThreshold");
-      await expect(factory.deploy(m.slice(0, 2), 1, 0)).to.be.revertedWithCustomError(factory, "BadThreshold");
-      await expect(factory.deploy(m.slice(0, 3), 4, 0)).to.be.revertedWithCustomError(factory, "BadThreshold");
-      await expect(factory.deploy([m[0]!, m[0]!, m[1]!], 2, 0)).to.be.revertedWithCustomError(factory, "BadMember");
-      await factory.deploy(m.slice(0, 8), 5, 0);
+      const x = await refs();
+      await expect(factory.deploy(m.slice(0, 8), 4, ...x)).to.be.revertedWithCustomError(factory, "BadThreshold");
+      await expect(factory.deploy(m.slice(0, 2), 1, ...x)).to.be.revertedWithCustomError(factory, "BadThreshold");
+      await expect(factory.deploy(m.slice(0, 3), 4, ...x)).to.be.revertedWithCustomError(factory, "BadThreshold");
+      await expect(factory.deploy([m[0]!, m[0]!, m[1]!], 2, ...x)).to.be.revertedWithCustomError(factory, "BadMember");
+      await factory.deploy(m.slice(0, 8), 5, ...x);
     });
   });
 

@@ -1,5 +1,17 @@
 import { expect } from "chai";
-import { DEFAULT_SLA, getSla, sortSignatures } from "@sovereign-stack/sdk";
+import {
+  DEFAULT_SLA,
+  buildOperation,
+  executeOperation,
+  exitControllerDomain,
+  getSla,
+  operationId,
+  signCancel,
+  signSchedule,
+  sortSignatures,
+  submitSchedule,
+  type GovernanceOperation,
+} from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 import { LOCAL_TIMELOCK } from "../../scripts/lib/stack/rollup.ts";
@@ -10,48 +22,79 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     r = await deployRollup();
   });
 
-  async function scheduleSigs(target: string, data: string, nonce: bigint, deadline: number, n = 6) {
-    const ec = r.stack.contracts.ExitController;
-    const domain = { name: "SovereignExitController", version: "1", chainId: r.net.chainId, verifyingContract: await ec.getAddress() };
-    const types = { Schedule: [{ name: "target", type: "address" }, { name: "data", type: "bytes" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
-    return sortSignatures(await Promise.all(r.council.slice(0, n).map(async (m) => ({ signer: m.address, signature: await m.signTypedData(domain, types, { target, data, nonce, deadline }) }))));
+  /** OpenZeppelin TimelockController operation states. */
+  const State = { Unset: 0n, Waiting: 1n, Ready: 2n, Done: 3n };
+
+  async function domain() {
+    return exitControllerDomain(r.net.chainId, await r.stack.contracts.ExitController.getAddress());
+  }
+
+  async function scheduleSigs(op: GovernanceOperation, nonce: bigint, deadline: number, n = 6) {
+    const d = await domain();
+    return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signSchedule(m, d, op, { nonce, deadline }))));
+  }
+
+  async function cancelSigs(id: string, nonce: bigint, deadline: number, n = 6) {
+    const d = await domain();
+    return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signCancel(m, d, id, { nonce, deadline }))));
+  }
+
+  async function op(target: { getAddress(): Promise<string> }, data: string, salt?: string): Promise<GovernanceOperation> {
+    return buildOperation({ calls: [{ target: await target.getAddress(), data }], delay: BigInt(LOCAL_TIMELOCK), salt });
+  }
+
+  /** Schedules with 6 council signatures, waits out the timelock and executes (as a stranger). */
+  async function govern(o: GovernanceOperation, nonce: bigint) {
+    const deadline = (await r.now()) + 3600;
+    await submitSchedule(r.stack, o, { nonce, deadline }, await scheduleSigs(o, nonce, deadline));
+    await r.increaseTime(LOCAL_TIMELOCK);
+    return executeOperation(r.stack, o);
   }
 
   it("getSla returns every parameter, at the defaults", async () => {
     expect(await getSla(r.stack)).to.deep.equal(DEFAULT_SLA);
   });
 
-  it("changes the SLA only after the timelock, with council signatures", async () => {
+  it("changes the SLA only after the timelock, with council signatures; operation states Unset → Waiting → Ready → Done", async () => {
     const c = r.stack.contracts;
     const sla = { ...DEFAULT_SLA, inclusionWindow: 30 * 60 };
-    const data = c.SlaConfig.interface.encodeFunctionData("setSla", [sla]);
-    const target = await c.SlaConfig.getAddress();
+    const o = await op(c.SlaConfig, c.SlaConfig.interface.encodeFunctionData("setSla", [sla]));
     await expect(c.SlaConfig.setSla(sla)).to.be.revertedWithCustomError(c.SlaConfig, "NotGovernor");
     const deadline = (await r.now()) + 3600;
-    await expect(c.ExitController.schedule(target, data, 11n, deadline, await scheduleSigs(target, data, 11n, deadline, 5))).to.be.revertedWithCustomError(c.ExitController, "NotEnoughSignatures");
-    await expect(c.ExitController.schedule(target, data, 11n, deadline, await scheduleSigs(target, data, 11n, deadline))).to.emit(c.ExitController, "OperationScheduled");
-    await expect(c.ExitController.execute(target, data, 11n)).to.be.revertedWithCustomError(c.ExitController, "OperationNotReady");
+    const id = await operationId(r.stack, o);
+    expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Unset);
+    await expect(submitSchedule(r.stack, o, { nonce: 11n, deadline }, await scheduleSigs(o, 11n, deadline, 5))).to.be.revertedWithCustomError(c.ExitController, "NotEnoughSignatures");
+    const sent = await submitSchedule(r.stack, o, { nonce: 11n, deadline }, await scheduleSigs(o, 11n, deadline));
+    expect(sent.id).to.equal(id);
+    expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Waiting);
+    await expect(executeOperation(r.stack, o)).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockUnexpectedOperationState");
     await r.increaseTime(LOCAL_TIMELOCK);
-    await expect(c.ExitController.connect(r.stranger).execute(target, data, 11n)).to.emit(c.SlaConfig, "SlaUpdated");
+    expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Ready);
+    await expect(c.CouncilTimelock.connect(r.stranger).executeBatch([...o.targets], [...o.values], [...o.payloads], o.predecessor, o.salt)).to.emit(c.SlaConfig, "SlaUpdated");
     expect((await getSla(r.stack)).inclusionWindow).to.equal(30 * 60);
-    await expect(c.ExitController.execute(target, data, 11n)).to.be.revertedWithCustomError(c.ExitController, "OperationUnknown");
+    expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Done);
+    await expect(executeOperation(r.stack, o)).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockUnexpectedOperationState");
+  });
+
+  it("a proposal shorter than the timelock's delay is refused, and only the council proposes", async () => {
+    const c = r.stack.contracts;
+    const o = { ...(await op(c.SlaConfig, c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]))), delay: BigInt(LOCAL_TIMELOCK - 1) };
+    const deadline = (await r.now()) + 3600;
+    await expect(submitSchedule(r.stack, o, { nonce: 5n, deadline }, await scheduleSigs(o, 5n, deadline))).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockInsufficientDelay");
+    await expect(c.CouncilTimelock.connect(r.stranger).scheduleBatch([...o.targets], [...o.values], [...o.payloads], o.predecessor, o.salt, BigInt(LOCAL_TIMELOCK))).to.be.revertedWithCustomError(c.CouncilTimelock, "AccessControlUnauthorizedAccount");
   });
 
   it("a used nonce cannot be replayed by any council action", async () => {
     const c = r.stack.contracts;
-    const target = await c.SlaConfig.getAddress();
-    const data = c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]);
-    const deadline = (await r.now()) + 3600;
-    const sigs = await scheduleSigs(target, data, 42n, deadline);
-    await (await c.ExitController.schedule(target, data, 42n, deadline, sigs)).wait();
-    await expect(c.ExitController.schedule(target, data, 42n, deadline, sigs)).to.be.revertedWithCustomError(c.ExitController, "NonceUsed").withArgs(42n);
-    // the same nonce on another action type is refused too
     const ec = c.ExitController;
-    const id = await ec.operationId(target, data, 42n);
-    const domain = { name: "SovereignExitController", version: "1", chainId: r.net.chainId, verifyingContract: await ec.getAddress() };
-    const types = { Cancel: [{ name: "operationId", type: "bytes32" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
-    const cancelSigs = sortSignatures(await Promise.all(r.council.slice(0, 6).map(async (m) => ({ signer: m.address, signature: await m.signTypedData(domain, types, { operationId: id, nonce: 42n, deadline }) }))));
-    await expect(ec.cancel(id, 42n, deadline, cancelSigs)).to.be.revertedWithCustomError(ec, "NonceUsed").withArgs(42n);
+    const o = await op(c.SlaConfig, c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]));
+    const deadline = (await r.now()) + 3600;
+    const sigs = await scheduleSigs(o, 42n, deadline);
+    await submitSchedule(r.stack, o, { nonce: 42n, deadline }, sigs);
+    await expect(submitSchedule(r.stack, o, { nonce: 42n, deadline }, sigs)).to.be.revertedWithCustomError(ec, "NonceUsed").withArgs(42n);
+    // the same nonce on another action type is refused too
+    const id = await operationId(r.stack, o);
+    await expect(ec.cancel(id, 42n, deadline, await cancelSigs(id, 42n, deadline))).to.be.revertedWithCustomError(ec, "NonceUsed").withArgs(42n);
     expect(await ec.nonceUsed(42n)).to.equal(true);
     expect(await ec.nonceUsed(43n)).to.equal(false);
   });
@@ -77,14 +120,11 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
 
   it("replaces the council and the validators only through the timelock", async () => {
     const c = r.stack.contracts;
-    await expect(c.ExitController.setCouncil(r.council.map((m) => m.address), 6)).to.be.revertedWithCustomError(c.ExitController, "NotSelf");
+    await expect(c.ExitController.setCouncil(r.council.map((m) => m.address), 6)).to.be.revertedWithCustomError(c.ExitController, "NotGovernor");
     await expect(c.StateCommitment.setValidators(r.validators.map((v) => v.address), 3)).to.be.revertedWithCustomError(c.StateCommitment, "NotGovernor");
-    const target = await c.StateCommitment.getAddress();
-    const data = c.StateCommitment.interface.encodeFunctionData("setValidators", [r.validators.slice(0, 3).map((v) => v.address), 2]);
-    const deadline = (await r.now()) + 3600;
-    await (await c.ExitController.schedule(target, data, 1n, deadline, await scheduleSigs(target, data, 1n, deadline))).wait();
-    await r.increaseTime(LOCAL_TIMELOCK);
-    await expect(c.ExitController.execute(target, data, 1n)).to.emit(c.StateCommitment, "ValidatorsChanged");
+    const o = await op(c.StateCommitment, c.StateCommitment.interface.encodeFunctionData("setValidators", [r.validators.slice(0, 3).map((v) => v.address), 2]));
+    const receipt = await govern(o, 1n);
+    expect(receipt.logs.some((l) => c.StateCommitment.interface.parseLog(l)?.name === "ValidatorsChanged")).to.equal(true);
     const [members, threshold, epoch] = await c.StateCommitment.validators();
     expect(members.length).to.equal(3);
     expect(threshold).to.equal(2n);
@@ -94,13 +134,9 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
   it("replaces the council through the timelock: the old council loses the exit, the new one holds it", async () => {
     const c = r.stack.contracts;
     const ec = c.ExitController;
-    const target = await ec.getAddress();
     const newCouncil = r.signers.slice(9, 17); // 8 other accounts
-    const data = ec.interface.encodeFunctionData("setCouncil", [newCouncil.map((m) => m.address), 7]);
-    const deadline = (await r.now()) + 3600;
-    await (await ec.schedule(target, data, 21n, deadline, await scheduleSigs(target, data, 21n, deadline))).wait();
-    await r.increaseTime(LOCAL_TIMELOCK);
-    await expect(ec.execute(target, data, 21n)).to.emit(ec, "CouncilChanged");
+    const receipt = await govern(await op(ec, ec.interface.encodeFunctionData("setCouncil", [newCouncil.map((m) => m.address), 7])), 21n);
+    expect(receipt.logs.some((l) => ec.interface.parseLog(l)?.name === "CouncilChanged")).to.equal(true);
     const [members, threshold, epoch] = await ec.council();
     expect(members).to.deep.equal(newCouncil.map((m) => m.address));
     expect([threshold, epoch]).to.deep.equal([7n, 2n]);
@@ -112,19 +148,28 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     await expect(ec.triggerExit(old.payload.reason, old.payload.nonce, old.payload.deadline, sigs)).to.emit(ec, "ExitTriggered");
   });
 
-  it("the council can cancel a queued operation", async () => {
+  it("the council can cancel a queued operation: it returns to Unset and can never execute", async () => {
     const c = r.stack.contracts;
     const ec = c.ExitController;
-    const target = await c.SlaConfig.getAddress();
-    const data = c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]);
+    const o = await op(c.SlaConfig, c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]));
     const deadline = (await r.now()) + 3600;
-    await (await ec.schedule(target, data, 3n, deadline, await scheduleSigs(target, data, 3n, deadline))).wait();
-    const id = await ec.operationId(target, data, 3n);
-    const domain = { name: "SovereignExitController", version: "1", chainId: r.net.chainId, verifyingContract: await ec.getAddress() };
-    const types = { Cancel: [{ name: "operationId", type: "bytes32" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] };
-    const sigs = sortSignatures(await Promise.all(r.council.slice(0, 6).map(async (m) => ({ signer: m.address, signature: await m.signTypedData(domain, types, { operationId: id, nonce: 4n, deadline }) }))));
-    await expect(ec.cancel(id, 4n, deadline, sigs)).to.emit(ec, "OperationCancelled").withArgs(id);
+    const { id } = await submitSchedule(r.stack, o, { nonce: 3n, deadline }, await scheduleSigs(o, 3n, deadline));
+    await expect(ec.cancel(id, 4n, deadline, await cancelSigs(id, 4n, deadline))).to.emit(c.CouncilTimelock, "Cancelled").withArgs(id);
+    expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Unset);
     await r.increaseTime(LOCAL_TIMELOCK);
-    await expect(ec.execute(target, data, 3n)).to.be.revertedWithCustomError(ec, "OperationUnknown");
+    await expect(executeOperation(r.stack, o)).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockUnexpectedOperationState");
+  });
+
+  it("the timelock's own delay changes only through itself and within bounds", async () => {
+    const c = r.stack.contracts;
+    const tl = c.CouncilTimelock;
+    await expect(tl.updateDelay(7200)).to.be.revertedWithCustomError(tl, "TimelockUnauthorizedCaller");
+    await govern(await op(tl, tl.interface.encodeFunctionData("updateDelay", [7200])), 7n);
+    expect(await tl.getMinDelay()).to.equal(7200n);
+    const tooLong = buildOperation({ calls: [{ target: await tl.getAddress(), data: tl.interface.encodeFunctionData("updateDelay", [31 * 86400]) }], delay: 7200n });
+    const deadline = (await r.now()) + 3600;
+    await submitSchedule(r.stack, tooLong, { nonce: 8n, deadline }, await scheduleSigs(tooLong, 8n, deadline));
+    await r.increaseTime(7200);
+    await expect(executeOperation(r.stack, tooLong)).to.be.revertedWithCustomError(tl, "DelayOutOfBounds");
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Contract } from "ethers";
-import { ExitTree, DEFAULT_SLA } from "@sovereign-stack/sdk";
+import { ExitTree, DEFAULT_SLA, refundableDeposits, refundDeposit } from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 
@@ -128,5 +128,44 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
     expect(await evil.getFunction("reentered")()).to.equal(true);
     expect(await evil.getFunction("reentrySucceeded")()).to.equal(false);
     expect(await vault.escapePaid(r.stranger.address, evilAddr)).to.equal(false);
+  });
+
+  it("in exit mode refunds every deposit the last finalized state does not cover, once, through the SDK", async () => {
+    const vault = r.stack.contracts.RollupVault;
+    // deposit 0 is consumed by a batch that becomes final (covered, escapable); deposits 1 and 2 are not
+    await (await vault.connect(r.citizen).deposit(tokenAddr, A, r.citizen.address)).wait();
+    const tree = new ExitTree([{ account: r.citizen.address, token: tokenAddr, amount: A }]);
+    const b = await r.postBatch({ delayedCount: 1n });
+    await r.commit(b, { exitRoot: tree.root });
+    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1);
+    await (await vault.connect(r.stranger).deposit(tokenAddr, 300n, r.stranger.address)).wait();
+    await (await vault.connect(r.citizen).deposit(tokenAddr, 200n, r.citizen.address)).wait();
+    expect(await refundableDeposits(r.stack)).to.deep.equal([]); // not in exit mode
+    await enterExit();
+    expect(await r.stack.contracts.StateCommitment.lastFinalizedDelayedCount()).to.equal(1n);
+    const open = await refundableDeposits(r.stack);
+    expect(open.map((d) => [d.messageIndex, d.from, d.amount])).to.deep.equal([
+      [1n, r.stranger.address, 300n],
+      [2n, r.citizen.address, 200n],
+    ]);
+    const before = (await token.getFunction("balanceOf")(r.stranger.address)) as bigint;
+    await refundDeposit(r.stack, open[0]!);
+    expect((await token.getFunction("balanceOf")(r.stranger.address)) as bigint).to.equal(before + 300n);
+    await expect(refundDeposit(r.stack, open[0]!)).to.be.revertedWithCustomError(vault, "AlreadyPaid");
+    await expect(refundDeposit(r.stack, { ...open[1]!, amount: 201n })).to.be.revertedWithCustomError(vault, "NotADeposit").withArgs(2n);
+    await refundDeposit(r.stack, open[1]!);
+    // the covered deposit is escaped, never refunded
+    const deposits = await import("@sovereign-stack/sdk").then((m) => m.depositMessages(r.stack));
+    await expect(refundDeposit(r.stack, deposits[0]!)).to.be.revertedWithCustomError(vault, "DepositCovered").withArgs(0n, 1n);
+    await (await vault.escape(r.citizen.address, tokenAddr, A, tree.escapeProof(r.citizen.address, tokenAddr))).wait();
+    expect(await vault.totalPaidOut(tokenAddr)).to.equal(await vault.totalDeposited(tokenAddr));
+    expect(await refundableDeposits(r.stack)).to.deep.equal([]);
+  });
+
+  it("refuses deposits once the automatic exit can be triggered, before anyone triggers it", async () => {
+    const vault = r.stack.contracts.RollupVault.connect(r.citizen);
+    await r.increaseTime(DEFAULT_SLA.maxDowntime + 1);
+    expect(await r.stack.contracts.ExitController.isExitOpen()).to.equal(true);
+    await expect(vault.deposit(tokenAddr, A, r.citizen.address)).to.be.revertedWithCustomError(vault, "ExitOpen");
   });
 });

@@ -24,6 +24,8 @@ export interface Deployment {
   readonly chainId: number;
   readonly gitCommit: string;
   readonly solcVersion: string;
+  /** The salt under which every component's CREATE3 address was computed (absent in older records). */
+  readonly deploymentSalt?: string;
   readonly contracts: Readonly<Record<string, DeployedContract>>;
 }
 
@@ -66,10 +68,18 @@ export function parseDeployment(input: unknown): Deployment {
   check(Number.isSafeInteger(r.chainId) && (r.chainId as number) > 0, "deployment.chainId", "must be a positive integer");
   check(typeof r.gitCommit === "string", "deployment.gitCommit", "must be a string");
   check(typeof r.solcVersion === "string" && /^\d+\.\d+\.\d+/.test(r.solcVersion), "deployment.solcVersion", "must be a solc version such as 0.8.28");
+  check(r.deploymentSalt === undefined || (typeof r.deploymentSalt === "string" && isHexString(r.deploymentSalt, 32)), "deployment.deploymentSalt", "must be a 32-byte hex salt");
   check(typeof r.contracts === "object" && r.contracts !== null && !Array.isArray(r.contracts), "deployment.contracts", "must be an object of name → contract");
   const contracts: Record<string, DeployedContract> = {};
   for (const [name, c] of Object.entries(r.contracts as Record<string, unknown>)) contracts[name] = parseContract(name, c);
-  return { network: r.network, chainId: r.chainId as number, gitCommit: r.gitCommit, solcVersion: r.solcVersion, contracts };
+  return {
+    network: r.network,
+    chainId: r.chainId as number,
+    gitCommit: r.gitCommit,
+    solcVersion: r.solcVersion,
+    ...(r.deploymentSalt === undefined ? {} : { deploymentSalt: r.deploymentSalt as string }),
+    contracts,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
  * The deploy pipeline deploys these under the same names.
  */
 import {
+  CouncilTimelock__factory,
   DelayedInbox__factory,
   ExitController__factory,
   RollupVault__factory,
@@ -21,6 +22,7 @@ import {
 
 export const CONTRACT_FACTORIES = {
   ExitController: ExitController__factory,
+  CouncilTimelock: CouncilTimelock__factory,
   SlaConfig: SlaConfig__factory,
   DelayedInbox: DelayedInbox__factory,
   SequencerSet: SequencerSet__factory,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ExitTree, connect, liveness, signCommitment, signTriggerExit, sortSignatures, buildTriggerExit, type Stack } from "@sovereign-stack/sdk";
+import { ExitTree, connect, liveness, signCommitment, signTriggerExit, sortSignatures, buildTriggerExit, refundableDeposits, refundDeposit, type Stack } from "@sovereign-stack/sdk";
 
 import type { Drill, DrillContext } from "../drills.ts";
 import { checkSignatures, duration, forceIncludeHead, loadSignatureFiles, submitExit, writeJson } from "../../exit/commands.ts";
@@ -137,6 +137,14 @@ export const rollupDrill: Drill = {
       await (await c.StateCommitment.commit(data, ctx.deadline, sigs)).wait();
     });
     await time.increase(Number(sla.finalityDelay) + 1);
+    const lateDepositor = citizens[1]!;
+    const lateAmount = 500n;
+    await timeline.step("a citizen deposits after the last commitment (no finalized state covers it)", async () => {
+      await (await token.getFunction("mint")(lateDepositor.address, lateAmount)).wait();
+      await (await (token.connect(lateDepositor) as typeof token).getFunction("approve")(await c.RollupVault.getAddress(), lateAmount)).wait();
+      await (await c.RollupVault.connect(lateDepositor).deposit(tokenAddr, lateAmount, lateDepositor.address)).wait();
+      deposited += lateAmount;
+    });
     await note();
 
     timeline.section("7. The council of 8 signs the exit with 6 signatures (the CLI's code path)");
@@ -169,6 +177,14 @@ export const rollupDrill: Drill = {
         paid += amount;
       });
     }
+    await timeline.step("the late deposit, not in the escape root, is refunded to its depositor (RollupVault.refundDeposit)", async () => {
+      const open = await refundableDeposits(strangerStack);
+      if (open.length !== 1 || open[0]!.from !== lateDepositor.address || open[0]!.amount !== lateAmount) {
+        throw new Error(`expected one refundable deposit of ${lateAmount}, got ${open.length}`);
+      }
+      await refundDeposit(strangerStack, open[0]!);
+      paid += lateAmount;
+    });
     let doublePaid = false;
     try {
       const first = citizens[0]!;
@@ -182,5 +198,6 @@ export const rollupDrill: Drill = {
     await timeline.assert("every forced message was included", (await c.SequencerInbox.delayedConsumed()) === (await c.DelayedInbox.count()), `${await c.SequencerInbox.delayedConsumed()}/${await c.DelayedInbox.count()}`);
     await timeline.assert("payouts are at most the deposits", (await c.RollupVault.totalPaidOut(tokenAddr)) <= (await c.RollupVault.totalDeposited(tokenAddr)) && paid <= deposited, `${paid} paid of ${deposited} deposited`);
     await timeline.assert("no claim was paid twice", !doublePaid);
+    await timeline.assert("every deposit was recovered, by escape or by refund", paid === deposited, `${paid} of ${deposited}`);
   },
 };

@@ -3,10 +3,10 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { getAddress, isAddress, type BaseContract, type ContractTransactionResponse } from "ethers";
+import { getAddress, isAddress } from "ethers";
 import { DEFAULT_SLA, STAGE1_MIN_COUNCIL, STAGE1_MIN_THRESHOLD_PCT, type SlaParams } from "@sovereign-stack/sdk";
 
-import { DeployError, type Component, type DeployContext } from "../deployer.ts";
+import { DeployError, type Component } from "../deployer.ts";
 
 /** Who runs the rollup. Addresses only: keys never appear here. */
 export interface RollupSettings {
@@ -82,28 +82,6 @@ export function councilWeaknesses(members: number, threshold: number): string[] 
   return out;
 }
 
-type Callable = BaseContract & Record<string, (...a: unknown[]) => Promise<unknown>>;
-const ZERO = "0x0000000000000000000000000000000000000000";
-
-/**
- * One-time wiring, idempotent across re-runs: if `holder.getter()` is unset, call `holder.setter(...args)`;
- * if it points at an older deployment, stop and say how to recover.
- */
-function wireOnce(holder: string, getter: string, setter: string, args: (c: DeployContext) => string[]): (c: DeployContext) => Promise<void> {
-  return async (c) => {
-    const contract = (await c.contract(holder)) as Callable;
-    const current = (await contract[getter]!()) as string;
-    const wanted = args(c);
-    if (current === ZERO) {
-      const receipt = await ((await contract[setter]!(...wanted)) as ContractTransactionResponse).wait();
-      if (receipt === null || receipt.status !== 1) throw new DeployError(`${holder}.${setter} failed`);
-      c.log(`    wired: ${holder}.${setter}`);
-    } else if (getAddress(current) !== getAddress(wanted[0]!)) {
-      throw new DeployError(`${holder}.${getter} points at an older deployment (${current}); redeploy the rollup from scratch: move deployments/${c.network}.json aside`);
-    }
-  };
-}
-
 /** The rollup's components in dependency order, with one-time wiring. */
 export function rollupComponents(s: RollupSettings, opts: { local: boolean; allowWeakCouncil: boolean; warn: (l: string) => void }): Component[] {
   const weak = councilWeaknesses(s.council.members.length, s.council.threshold);
@@ -121,32 +99,45 @@ export function rollupComponents(s: RollupSettings, opts: { local: boolean; allo
     }
   }
   const slaTuple = (x: SlaParams) => [x.failoverDelay, x.heartbeatWindow, x.inclusionWindow, x.inclusionWindowBlocks, x.maxDowntime, x.maxFinalityDelay, x.finalityDelay];
+  // Every address is computed up front (CREATE3 through the StackFactory), so the order is free and every
+  // cross reference is an immutable constructor argument.
   return [
-    { name: "ExitController", args: () => [s.council.members, s.council.threshold, s.timelockDelay] },
-    { name: "SlaConfig", args: (c) => [c.addressOf("ExitController"), slaTuple(s.sla)] },
-    { name: "DelayedInbox", args: (c) => [c.addressOf("ExitController")] },
-    { name: "SequencerSet", args: (c) => [c.addressOf("ExitController"), c.addressOf("SlaConfig"), c.addressOf("ExitController"), s.sequencers] },
+    {
+      name: "ExitController",
+      args: (c) => [
+        s.council.members,
+        s.council.threshold,
+        c.addressOf("SlaConfig"),
+        c.addressOf("SequencerInbox"),
+        c.addressOf("StateCommitment"),
+        c.addressOf("CouncilTimelock"),
+      ],
+    },
+    { name: "CouncilTimelock", args: (c) => [s.timelockDelay, c.addressOf("ExitController")] },
+    { name: "SlaConfig", args: (c) => [c.addressOf("CouncilTimelock"), slaTuple(s.sla)] },
+    { name: "DelayedInbox", args: (c) => [c.addressOf("ExitController"), c.addressOf("RollupVault")] },
+    {
+      name: "SequencerSet",
+      args: (c) => [c.addressOf("CouncilTimelock"), c.addressOf("SlaConfig"), c.addressOf("ExitController"), c.addressOf("SequencerInbox"), s.sequencers],
+    },
     {
       name: "SequencerInbox",
       args: (c) => [c.addressOf("SequencerSet"), c.addressOf("DelayedInbox"), c.addressOf("SlaConfig"), c.addressOf("ExitController")],
-      after: wireOnce("SequencerSet", "inbox", "setInbox", (c) => [c.addressOf("SequencerInbox")]),
     },
     {
       name: "StateCommitment",
       args: (c) => [
-        c.addressOf("ExitController"),
+        c.addressOf("CouncilTimelock"),
         c.addressOf("SlaConfig"),
         c.addressOf("SequencerInbox"),
         c.addressOf("ExitController"),
         s.validators.members,
         s.validators.threshold,
       ],
-      after: wireOnce("ExitController", "slaConfig", "wire", (c) => [c.addressOf("SlaConfig"), c.addressOf("SequencerInbox"), c.addressOf("StateCommitment")]),
     },
     {
       name: "RollupVault",
       args: (c) => [c.addressOf("DelayedInbox"), c.addressOf("StateCommitment"), c.addressOf("ExitController")],
-      after: wireOnce("DelayedInbox", "depositor", "setDepositor", (c) => [c.addressOf("RollupVault")]),
     },
   ];
 }

@@ -3,3 +3,5 @@ export * from "./exit.js";
 export * from "./commitment.js";
 export * from "./escape.js";
 export * from "./inbox.js";
+export * from "./governance.js";
+export * from "./refund.js";
