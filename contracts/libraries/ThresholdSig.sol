@@ -11,6 +11,10 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 ///      duplicates. EOAs sign with ECDSA (OpenZeppelin rejects high-s, malleable signatures); contract
 ///      signers such as a Safe sign through ERC-1271.
 library ThresholdSig {
+    /// @dev secp256k1 group order, and half of it (OpenZeppelin's low-s bound).
+    uint256 private constant _N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+    uint256 private constant _HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
+
     /// @notice One signature, with its signer named so that ERC-1271 contract signers work.
     struct Signature {
         address signer;
@@ -69,14 +73,42 @@ library ThresholdSig {
             (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, sigs[i].signature);
             if (err != ECDSA.RecoverError.NoError || recovered != signer) {
                 // A contract member that accepts a raw signature by another member's key would let that key count
-                // twice (once as itself, once through the contract).
-                if (err == ECDSA.RecoverError.NoError && isMember[recovered]) {
-                    revert SignerControlsAnotherMember(signer, recovered);
-                }
+                // twice (once as itself, once through the contract), whatever encoding the wallet accepts.
+                address raw =
+                    err == ECDSA.RecoverError.NoError ? recovered : _lenientRecover(digest, sigs[i].signature);
+                if (raw != address(0) && raw != signer && isMember[raw])
+                    revert SignerControlsAnotherMember(signer, raw);
                 if (!SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, sigs[i].signature)) {
                     revert InvalidSignature(signer);
                 }
             }
         }
+    }
+
+    /// @dev The key behind a raw ECDSA signature in any encoding a lenient wallet might accept: 65 bytes with a
+    ///      high s or a 0/1 `v`, or 64-byte EIP-2098 compact. Zero if it is not such a signature.
+    function _lenientRecover(bytes32 digest, bytes calldata sig) private pure returns (address) {
+        bytes32 r;
+        uint256 s;
+        uint256 v;
+        if (sig.length == 65) {
+            r = bytes32(sig[0:32]);
+            s = uint256(bytes32(sig[32:64]));
+            v = uint8(sig[64]);
+        } else if (sig.length == 64) {
+            r = bytes32(sig[0:32]);
+            uint256 vs = uint256(bytes32(sig[32:64]));
+            s = vs & ((1 << 255) - 1);
+            v = 27 + (vs >> 255);
+        } else {
+            return address(0);
+        }
+        if (v < 27) v += 27;
+        if (s > _HALF_N) {
+            s = _N - s;
+            v = v == 27 ? 28 : 27;
+        }
+        if (v != 27 && v != 28) return address(0);
+        return ecrecover(digest, uint8(v), r, bytes32(s));
     }
 }

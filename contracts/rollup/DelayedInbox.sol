@@ -74,8 +74,7 @@ contract DelayedInbox is IDelayedInbox {
         bytes32 dataHash
     ) external view returns (bool) {
         if (index >= _entries.length) return false;
-        return
-            _entries[index].acc == hashMessage(accumulatorAt(index), sender, kind, timestamp, blockNumber, dataHash);
+        return _entries[index].acc == hashMessage(accumulatorAt(index), sender, kind, timestamp, blockNumber, dataHash);
     }
 
     /// @inheritdoc IDelayedInbox

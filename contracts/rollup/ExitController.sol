@@ -24,16 +24,17 @@ contract ExitController is EIP712, IExitController {
     using BitMaps for BitMaps.BitMap;
 
     /// @notice EIP-712 type of the council's exit decision.
-    bytes32 public constant TRIGGER_EXIT_TYPEHASH =
-        keccak256("TriggerExit(string reason,uint256 nonce,uint256 deadline)");
+    bytes32 public constant TRIGGER_EXIT_TYPEHASH = keccak256(
+        "TriggerExit(string reason,uint256 nonce,uint256 deadline)"
+    );
     /// @notice EIP-712 type of a council veto.
-    bytes32 public constant VETO_TYPEHASH =
-        keccak256("Veto(uint256 commitmentIndex,bytes32 commitmentHash,uint256 nonce,uint256 deadline)");
+    bytes32 public constant VETO_TYPEHASH = keccak256(
+        "Veto(uint256 commitmentIndex,bytes32 commitmentHash,uint256 nonce,uint256 deadline)"
+    );
     /// @notice EIP-712 type of a governance proposal (OpenZeppelin `scheduleBatch` arguments).
-    bytes32 public constant SCHEDULE_TYPEHASH =
-        keccak256(
-            "Schedule(address[] targets,uint256[] values,bytes[] payloads,bytes32 predecessor,bytes32 salt,uint256 delay,uint256 nonce,uint256 deadline)"
-        );
+    bytes32 public constant SCHEDULE_TYPEHASH = keccak256(
+        "Schedule(address[] targets,uint256[] values,bytes[] payloads,bytes32 predecessor,bytes32 salt,uint256 delay,uint256 nonce,uint256 deadline)"
+    );
     /// @notice EIP-712 type of a governance cancellation.
     bytes32 public constant CANCEL_TYPEHASH = keccak256("Cancel(bytes32 operationId,uint256 nonce,uint256 deadline)");
 
@@ -241,7 +242,11 @@ contract ExitController is EIP712, IExitController {
         return _hashTypedDataV4(_scheduleStructHash(op, nonce, deadline));
     }
 
-    function _scheduleStructHash(Operation calldata op, uint256 nonce, uint256 deadline) private pure returns (bytes32) {
+    function _scheduleStructHash(
+        Operation calldata op,
+        uint256 nonce,
+        uint256 deadline
+    ) private pure returns (bytes32) {
         bytes32[] memory payloadHashes = new bytes32[](op.payloads.length);
         for (uint256 i = 0; i < op.payloads.length; ++i) payloadHashes[i] = keccak256(op.payloads[i]);
         return

@@ -174,9 +174,5 @@ interface IExitController {
     /// @param nonce the nonce
     /// @param deadline the deadline
     /// @return the digest the council signs
-    function triggerExitDigest(
-        string calldata reason,
-        uint256 nonce,
-        uint256 deadline
-    ) external view returns (bytes32);
+    function triggerExitDigest(string calldata reason, uint256 nonce, uint256 deadline) external view returns (bytes32);
 }

@@ -112,7 +112,8 @@ interface ISequencerSet {
     function rankOf(address who) external view returns (uint256);
 
     /// @notice The latest sign of life of the active sequencer: taking the role, a batch, or a heartbeat no later
-    ///         than `heartbeatWindow` after its last batch. A bare heartbeat never keeps a silent poster in place.
+    ///         than `heartbeatWindow` after the later of those two. A bare heartbeat never keeps a silent poster in
+    ///         place.
     /// @return t the L1 time
     function lastActiveSignal() external view returns (uint64 t);
 

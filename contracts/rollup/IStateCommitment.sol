@@ -46,7 +46,12 @@ interface IStateCommitment {
     /// @param commitmentHash the struct hash the validators signed
     /// @param data what they signed
     /// @param finalAt when it becomes final
-    event CommitmentSubmitted(uint256 indexed index, bytes32 indexed commitmentHash, CommitmentData data, uint64 finalAt);
+    event CommitmentSubmitted(
+        uint256 indexed index,
+        bytes32 indexed commitmentHash,
+        CommitmentData data,
+        uint64 finalAt
+    );
     /// @notice The council vetoed commitment `index`; it and every later pending one were dropped for good.
     /// @param index the vetoed commitment
     /// @param commitmentHash its hash

@@ -70,7 +70,10 @@ contract RollupVault is ReentrancyGuard, IRollupVault {
         uint256 received = token.balanceOf(address(this)) - before;
         if (received != amount) revert UnsupportedToken(address(token), amount, received);
         totalDeposited[address(token)] += amount;
-        messageIndex = delayedInbox.enqueueDeposit(msg.sender, _depositData(address(token), msg.sender, l2Recipient, amount));
+        messageIndex = delayedInbox.enqueueDeposit(
+            msg.sender,
+            _depositData(address(token), msg.sender, l2Recipient, amount)
+        );
         emit Deposited(address(token), msg.sender, l2Recipient, amount, messageIndex);
     }
 

@@ -60,7 +60,11 @@ contract SequencerInbox is ISequencerInbox {
             revert DelayedCountOutOfRange(h.delayedCount, consumed, available);
         }
         uint64 next = nextL2Block;
-        if (h.l2BlockStart != next || h.l2BlockEnd < h.l2BlockStart || h.l2BlockEnd - h.l2BlockStart >= MAX_L2_BLOCKS_PER_BATCH) {
+        if (
+            h.l2BlockStart != next ||
+            h.l2BlockEnd < h.l2BlockStart ||
+            h.l2BlockEnd - h.l2BlockStart >= MAX_L2_BLOCKS_PER_BATCH
+        ) {
             revert L2BlockRange(h.l2BlockStart, h.l2BlockEnd, next, MAX_L2_BLOCKS_PER_BATCH);
         }
         if (block.timestamp < h.minTimestamp || block.timestamp > h.maxTimestamp) {

@@ -117,10 +117,10 @@ contract SequencerSet is ISequencerSet {
         t = activeSince;
         uint64 lb = inbox.lastBatchTime();
         if (lb > t) t = lb;
-        // A heartbeat is a sign of life only while it is backed by a recent batch: a sequencer whose poster died
-        // but whose heartbeat runs on must not hold the role.
+        // A heartbeat is a sign of life only while it is backed by progress (a batch, or taking the role): a
+        // sequencer whose poster died but whose heartbeat runs on must not hold the role.
         uint64 hb = lastHeartbeat[active].at;
-        uint64 backedUntil = lb + slaConfig.getSla().heartbeatWindow;
+        uint64 backedUntil = t + slaConfig.getSla().heartbeatWindow;
         if (hb > backedUntil) hb = backedUntil;
         if (hb > t) t = hb;
     }

@@ -20,10 +20,9 @@ contract StateCommitment is EIP712, IStateCommitment {
     using Committee for Committee.Set;
 
     /// @notice EIP-712 type of what validators sign.
-    bytes32 public constant COMMITMENT_TYPEHASH =
-        keccak256(
-            "Commitment(uint256 index,uint256 batchIndex,bytes32 accumulator,bytes32 l2StateRoot,bytes32 exitRoot,bytes32 identityRoot,bytes32 prevCommitment,uint256 validatorEpoch,uint256 deadline)"
-        );
+    bytes32 public constant COMMITMENT_TYPEHASH = keccak256(
+        "Commitment(uint256 index,uint256 batchIndex,bytes32 accumulator,bytes32 l2StateRoot,bytes32 exitRoot,bytes32 identityRoot,bytes32 prevCommitment,uint256 validatorEpoch,uint256 deadline)"
+    );
 
     /// @notice The governance timelock, the only account that may change the committee.
     address public immutable governor;

@@ -63,7 +63,7 @@ contract SetHandler is Signers {
         uint64 lb = inbox.lastBatchTime();
         if (lb > t) t = lb;
         uint64 hb = hbAt[ghostActive];
-        if (hb > lb + sla.heartbeatWindow) hb = lb + sla.heartbeatWindow;
+        if (hb > t + sla.heartbeatWindow) hb = t + sla.heartbeatWindow;
         if (hb > t) t = hb;
     }
 
@@ -373,6 +373,23 @@ contract SequencerSetTest is RollupFixture {
         vm.prank(ranked[1]);
         set.claimActive();
         vm.assertEq(set.active(), ranked[1], "standby took over");
+    }
+
+    /// @dev A sequencer that has just claimed the role (no batch of its own yet) keeps its lease with heartbeats for
+    ///      one heartbeat window after the claim, then only batches count.
+    function test_newlyActiveHeartbeatsCountForOneWindowAfterClaim() external {
+        Sla memory s = slaConfig.getSla();
+        vm.warp(T0 + 10);
+        appendBatch("b");
+        uint64 claimAt = uint64(block.timestamp) + s.heartbeatWindow + s.failoverDelay + 1;
+        _beat(ranked[1], claimAt, inbox.headAccumulator());
+        vm.prank(ranked[1]);
+        set.claimActive();
+        vm.assertEq(set.lastActiveSignal(), claimAt, "taking the role is a sign of life");
+        _beat(ranked[1], claimAt + s.heartbeatWindow / 2, inbox.headAccumulator());
+        vm.assertEq(set.lastActiveSignal(), claimAt + s.heartbeatWindow / 2, "heartbeat within the window counts");
+        _beat(ranked[1], claimAt + 2 * s.heartbeatWindow, inbox.headAccumulator());
+        vm.assertEq(set.lastActiveSignal(), claimAt + s.heartbeatWindow, "capped one window after the claim");
     }
 
     /// @dev A heartbeat `k` seconds after the last batch extends the lease by exactly min(k, heartbeatWindow):

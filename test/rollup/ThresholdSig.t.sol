@@ -276,6 +276,26 @@ contract ThresholdSigTest is RollupFixture {
         h.verify(digest, sigs);
     }
 
+    /// @dev The high-s twin of the owner's signature (rejected by OpenZeppelin's ECDSA, accepted by a raw-ecrecover
+    ///      wallet) must not sneak the owner's key in twice either.
+    function testFuzz_highSTwinOfMemberSignatureRefused(bytes32 digest, uint256 pkSeed) external {
+        uint256 pk = bound(pkSeed, 1, 1e40);
+        address key = vm.addr(pk);
+        RawDigestWallet w = new RawDigestWallet(key);
+        address[] memory members = new address[](2);
+        members[0] = key;
+        members[1] = address(w);
+        ThresholdSigHarness h = new ThresholdSigHarness(members, 2);
+        bytes memory twin = malleate(ecdsa(pk, digest));
+        vm.assertEq(w.isValidSignature(digest, twin), bytes4(0x1626ba7e), "the wallet accepts the high-s twin");
+        ThresholdSig.Signature[] memory sigs = new ThresholdSig.Signature[](2);
+        sigs[0] = ThresholdSig.Signature(key, ecdsa(pk, digest));
+        sigs[1] = ThresholdSig.Signature(address(w), twin);
+        sigs = sortSigs(sigs);
+        vm.expectRevert(abi.encodeWithSelector(ThresholdSig.SignerControlsAnotherMember.selector, address(w), key));
+        h.verify(digest, sigs);
+    }
+
     function _split(bytes memory sig) private pure returns (bytes32 r, bytes32 s, uint8 v) {
         assembly {
             r := mload(add(sig, 32))
