@@ -171,10 +171,16 @@ contract StateCommitment is EIP712, IStateCommitment {
         return uint64(block.timestamp);
     }
 
-    /// @dev finalAt is non-decreasing, so binary search.
+    /// @dev finalAt is non-decreasing. The common cases (the newest, or the one before it, is final) cost one or
+    ///      two reads; otherwise binary search.
     function _lastFinalAt(uint64 at) private view returns (bool, uint256) {
+        uint256 n = _commitments.length;
+        if (n == 0) return (false, 0);
+        if (_commitments[n - 1].finalAt <= at) return (true, n - 1);
+        if (n == 1) return (false, 0);
+        if (_commitments[n - 2].finalAt <= at) return (true, n - 2);
         uint256 lo = 0;
-        uint256 hi = _commitments.length;
+        uint256 hi = n - 2;
         while (lo < hi) {
             uint256 mid = (lo + hi) / 2;
             if (_commitments[mid].finalAt <= at) lo = mid + 1;

@@ -357,4 +357,24 @@ contract StateCommitmentTest is RollupFixture {
         vm.assertEq(sc.count(), atFinal ? 1 : 0, "count");
         vm.assertEq(sc.vetoed(s.hash), !atFinal, "vetoed flag");
     }
+
+    /// @dev `lastFinalized` (fast paths for the newest two, then binary search) equals a linear scan, for any spacing
+    ///      of commitments and any moment.
+    function testFuzz_lastFinalizedMatchesLinearScan(uint8 countSeed, uint256 gapsSeed, uint32 probeSeed) external {
+        uint256 count = bound(countSeed, 0, 7);
+        for (uint256 i = 0; i < count; ++i) {
+            appendBatch(abi.encode("b", i));
+            commit(inbox.batchCount() - 1, keccak256(abi.encode("root", i)));
+            vm.warp(block.timestamp + 1 + ((gapsSeed >> (i * 16)) % 5000));
+        }
+        vm.warp(block.timestamp + (probeSeed % 8000));
+        bool want;
+        uint256 wantIndex;
+        for (uint256 i = 0; i < count; ++i) {
+            if (sc.get(i).finalAt <= block.timestamp) (want, wantIndex) = (true, i);
+        }
+        (bool exists, uint256 index) = sc.lastFinalized();
+        vm.assertEq(exists, want, "exists");
+        if (want) vm.assertEq(index, wantIndex, "index");
+    }
 }
