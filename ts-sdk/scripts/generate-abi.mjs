@@ -46,6 +46,7 @@ async function main() {
   await rm(OUT, { recursive: true, force: true });
   await mkdir(OUT, { recursive: true });
   const errors = new Map();
+  const events = [`${HEADER}/** Each contract's events alone (lean: no \`internalType\`), for log decoding in small bundles. */`];
   const index = [HEADER];
   for (const [name, rel] of Object.entries(CONTRACTS)) {
     let artifact;
@@ -58,12 +59,16 @@ async function main() {
     for (const f of abi) if (f.type === "error" && !errors.has(signature(f))) errors.set(signature(f), { type: "error", name: f.name, inputs: f.inputs.map(lean) });
     await writeFile(path.join(OUT, `${name}.ts`), `${HEADER}/** ABI of \`${name}\`. */\nexport const ${camel(name)} = ${JSON.stringify(abi)} as const;\n`);
     index.push(`export { ${camel(name)} } from "./${name}.js";`);
+    const ev = abi.filter((f) => f.type === "event").map((f) => ({ type: "event", name: f.name, anonymous: f.anonymous, inputs: f.inputs.map((i) => ({ ...lean(i), indexed: i.indexed })) }));
+    events.push(`export const ${camel(name).replace(/Abi$/, "EventsAbi")} = ${JSON.stringify(ev)} as const;`);
   }
   await writeFile(
     path.join(OUT, "errors.ts"),
     `${HEADER}/** Every custom error of the deployable contracts (OpenZeppelin's included), once each. */\nexport const sdkErrorsAbi = ${JSON.stringify([...errors.values()])} as const;\n`,
   );
   index.push(`export { sdkErrorsAbi } from "./errors.js";`);
+  await writeFile(path.join(OUT, "events.ts"), events.join("\n") + "\n");
+  index.push(`export * from "./events.js";`);
   index.push(`/** Names of the contracts whose ABIs this module exports. */\nexport const ABI_CONTRACT_NAMES = ${JSON.stringify(Object.keys(CONTRACTS))} as const;`);
   await writeFile(path.join(OUT, "index.ts"), index.join("\n") + "\n");
 }

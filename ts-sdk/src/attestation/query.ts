@@ -5,7 +5,7 @@
  */
 import { Interface, getAddress, isAddress, type Log, type Provider } from "ethers";
 
-import { attestationRegistryAbi } from "../abi/AttestationRegistry.js";
+import { attestationRegistryEventsAbi } from "../abi/events.js";
 import { check, guard } from "../errors.js";
 import { encodeSubject } from "./subject.js";
 import { attestationUid, type Attestation } from "./types.js";
@@ -18,7 +18,7 @@ export interface IndexedAttestation extends Attestation {
   readonly txHash: string;
 }
 
-const iface = new Interface(attestationRegistryAbi);
+const iface = new Interface(attestationRegistryEventsAbi);
 
 /** An in-memory index of one registry's attestations. */
 export class AttestationIndex {
