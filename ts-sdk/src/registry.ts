@@ -67,15 +67,23 @@ export interface ContractTypes {
 }
 
 type Fragment = { readonly type: string; readonly name?: string; readonly inputs?: readonly { readonly type: string }[] };
-const sig = (f: Fragment) => `${f.name ?? ""}(${(f.inputs ?? []).map((i) => i.type).join(",")})`;
 
 /**
  * A contract's ABI plus every other deployable contract's custom errors, so that a revert bubbling up from a
- * contract it calls (e.g. `UnknownAttestation` from the registry) decodes too.
+ * contract it calls (e.g. `UnknownAttestation` from the registry) decodes too. A name the contract already has is
+ * not added again (the rare overloaded name still decodes through `decodeRevert`, which matches by selector).
  */
 export function abiWithAllErrors(abi: readonly Fragment[]): Fragment[] {
-  const own = new Set(abi.filter((f) => f.type === "error").map(sig));
-  return [...abi, ...(sdkErrorsAbi as readonly Fragment[]).filter((f) => !own.has(sig(f)))];
+  // By name, not signature: an added overload (e.g. another contract's `SignatureExpired`) would make the contract's
+  // own error ambiguous by name for ethers (`interface.getError("SignatureExpired")`, chai's revertedWithCustomError).
+  const names = new Set(abi.filter((f) => f.type === "error").map((f) => f.name));
+  const added: Fragment[] = [];
+  for (const f of sdkErrorsAbi as readonly Fragment[]) {
+    if (names.has(f.name)) continue;
+    names.add(f.name);
+    added.push(f);
+  }
+  return [...abi, ...added];
 }
 
 /**
