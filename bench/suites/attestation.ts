@@ -8,7 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { AbiCoder, Contract, ContractFactory, Signature, Wallet, ZeroAddress, ZeroHash, hexlify, type InterfaceAbi, type Signer, type TransactionResponse } from "ethers";
-import { attestation, typechain } from "@sovereign-stack/sdk";
+import { attestation } from "@sovereign-stack/sdk";
+import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { openNetwork } from "../../scripts/lib/network.ts";

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { SchemaEncoder, attestation, typechain } from "@sovereign-stack/sdk";
+import { SchemaEncoder, attestation } from "@sovereign-stack/sdk";
+import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { deployAttestation, type AttestFixture } from "./fixture.ts";
 

@@ -7,7 +7,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { expect } from "chai";
-import { connect, identity as id, typechain, type Stack } from "@sovereign-stack/sdk";
+import { connect, identity as id, type Stack } from "@sovereign-stack/sdk";
+import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { AbiCoder, keccak256 } from "ethers";
-import { DEFAULT_SLA, enqueue, forceInclude, SdkInputError } from "@sovereign-stack/sdk";
+import { DEFAULT_SLA, enqueue, forceInclude, NotYetError } from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 
@@ -84,8 +84,11 @@ describe("DelayedInbox and forced inclusion", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).to.be.instanceOf(SdkInputError);
-    expect((err as Error).message).to.match(/within its inclusion window: forceable after .* and L1 block \d+/);
+    expect(err).to.be.instanceOf(NotYetError);
+    expect((err as Error).message).to.match(/within its inclusion window\): try again from .* and L1 block \d+/);
+    const [ts, bn] = await r.stack.contracts.DelayedInbox.messageTime(0n);
+    expect((err as NotYetError).opensAt).to.equal(ts + BigInt(DEFAULT_SLA.inclusionWindow) + 1n);
+    expect((err as NotYetError).opensAtBlock).to.equal(bn + BigInt(DEFAULT_SLA.inclusionWindowBlocks) + 1n);
     await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1);
     await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1);
     const res = await forceInclude(r.stack);

@@ -1,8 +1,11 @@
 import { isAddress, isHexString } from "ethers";
 
-import { SdkInputError, check } from "./errors.js";
+import { InvalidInputError as SdkInputError, check } from "./errors.js";
 
-/** One deployed contract, as recorded by `npm run deploy`. */
+/**
+ * One deployed contract, as recorded by `npm run deploy` (the JSON file's shape: strings and numbers; `parseDeployment`
+ * validates every address and hash).
+ */
 export interface DeployedContract {
   /** The contract's address. */
   readonly address: string;
@@ -51,7 +54,7 @@ function parseContract(name: string, raw: unknown): DeployedContract {
 
 /**
  * Validates a parsed `deployments/<network>.json` (or its text) and returns it typed.
- * @throws SdkInputError naming the first bad field.
+ * @throws InvalidInputError naming the first bad field.
  */
 export function parseDeployment(input: unknown): Deployment {
   let raw: unknown = input;
@@ -80,20 +83,4 @@ export function parseDeployment(input: unknown): Deployment {
     ...(r.deploymentSalt === undefined ? {} : { deploymentSalt: r.deploymentSalt as string }),
     contracts,
   };
-}
-
-/**
- * Reads and validates a deployment file. Node only; the file system is imported when called, never
- * at import time, so bundles for a browser stay clean.
- */
-export async function readDeployment(path: string): Promise<Deployment> {
-  check(typeof path === "string" && path.length > 0, "path", "must be the path of a deployments/<network>.json file");
-  const { readFile } = await import("node:fs/promises");
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new SdkInputError("path", `cannot read ${path} (${(e as { code?: string }).code ?? (e as Error).message}); run \`npm run deploy -- --network <name>\` first`);
-  }
-  return parseDeployment(text);
 }

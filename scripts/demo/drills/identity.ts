@@ -6,7 +6,8 @@
 import path from "node:path";
 
 import type { BaseContract } from "ethers";
-import { identity as id, typechain } from "@sovereign-stack/sdk";
+import { identity as id } from "@sovereign-stack/sdk";
+import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { ROOT } from "../../lib/network.ts";
 import type { Drill } from "../drills.ts";

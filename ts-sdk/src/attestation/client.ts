@@ -2,9 +2,10 @@
  * A typed client over the deployed registry contracts: register, attest (single, batch, delegated), revoke,
  * epoch-revoke, cancel delegated signatures, validate, and read attestation content back from receipts.
  */
-import { getAddress, type ContractRunner, type ContractTransactionReceipt, type ContractTransactionResponse, type Signer } from "ethers";
+import { getAddress, isAddress, isHexString, type ContractRunner, type ContractTransactionReceipt, type ContractTransactionResponse, type Signer } from "ethers";
 
-import { check } from "../errors.js";
+import { TransactionFailedError, check, guard } from "../errors.js";
+import type { Hex } from "../types.js";
 import type { AttestationRegistry, AttestationSchemaRegistry } from "../typechain/index.js";
 import { registryDomain, type Delegation, type Eip712Domain } from "./eip712.js";
 import { normalizeSchema, type SchemaDefinition } from "./schema.js";
@@ -14,10 +15,19 @@ function isSigner(runner: ContractRunner | null): runner is Signer {
   return runner !== null && typeof (runner as Partial<Signer>).getAddress === "function";
 }
 
-async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
-  const receipt = await (await tx).wait();
-  if (receipt === null) throw new Error("transaction was dropped");
-  return receipt;
+/** Waits for a transaction, mapping any failure to the SDK's errors (reverts decoded). */
+async function mined(tx: Promise<ContractTransactionResponse>, contract = "AttestationRegistry"): Promise<ContractTransactionReceipt> {
+  return guard(async () => {
+    const sent = await tx;
+    const receipt = await sent.wait();
+    if (receipt === null) throw new TransactionFailedError({ hash: sent.hash as Hex, reason: "was dropped" });
+    return receipt;
+  }, { contract });
+}
+
+/** Refuses anything but a 32-byte hex uid, before it reaches ethers. */
+function checkUid(uid: unknown, field = "uid"): asserts uid is string {
+  check(typeof uid === "string" && isHexString(uid, 32), field, "must be a 32-byte (0x + 64 hex digits) attestation uid");
 }
 
 /** The result of an attesting transaction. */
@@ -36,7 +46,7 @@ export class AttestationClient {
   /** Registers a schema; returns its id. */
   async registerSchema(def: SchemaDefinition, name = "", description = ""): Promise<{ uid: string; receipt: ContractTransactionReceipt }> {
     const s = normalizeSchema(def);
-    const receipt = await mined(this.schemas.register(s, name, description));
+    const receipt = await mined(this.schemas.register(s, name, description), "AttestationSchemaRegistry");
     const log = receipt.logs.map((l) => this.schemas.interface.parseLog(l)).find((p) => p?.name === "SchemaRegistered");
     return { uid: log!.args[0] as string, receipt };
   }
@@ -81,17 +91,20 @@ export class AttestationClient {
 
   /** Revokes one attestation of the connected signer. */
   async revoke(uid: string, options: { value?: bigint; hookData?: string } = {}): Promise<ContractTransactionReceipt> {
+    checkUid(uid);
     return mined(this.registry.revoke(uid, options.hookData ?? "0x", { value: options.value ?? 0n }));
   }
 
   /** Revokes several attestations of the connected signer. */
   async multiRevoke(uids: readonly string[]): Promise<ContractTransactionReceipt> {
     check(Array.isArray(uids) && uids.length > 0, "uids", "must be a non-empty array");
+    uids.forEach((u, i) => checkUid(u, `uids[${i}]`));
     return mined(this.registry.multiRevoke([...uids]));
   }
 
   /** Submits a delegated revocation. */
   async revokeBySig(uid: string, delegation: Delegation): Promise<ContractTransactionReceipt> {
+    checkUid(uid);
     return mined(this.registry.revokeBySig(uid, delegation));
   }
 
@@ -101,18 +114,20 @@ export class AttestationClient {
   }
 
   /** exists ∧ not revoked ∧ not expired ∧ not epoch-revoked. */
-  isValid(uid: string): Promise<boolean> {
-    return this.registry.isValid(uid);
+  async isValid(uid: string): Promise<boolean> {
+    checkUid(uid);
+    return guard(() => this.registry.isValid(uid), { contract: "AttestationRegistry" });
   }
 
   /** The registry's EIP-712 domain. */
   domain(): Promise<Eip712Domain> {
-    return registryDomain(this.registry);
+    return guard(() => registryDomain(this.registry), { contract: "AttestationRegistry" });
   }
 
   /** The next delegation nonce of `signer`. */
-  nonce(signer: string): Promise<bigint> {
-    return this.registry.nonces(signer);
+  async nonce(signer: string): Promise<bigint> {
+    check(typeof signer === "string" && isAddress(signer), "signer", "must be a 0x-prefixed 20-byte address");
+    return guard(() => this.registry.nonces(signer), { contract: "AttestationRegistry" });
   }
 
   /**
@@ -124,7 +139,7 @@ export class AttestationClient {
     if (target === undefined) {
       const runner = this.registry.runner;
       check(isSigner(runner), "registry", "must be connected to a signer to cancel its delegations");
-      target = (await this.registry.nonces(await runner.getAddress())) + 1n;
+      target = (await this.nonce(await runner.getAddress())) + 1n;
     }
     check(typeof target === "bigint" && target > 0n && target < 1n << 128n, "newNonce", "must be a bigint above the current nonce and below 2^128");
     return mined(this.registry.increaseNonce(target));

@@ -3,10 +3,10 @@
  * Only logs emitted by the registry's own address count, so a hook's look-alike events are ignored, and each
  * attestation's uid is recomputed from its content.
  */
-import { getAddress, type Log, type Provider } from "ethers";
+import { Interface, getAddress, isAddress, type Log, type Provider } from "ethers";
 
-import { check } from "../errors.js";
-import { AttestationRegistry__factory } from "../typechain/index.js";
+import { attestationRegistryEventsAbi } from "../abi/events.js";
+import { check, guard } from "../errors.js";
 import { encodeSubject } from "./subject.js";
 import { attestationUid, type Attestation } from "./types.js";
 
@@ -18,7 +18,7 @@ export interface IndexedAttestation extends Attestation {
   readonly txHash: string;
 }
 
-const iface = AttestationRegistry__factory.createInterface();
+const iface = new Interface(attestationRegistryEventsAbi);
 
 /** An in-memory index of one registry's attestations. */
 export class AttestationIndex {
@@ -31,6 +31,7 @@ export class AttestationIndex {
 
   /** Builds the index from logs (any order; sorted by block and index here). */
   static fromLogs(registryAddress: string, logs: readonly Log[]): AttestationIndex {
+    check(typeof registryAddress === "string" && isAddress(registryAddress), "registryAddress", "must be the registry's 0x-prefixed 20-byte address");
     const idx = new AttestationIndex(getAddress(registryAddress));
     idx.add(logs);
     return idx;
@@ -38,7 +39,8 @@ export class AttestationIndex {
 
   /** Fetches the registry's logs in a block range and builds the index. */
   static async fromChain(provider: Provider, registryAddress: string, range: { fromBlock?: number; toBlock?: number | "latest" } = {}): Promise<AttestationIndex> {
-    const logs = await provider.getLogs({ address: registryAddress, fromBlock: range.fromBlock ?? 0, toBlock: range.toBlock ?? "latest" });
+    check(typeof registryAddress === "string" && isAddress(registryAddress), "registryAddress", "must be the registry's 0x-prefixed 20-byte address");
+    const logs = await guard(() => provider.getLogs({ address: registryAddress, fromBlock: range.fromBlock ?? 0, toBlock: range.toBlock ?? "latest" }));
     return AttestationIndex.fromLogs(registryAddress, logs);
   }
 
@@ -89,6 +91,7 @@ export class AttestationIndex {
 
   /** All attestations by an issuer. */
   byIssuer(attester: string): IndexedAttestation[] {
+    check(typeof attester === "string" && isAddress(attester), "attester", "must be a 0x-prefixed 20-byte address");
     const who = getAddress(attester);
     return [...this.byUid.values()].filter((a) => a.attester === who);
   }
@@ -101,6 +104,7 @@ export class AttestationIndex {
 
   /** The epoch revocation time of an issuer under a schema (0 = none). */
   revokedBefore(attester: string, schema: string): bigint {
+    check(typeof attester === "string" && isAddress(attester), "attester", "must be a 0x-prefixed 20-byte address");
     return this.epochs.get(`${getAddress(attester)}:${schema}`) ?? 0n;
   }
 

@@ -1,6 +1,6 @@
 import { TypedDataEncoder, getAddress, verifyTypedData, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
-import { check } from "../errors.js";
+import { check, guard } from "../errors.js";
 
 /** EIP-712 types validators sign (must match StateCommitment.COMMITMENT_TYPEHASH). */
 export const COMMITMENT_TYPES: Record<string, TypedDataField[]> = {
@@ -55,8 +55,10 @@ export function commitmentDigest(data: CommitmentData, ctx: CommitmentContext): 
 
 /** One validator's signature. */
 export async function signCommitment(signer: Signer, data: CommitmentData, ctx: CommitmentContext): Promise<{ signer: string; signature: string }> {
-  const t = typed(data, ctx);
-  return { signer: await signer.getAddress(), signature: await signer.signTypedData(t.domain, COMMITMENT_TYPES, t.message) };
+  return guard(async () => {
+    const t = typed(data, ctx);
+    return { signer: await signer.getAddress(), signature: await signer.signTypedData(t.domain, COMMITMENT_TYPES, t.message) };
+  });
 }
 
 /**

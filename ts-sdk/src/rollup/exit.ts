@@ -1,6 +1,6 @@
 import { Interface, getAddress, isAddress, isHexString, Signature as EthSignature, TypedDataEncoder, verifyTypedData, randomBytes, toBigInt, hexlify, type Signer, type Provider, type TypedDataDomain, type TypedDataField } from "ethers";
 
-import { SdkInputError, check } from "../errors.js";
+import { InvalidInputError as SdkInputError, check, guard } from "../errors.js";
 
 const ERC1271 = new Interface(["function isValidSignature(bytes32 digest, bytes signature) view returns (bytes4)"]);
 
@@ -95,10 +95,12 @@ export function triggerExitDigest(p: TriggerExitPayload): string {
 
 /** Signs a payload with an EOA signer (works off-line: no provider needed). */
 export async function signTriggerExit(signer: Signer, payload: TriggerExitPayload): Promise<ExitSignatureFile> {
-  const p = parseTriggerExit(payload);
-  const t = triggerExitTypedData(p);
-  const signature = await signer.signTypedData(t.domain, t.types, t.message);
-  return { kind: EXIT_SIGNATURE_KIND, payload: p, signer: getAddress(await signer.getAddress()), signature };
+  return guard(async () => {
+    const p = parseTriggerExit(payload);
+    const t = triggerExitTypedData(p);
+    const signature = await signer.signTypedData(t.domain, t.types, t.message);
+    return { kind: EXIT_SIGNATURE_KIND, payload: p, signer: getAddress(await signer.getAddress()), signature };
+  });
 }
 
 /** Validates a parsed signature file. */
@@ -119,7 +121,12 @@ export interface CouncilSnapshot {
   readonly members: readonly string[];
   readonly threshold: number;
   readonly now: number;
-  readonly nonceUsed: boolean;
+  /**
+   * Ignored. `TriggerExit` has no stored nonce (exit mode is final, so its signatures cannot be replayed):
+   * `ExitController.nonceUsed` is the bitmap of veto, schedule and cancel, and says nothing about an exit payload.
+   * @deprecated kept so existing snapshots still type-check; always false from {@link readCouncilSnapshot}.
+   */
+  readonly nonceUsed?: boolean;
   /** Members that are contracts (ERC-1271): their signatures are checked by this callback. */
   isValidContractSignature?(member: string, digest: string, signature: string): Promise<boolean>;
   readonly contractMembers?: ReadonlySet<string>;
@@ -159,110 +166,120 @@ export async function checkExitSignatures(
   files: readonly { source: string; file: ExitSignatureFile }[],
   council: CouncilSnapshot,
 ): Promise<SignatureCheck> {
-  const problems: SignatureProblem[] = [];
-  const members = new Map(council.members.map((m) => [getAddress(m), m]));
-  const seen = new Map<string, string>();
-  const valid: { signer: string; signature: string }[] = [];
-  const digest = triggerExitDigest(payload);
-  if (payload.chainId !== council.chainId) {
-    throw new SdkInputError("payload.chainId", `the payload is for chain ${payload.chainId} but the network is chain ${council.chainId}`);
-  }
-  if (getAddress(payload.verifyingContract) !== getAddress(council.exitController)) {
-    throw new SdkInputError("payload.verifyingContract", `the payload names ${payload.verifyingContract} but this network's ExitController is ${council.exitController}`);
-  }
-  if (payload.deadline < council.now) {
-    throw new SdkInputError("payload.deadline", `the payload expired at ${new Date(payload.deadline * 1000).toISOString()}; build a new payload and collect signatures again`);
-  }
-  if (council.nonceUsed) throw new SdkInputError("payload.nonce", `nonce ${payload.nonce} was already used on-chain; build a new payload`);
-  for (const { source, file } of files) {
-    const p = file.payload;
-    const bad = (reason: string) => problems.push({ source, signer: file.signer, reason });
-    if (p.chainId !== payload.chainId) {
-      bad(`wrong chain: signed for chain ${p.chainId}, this payload is for chain ${payload.chainId}`);
-      continue;
+  return guard(async () => {
+    const problems: SignatureProblem[] = [];
+    const members = new Map(council.members.map((m) => [getAddress(m), m]));
+    const seen = new Map<string, string>();
+    const valid: { signer: string; signature: string }[] = [];
+    const digest = triggerExitDigest(payload);
+    if (payload.chainId !== council.chainId) {
+      throw new SdkInputError("payload.chainId", `the payload is for chain ${payload.chainId} but the network is chain ${council.chainId}`);
     }
-    if (p.deadline < council.now) {
-      bad(`expired: its deadline ${new Date(p.deadline * 1000).toISOString()} has passed`);
-      continue;
+    if (getAddress(payload.verifyingContract) !== getAddress(council.exitController)) {
+      throw new SdkInputError("payload.verifyingContract", `the payload names ${payload.verifyingContract} but this network's ExitController is ${council.exitController}`);
     }
-    if (triggerExitDigest(p) !== digest) {
-      bad("signed a different payload (reason, nonce, deadline or contract differ)");
-      continue;
+    if (payload.deadline < council.now) {
+      throw new SdkInputError("payload.deadline", `the payload expired at ${new Date(payload.deadline * 1000).toISOString()}; build a new payload and collect signatures again`);
     }
-    if (!members.has(file.signer)) {
-      bad("not a council member");
-      continue;
-    }
-    if (seen.has(file.signer)) {
-      bad(`duplicate: this member already signed in ${seen.get(file.signer)}`);
-      continue;
-    }
-    let ok = false;
-    if (council.contractMembers?.has(file.signer) === true) {
-      ok = council.isValidContractSignature !== undefined && (await council.isValidContractSignature(file.signer, digest, file.signature));
-      if (!ok) {
-        bad("the member contract (ERC-1271) rejects this signature");
+    for (const { source, file } of files) {
+      const p = file.payload;
+      const bad = (reason: string) => problems.push({ source, signer: file.signer, reason });
+      if (p.chainId !== payload.chainId) {
+        bad(`wrong chain: signed for chain ${p.chainId}, this payload is for chain ${payload.chainId}`);
         continue;
       }
-    } else {
-      if (isHighS(file.signature)) {
-        bad("malleable (high-s) signature; sign again");
+      if (p.deadline < council.now) {
+        bad(`expired: its deadline ${new Date(p.deadline * 1000).toISOString()} has passed`);
         continue;
       }
-      try {
-        const t = triggerExitTypedData(p);
-        ok = getAddress(verifyTypedData(t.domain, t.types, t.message, file.signature)) === file.signer;
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        bad("the signature does not verify for its signer");
+      if (triggerExitDigest(p) !== digest) {
+        bad("signed a different payload (reason, nonce, deadline or contract differ)");
         continue;
       }
+      if (!members.has(file.signer)) {
+        bad("not a council member");
+        continue;
+      }
+      if (seen.has(file.signer)) {
+        bad(`duplicate: this member already signed in ${seen.get(file.signer)}`);
+        continue;
+      }
+      let ok = false;
+      if (council.contractMembers?.has(file.signer) === true) {
+        ok = council.isValidContractSignature !== undefined && (await council.isValidContractSignature(file.signer, digest, file.signature));
+        if (!ok) {
+          bad("the member contract (ERC-1271) rejects this signature");
+          continue;
+        }
+      } else {
+        if (isHighS(file.signature)) {
+          bad("malleable (high-s) signature; sign again");
+          continue;
+        }
+        try {
+          const t = triggerExitTypedData(p);
+          ok = getAddress(verifyTypedData(t.domain, t.types, t.message, file.signature)) === file.signer;
+        } catch {
+          ok = false;
+        }
+        if (!ok) {
+          bad("the signature does not verify for its signer");
+          continue;
+        }
+      }
+      seen.set(file.signer, source);
+      valid.push({ signer: file.signer, signature: hexlify(file.signature) });
     }
-    seen.set(file.signer, source);
-    valid.push({ signer: file.signer, signature: hexlify(file.signature) });
-  }
-  valid.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
-  const missing = [...members.keys()].filter((m) => !seen.has(m));
-  return { valid, problems, missing, threshold: council.threshold, enough: valid.length >= council.threshold };
+    valid.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
+    const missing = [...members.keys()].filter((m) => !seen.has(m));
+    return { valid, problems, missing, threshold: council.threshold, enough: valid.length >= council.threshold };
+  });
 }
 
-/** Reads the council snapshot from chain for {@link checkExitSignatures}. */
+/**
+ * Reads the council snapshot from chain for {@link checkExitSignatures}. It does not read `nonceUsed`: TriggerExit
+ * never consults that bitmap, so a set bit there must not refuse an exit payload.
+ * @param exitController the ExitController client
+ * @param provider the provider to read code, time and chain id from
+ * @param _nonce unused (TriggerExit has no stored nonce); kept for the pre-v1 signature
+ */
 export async function readCouncilSnapshot(
   exitController: {
     getAddress(): Promise<string>;
     council(): Promise<[string[], bigint, bigint] & { members: string[]; threshold: bigint }>;
-    nonceUsed(n: bigint): Promise<boolean>;
   },
   provider: Provider,
-  nonce: string,
+  _nonce?: string,
 ): Promise<CouncilSnapshot> {
-  const [address, council, network, block, used] = await Promise.all([
-    exitController.getAddress(),
-    exitController.council(),
-    provider.getNetwork(),
-    provider.getBlock("latest"),
-    exitController.nonceUsed(BigInt(nonce)),
-  ]);
-  const members = council[0].map((m) => getAddress(m));
-  const contractMembers = new Set<string>();
-  for (const m of members) if ((await provider.getCode(m)) !== "0x") contractMembers.add(m);
-  return {
-    chainId: Number(network.chainId),
-    exitController: address,
-    members,
-    threshold: Number(council[1]),
-    now: block?.timestamp ?? Math.floor(Date.now() / 1000),
-    nonceUsed: used,
-    contractMembers,
-    async isValidContractSignature(member, digest, signature) {
-      try {
-        const ret = await provider.call({ to: member, data: ERC1271.encodeFunctionData("isValidSignature", [digest, signature]) });
-        return ret.slice(0, 10) === "0x1626ba7e";
-      } catch {
-        return false;
-      }
-    },
-  };
+  return guard(async () => {
+    const [address, council, network, block] = await Promise.all([exitController.getAddress(), exitController.council(), provider.getNetwork(), provider.getBlock("latest")]);
+    const members = council[0].map((m) => getAddress(m));
+    const codes = await Promise.all(members.map((m) => provider.getCode(m)));
+    const contractMembers = new Set(members.filter((_, i) => codes[i] !== "0x"));
+    return {
+      chainId: Number(network.chainId),
+      exitController: address,
+      members,
+      threshold: Number(council[1]),
+      now: block?.timestamp ?? Math.floor(Date.now() / 1000),
+      nonceUsed: false,
+      contractMembers,
+      async isValidContractSignature(member, digest, signature) {
+        return isValidErc1271(provider, member, digest, signature);
+      },
+    };
+  });
+}
+
+/**
+ * Asks an ERC-1271 contract whether it accepts `signature` over `digest`.
+ * @returns true when it answers the magic value; false when it refuses or reverts
+ */
+export async function isValidErc1271(provider: Provider, member: string, digest: string, signature: string): Promise<boolean> {
+  try {
+    const ret = await provider.call({ to: member, data: ERC1271.encodeFunctionData("isValidSignature", [digest, signature]) });
+    return ret.slice(0, 10) === "0x1626ba7e";
+  } catch {
+    return false;
+  }
 }

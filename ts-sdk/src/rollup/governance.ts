@@ -5,7 +5,7 @@
  */
 import { getAddress, isAddress, isHexString, type Signer, type TypedDataDomain, type TypedDataField, type ContractTransactionReceipt } from "ethers";
 
-import { check } from "../errors.js";
+import { check, guard } from "../errors.js";
 import type { Stack } from "../clients.js";
 import { sortSignatures } from "./commitment.js";
 
@@ -102,17 +102,21 @@ function checkSigned(s: Signed): void {
 
 /** One member's signature on a `Schedule` message (an EOA; works off-line). */
 export async function signSchedule(signer: Signer, domain: TypedDataDomain, op: GovernanceOperation, s: Signed): Promise<CouncilSignature> {
-  checkSigned(s);
-  const signature = await signer.signTypedData(domain, { Schedule: GOVERNANCE_TYPES.Schedule }, { ...op, nonce: s.nonce, deadline: BigInt(s.deadline) });
-  return { signer: getAddress(await signer.getAddress()), signature };
+  return guard(async () => {
+    checkSigned(s);
+    const signature = await signer.signTypedData(domain, { Schedule: GOVERNANCE_TYPES.Schedule }, { ...op, nonce: s.nonce, deadline: BigInt(s.deadline) });
+    return { signer: getAddress(await signer.getAddress()), signature };
+  });
 }
 
 /** One member's signature on a `Cancel` message. */
 export async function signCancel(signer: Signer, domain: TypedDataDomain, operationId: string, s: Signed): Promise<CouncilSignature> {
-  checkSigned(s);
-  check(isHexString(operationId, 32), "operationId", "must be a 32-byte timelock operation id");
-  const signature = await signer.signTypedData(domain, { Cancel: GOVERNANCE_TYPES.Cancel }, { operationId, nonce: s.nonce, deadline: BigInt(s.deadline) });
-  return { signer: getAddress(await signer.getAddress()), signature };
+  return guard(async () => {
+    checkSigned(s);
+    check(isHexString(operationId, 32), "operationId", "must be a 32-byte timelock operation id");
+    const signature = await signer.signTypedData(domain, { Cancel: GOVERNANCE_TYPES.Cancel }, { operationId, nonce: s.nonce, deadline: BigInt(s.deadline) });
+    return { signer: getAddress(await signer.getAddress()), signature };
+  });
 }
 
 /** One member's signature on a `Veto` message. */
@@ -122,19 +126,23 @@ export async function signVeto(
   commitment: { index: bigint; hash: string },
   s: Signed,
 ): Promise<CouncilSignature> {
-  checkSigned(s);
-  check(isHexString(commitment.hash, 32), "commitment.hash", "must be the commitment's 32-byte hash");
-  const signature = await signer.signTypedData(
-    domain,
-    { Veto: GOVERNANCE_TYPES.Veto },
-    { commitmentIndex: commitment.index, commitmentHash: commitment.hash, nonce: s.nonce, deadline: BigInt(s.deadline) },
-  );
-  return { signer: getAddress(await signer.getAddress()), signature };
+  return guard(async () => {
+    checkSigned(s);
+    check(isHexString(commitment.hash, 32), "commitment.hash", "must be the commitment's 32-byte hash");
+    const signature = await signer.signTypedData(
+      domain,
+      { Veto: GOVERNANCE_TYPES.Veto },
+      { commitmentIndex: commitment.index, commitmentHash: commitment.hash, nonce: s.nonce, deadline: BigInt(s.deadline) },
+    );
+    return { signer: getAddress(await signer.getAddress()), signature };
+  });
 }
 
 /** The timelock's id of an operation (asked of the timelock: one place for the rule). */
 export async function operationId(stack: Stack, op: GovernanceOperation): Promise<string> {
-  return stack.contracts.CouncilTimelock.hashOperationBatch([...op.targets], [...op.values], [...op.payloads], op.predecessor, op.salt);
+  return guard(async () => {
+    return stack.contracts.CouncilTimelock.hashOperationBatch([...op.targets], [...op.values], [...op.payloads], op.predecessor, op.salt);
+  });
 }
 
 /** Submits a council-signed proposal to the timelock; anyone may pay. Returns the operation id. */
@@ -144,19 +152,23 @@ export async function submitSchedule(
   s: Signed,
   sigs: readonly CouncilSignature[],
 ): Promise<{ id: string; receipt: ContractTransactionReceipt }> {
-  checkSigned(s);
-  const tx = await stack.contracts.ExitController.schedule(
-    { targets: [...op.targets], values: [...op.values], payloads: [...op.payloads], predecessor: op.predecessor, salt: op.salt, delay: op.delay },
-    s.nonce,
-    BigInt(s.deadline),
-    sortSignatures(sigs),
-  );
-  const receipt = (await tx.wait())!;
-  return { id: await operationId(stack, op), receipt };
+  return guard(async () => {
+    checkSigned(s);
+    const tx = await stack.contracts.ExitController.schedule(
+      { targets: [...op.targets], values: [...op.values], payloads: [...op.payloads], predecessor: op.predecessor, salt: op.salt, delay: op.delay },
+      s.nonce,
+      BigInt(s.deadline),
+      sortSignatures(sigs),
+    );
+    const receipt = (await tx.wait())!;
+    return { id: await operationId(stack, op), receipt };
+  });
 }
 
 /** Executes a ready operation on the timelock; anyone may. */
 export async function executeOperation(stack: Stack, op: GovernanceOperation): Promise<ContractTransactionReceipt> {
-  const tx = await stack.contracts.CouncilTimelock.executeBatch([...op.targets], [...op.values], [...op.payloads], op.predecessor, op.salt);
-  return (await tx.wait())!;
+  return guard(async () => {
+    const tx = await stack.contracts.CouncilTimelock.executeBatch([...op.targets], [...op.values], [...op.payloads], op.predecessor, op.salt);
+    return (await tx.wait())!;
+  });
 }

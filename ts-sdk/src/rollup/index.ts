@@ -5,3 +5,4 @@ export * from "./escape.js";
 export * from "./inbox.js";
 export * from "./governance.js";
 export * from "./refund.js";
+export * from "./council.js";

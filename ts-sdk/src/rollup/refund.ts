@@ -6,7 +6,7 @@
 import { AbiCoder, getAddress, type ContractTransactionReceipt } from "ethers";
 
 import type { Stack } from "../clients.js";
-import { check, SdkInputError } from "../errors.js";
+import { TransactionFailedError, check, guard } from "../errors.js";
 
 /** `IDelayedInbox.MessageKind.Deposit`. */
 const DEPOSIT_KIND = 1n;
@@ -24,24 +24,26 @@ export interface DepositMessage {
 
 /** Every deposit message on the delayed queue, from the `MessageEnqueued` events (from block `fromBlock`). */
 export async function depositMessages(stack: Stack, fromBlock = 0): Promise<DepositMessage[]> {
-  const inbox = stack.contracts.DelayedInbox;
-  const logs = await inbox.queryFilter(inbox.filters.MessageEnqueued(), fromBlock);
-  const coder = AbiCoder.defaultAbiCoder();
-  const out: DepositMessage[] = [];
-  for (const l of logs) {
-    if (l.args.kind !== DEPOSIT_KIND) continue;
-    const [token, from, l2Recipient, amount] = coder.decode(["address", "address", "address", "uint256"], l.args.data);
-    out.push({
-      messageIndex: l.args.index,
-      token: getAddress(token as string),
-      from: getAddress(from as string),
-      l2Recipient: getAddress(l2Recipient as string),
-      amount: amount as bigint,
-      timestamp: l.args.timestamp,
-      blockNumber: l.args.blockNumber,
-    });
-  }
-  return out;
+  return guard(async () => {
+    const inbox = stack.contracts.DelayedInbox;
+    const logs = await inbox.queryFilter(inbox.filters.MessageEnqueued(), fromBlock);
+    const coder = AbiCoder.defaultAbiCoder();
+    const out: DepositMessage[] = [];
+    for (const l of logs) {
+      if (l.args.kind !== DEPOSIT_KIND) continue;
+      const [token, from, l2Recipient, amount] = coder.decode(["address", "address", "address", "uint256"], l.args.data);
+      out.push({
+        messageIndex: l.args.index,
+        token: getAddress(token as string),
+        from: getAddress(from as string),
+        l2Recipient: getAddress(l2Recipient as string),
+        amount: amount as bigint,
+        timestamp: l.args.timestamp,
+        blockNumber: l.args.blockNumber,
+      });
+    }
+    return out;
+  });
 }
 
 /**
@@ -49,24 +51,28 @@ export async function depositMessages(stack: Stack, fromBlock = 0): Promise<Depo
  * refunded. Empty outside exit mode.
  */
 export async function refundableDeposits(stack: Stack, fromBlock = 0): Promise<DepositMessage[]> {
-  const c = stack.contracts;
-  if (!(await c.ExitController.inExit())) return [];
-  const covered = await c.StateCommitment.lastFinalizedDelayedCount();
-  const all = await depositMessages(stack, fromBlock);
-  const open: DepositMessage[] = [];
-  for (const d of all) {
-    if (d.messageIndex < covered) continue;
-    if (await c.RollupVault.depositRefunded(d.messageIndex)) continue;
-    open.push(d);
-  }
-  return open;
+  return guard(async () => {
+    const c = stack.contracts;
+    if (!(await c.ExitController.inExit())) return [];
+    const covered = await c.StateCommitment.lastFinalizedDelayedCount();
+    const all = await depositMessages(stack, fromBlock);
+    const open: DepositMessage[] = [];
+    for (const d of all) {
+      if (d.messageIndex < covered) continue;
+      if (await c.RollupVault.depositRefunded(d.messageIndex)) continue;
+      open.push(d);
+    }
+    return open;
+  });
 }
 
 /** Refunds one deposit to its depositor (exit mode; anyone may pay the gas). */
 export async function refundDeposit(stack: Stack, d: DepositMessage): Promise<ContractTransactionReceipt> {
-  check(typeof d.messageIndex === "bigint" && d.messageIndex >= 0n, "deposit.messageIndex", "must be a non-negative bigint");
-  const tx = await stack.contracts.RollupVault.refundDeposit(d.messageIndex, d.token, d.from, d.l2Recipient, d.amount, d.timestamp, d.blockNumber);
-  const receipt = await tx.wait();
-  if (receipt === null) throw new SdkInputError("deposit", "the refund transaction was dropped");
-  return receipt;
+  return guard(async () => {
+    check(typeof d.messageIndex === "bigint" && d.messageIndex >= 0n, "deposit.messageIndex", "must be a non-negative bigint");
+    const tx = await stack.contracts.RollupVault.refundDeposit(d.messageIndex, d.token, d.from, d.l2Recipient, d.amount, d.timestamp, d.blockNumber);
+    const receipt = await tx.wait();
+    if (receipt === null) throw new TransactionFailedError({ reason: "(refundDeposit) was dropped" });
+    return receipt;
+  });
 }

@@ -1,4 +1,5 @@
 import type { Stack } from "../clients.js";
+import { InvalidInputError, guard } from "../errors.js";
 
 /** The SLA parameters, in seconds (and L1 blocks for `inclusionWindowBlocks`). */
 export interface SlaParams {
@@ -32,16 +33,18 @@ export const STAGE1_MIN_THRESHOLD_PCT = 75;
 
 /** Reads every SLA parameter in one call. */
 export async function getSla(stack: Stack): Promise<SlaParams> {
-  const s = await stack.contracts.SlaConfig.getSla();
-  return {
-    failoverDelay: Number(s.failoverDelay),
-    heartbeatWindow: Number(s.heartbeatWindow),
-    inclusionWindow: Number(s.inclusionWindow),
-    inclusionWindowBlocks: Number(s.inclusionWindowBlocks),
-    maxDowntime: Number(s.maxDowntime),
-    maxFinalityDelay: Number(s.maxFinalityDelay),
-    finalityDelay: Number(s.finalityDelay),
-  };
+  return guard(async () => {
+    const s = await stack.contracts.SlaConfig.getSla();
+    return {
+      failoverDelay: Number(s.failoverDelay),
+      heartbeatWindow: Number(s.heartbeatWindow),
+      inclusionWindow: Number(s.inclusionWindow),
+      inclusionWindowBlocks: Number(s.inclusionWindowBlocks),
+      maxDowntime: Number(s.maxDowntime),
+      maxFinalityDelay: Number(s.maxFinalityDelay),
+      finalityDelay: Number(s.finalityDelay),
+    };
+  });
 }
 
 /** Readiness of one sequencer. */
@@ -79,72 +82,74 @@ export interface Liveness {
 
 /** Reads the liveness picture: sequencers, queue head, finality and the automatic exit trigger. */
 export async function liveness(stack: Stack): Promise<Liveness> {
-  const c = stack.contracts;
-  const provider = c.SequencerSet.runner?.provider;
-  if (provider == null) throw new Error("liveness: the stack's runner has no provider");
-  const block = await provider.getBlock("latest");
-  if (block === null) throw new Error("liveness: cannot read the latest block");
-  const now = block.timestamp;
-  const [sla, inExit, exitedAt, active, silent, ranked, head, batchCount, lastBatchTime, consumed, queued, lastFinTime, lastFin, auto] = await Promise.all([
-    getSla(stack),
-    c.ExitController.inExit(),
-    c.ExitController.exitedAt(),
-    c.SequencerSet.active(),
-    c.SequencerSet.silentFor(),
-    c.SequencerSet.sequencers(),
-    c.SequencerInbox.headAccumulator(),
-    c.SequencerInbox.batchCount(),
-    c.SequencerInbox.lastBatchTime(),
-    c.SequencerInbox.delayedConsumed(),
-    c.DelayedInbox.count(),
-    c.StateCommitment.lastFinalizedTime(),
-    c.StateCommitment.lastFinalized(),
-    c.ExitController.autoTriggerStatus(),
-  ]);
-  const lastSignal = now - Number(silent);
-  const sequencers: SequencerStatus[] = [];
-  for (let i = 0; i < ranked.length; i++) {
-    const addr = ranked[i]!;
-    const [acc, at] = await c.SequencerSet.lastHeartbeat(addr);
-    const isActive = addr.toLowerCase() === active.toLowerCase();
-    const fresh = at > 0n && now - Number(at) <= sla.heartbeatWindow && acc === head;
-    const rank = Math.max(i, 1);
-    sequencers.push({
-      address: addr,
-      rank: i,
-      active: isActive,
-      lastHeartbeat: Number(at),
-      heartbeatAccumulator: acc,
-      ready: fresh,
-      mayClaimAt: isActive ? null : lastSignal + sla.failoverDelay * rank + 1,
-    });
-  }
-  let queueHead: Liveness["queueHead"] = null;
-  if (queued > consumed) {
-    const [ts, bn] = await c.DelayedInbox.messageTime(consumed);
-    queueHead = {
-      index: Number(consumed),
-      enqueuedAt: Number(ts),
-      age: now - Number(ts),
-      forceableAt: Number(ts) + sla.inclusionWindow + 1,
-      forceableAtBlock: Number(bn) + sla.inclusionWindowBlocks + 1,
-      pending: Number(queued - consumed),
+  return guard(async () => {
+    const c = stack.contracts;
+    const provider = stack.runner.provider;
+    if (provider == null) throw new InvalidInputError("stack.runner", "has no provider: connect() with a provider, or a signer that has one");
+    const block = await provider.getBlock("latest");
+    if (block === null) throw new InvalidInputError("stack.runner", "its node returned no latest block: point it at a synced node");
+    const now = block.timestamp;
+    const [sla, inExit, exitedAt, active, silent, ranked, head, batchCount, lastBatchTime, consumed, queued, lastFinTime, lastFin, auto] = await Promise.all([
+      getSla(stack),
+      c.ExitController.inExit(),
+      c.ExitController.exitedAt(),
+      c.SequencerSet.active(),
+      c.SequencerSet.silentFor(),
+      c.SequencerSet.sequencers(),
+      c.SequencerInbox.headAccumulator(),
+      c.SequencerInbox.batchCount(),
+      c.SequencerInbox.lastBatchTime(),
+      c.SequencerInbox.delayedConsumed(),
+      c.DelayedInbox.count(),
+      c.StateCommitment.lastFinalizedTime(),
+      c.StateCommitment.lastFinalized(),
+      c.ExitController.autoTriggerStatus(),
+    ]);
+    const lastSignal = now - Number(silent);
+    const sequencers: SequencerStatus[] = [];
+    for (let i = 0; i < ranked.length; i++) {
+      const addr = ranked[i]!;
+      const [acc, at] = await c.SequencerSet.lastHeartbeat(addr);
+      const isActive = addr.toLowerCase() === active.toLowerCase();
+      const fresh = at > 0n && now - Number(at) <= sla.heartbeatWindow && acc === head;
+      const rank = Math.max(i, 1);
+      sequencers.push({
+        address: addr,
+        rank: i,
+        active: isActive,
+        lastHeartbeat: Number(at),
+        heartbeatAccumulator: acc,
+        ready: fresh,
+        mayClaimAt: isActive ? null : lastSignal + sla.failoverDelay * rank + 1,
+      });
+    }
+    let queueHead: Liveness["queueHead"] = null;
+    if (queued > consumed) {
+      const [ts, bn] = await c.DelayedInbox.messageTime(consumed);
+      queueHead = {
+        index: Number(consumed),
+        enqueuedAt: Number(ts),
+        age: now - Number(ts),
+        forceableAt: Number(ts) + sla.inclusionWindow + 1,
+        forceableAtBlock: Number(bn) + sla.inclusionWindowBlocks + 1,
+        pending: Number(queued - consumed),
+      };
+    }
+    return {
+      now,
+      inExit,
+      exitedAt: inExit ? Number(exitedAt) : null,
+      sla,
+      active,
+      activeSilentFor: Number(silent),
+      sequencers,
+      headAccumulator: head,
+      batchCount: Number(batchCount),
+      lastBatchTime: Number(lastBatchTime),
+      queueHead,
+      lastFinalizedTime: Number(lastFinTime),
+      lastFinalizedIndex: lastFin[0] ? Number(lastFin[1]) : null,
+      autoTrigger: { open: auto[0], rule: Number(auto[1]) === 3 ? "maxFinalityDelay" : "maxDowntime", opensAt: Number(auto[2]) },
     };
-  }
-  return {
-    now,
-    inExit,
-    exitedAt: inExit ? Number(exitedAt) : null,
-    sla,
-    active,
-    activeSilentFor: Number(silent),
-    sequencers,
-    headAccumulator: head,
-    batchCount: Number(batchCount),
-    lastBatchTime: Number(lastBatchTime),
-    queueHead,
-    lastFinalizedTime: Number(lastFinTime),
-    lastFinalizedIndex: lastFin[0] ? Number(lastFin[1]) : null,
-    autoTrigger: { open: auto[0], rule: Number(auto[1]) === 3 ? "maxFinalityDelay" : "maxDowntime", opensAt: Number(auto[2]) },
-  };
+  });
 }
