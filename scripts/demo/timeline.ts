@@ -3,6 +3,7 @@
  * stops the drill with a non-zero exit.
  */
 import type { Provider } from "ethers";
+import { ContractRevertedError, wrapError } from "@sovereign-stack/sdk";
 
 export class DrillFailure extends Error {
   constructor(message: string) {
@@ -61,4 +62,20 @@ export class Timeline {
   get count(): number {
     return this.steps;
   }
+}
+
+/**
+ * Awaits `p` and requires it to revert with the custom error `errorName`, decoded by the SDK (`wrapError` →
+ * `ContractRevertedError.errorName`): drills assert on the error's name, never on message text.
+ */
+export async function expectRevert(p: Promise<unknown>, errorName: string): Promise<ContractRevertedError> {
+  try {
+    await p;
+  } catch (e) {
+    const err = wrapError(e);
+    if (err instanceof ContractRevertedError && err.errorName === errorName) return err;
+    const got = err instanceof ContractRevertedError ? `${err.errorName}(${err.args.map(String).join(", ")})` : err.shortMessage;
+    throw new DrillFailure(`expected a revert with ${errorName}, got: ${got}`);
+  }
+  throw new DrillFailure(`expected the call to revert with ${errorName}`);
 }

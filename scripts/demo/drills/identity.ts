@@ -5,13 +5,12 @@
  */
 import path from "node:path";
 
-import type { BaseContract } from "ethers";
 import { identity as id } from "@sovereign-stack/sdk";
 import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { ROOT } from "../../lib/network.ts";
 import type { Drill } from "../drills.ts";
-import { DrillFailure } from "../timeline.ts";
+import { DrillFailure, expectRevert } from "../timeline.ts";
 
 const ARTIFACTS = {
   wasm: path.join(ROOT, "circuits", "artifacts", "identity_20", "identity_20.wasm"),
@@ -22,17 +21,6 @@ const POLICY: id.IdentityPolicy = { minAge: 18, regions: [REGION], dateTolerance
 const SCOPE = 0x2026b3e3f17n;
 const WINDOW = 6 * 3600;
 
-async function reverts(p: Promise<unknown>, contract: BaseContract, error: string): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    const data = (e as { data?: string }).data;
-    const parsed = data === undefined ? null : contract.interface.parseError(data);
-    if (parsed?.name === error || (e as Error).message.includes(error)) return;
-    throw new DrillFailure(`expected ${error}, got: ${(e as Error).message.split("\n")[0]}`);
-  }
-  throw new DrillFailure(`expected the call to revert with ${error}`);
-}
 
 export const identityDrill: Drill = {
   name: "identity",
@@ -83,9 +71,9 @@ export const identityDrill: Drill = {
     });
 
     await timeline.step("alice's second claim fails on the nullifier (even with a fresh proof to another wallet)", async () => {
-      await reverts(benefit.claim(aliceWallet!.address, aliceProof.calldata.proof, aliceProof.calldata.publicSignals), verifier, "NullifierAlreadyUsed");
+      await expectRevert(benefit.claim(aliceWallet!.address, aliceProof.calldata.proof, aliceProof.calldata.publicSignals), "NullifierAlreadyUsed");
       const again = await prove(alice, aliceCred, bobWallet!.address);
-      await reverts(benefit.claim(bobWallet!.address, again.calldata.proof, again.calldata.publicSignals), verifier, "NullifierAlreadyUsed");
+      await expectRevert(benefit.claim(bobWallet!.address, again.calldata.proof, again.calldata.publicSignals), "NullifierAlreadyUsed");
     });
 
     const bobProof = await timeline.step("bob prepares a proof", () => prove(bob, bobCred, bobWallet!.address));
@@ -108,7 +96,7 @@ export const identityDrill: Drill = {
     });
 
     await timeline.step("bob's proof against the superseded root now fails (StaleRoot)", () =>
-      reverts(benefit.claim(bobWallet!.address, bobProof.calldata.proof, bobProof.calldata.publicSignals), verifier, "StaleRoot"),
+      expectRevert(benefit.claim(bobWallet!.address, bobProof.calldata.proof, bobProof.calldata.publicSignals), "StaleRoot"),
     );
 
     await timeline.assert("exactly one benefit was paid", (await net.ethers.provider.getBalance(await benefit.getAddress())) === 9n * 10n ** 16n);
