@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IAttestationRegistry} from "../attestation/IAttestationRegistry.sol";
+import {IZkIdentityVerifier} from "../identity/IZkIdentityVerifier.sol";
+import {ZeroAddress, ZeroAmount} from "../libraries/Errors.sol";
+import {IMerkleCampaigns} from "./IMerkleCampaigns.sol";
+import {LengthMismatch, TokenTransfers} from "./TokenTransfers.sol";
+import {VestingMath} from "./VestingMath.sol";
+import {VestingPresets} from "./VestingPresets.sol";
+
+/// @title MerkleCampaigns
+/// @notice Mass distribution: many campaigns in one contract, each with its own token, funding, Merkle root, window
+///         and clawback address; instant or vested leaves; plain, attestation-gated or anonymous (ZK) claims; relayer
+///         batches. Each campaign's funds are its own: `paid + clawedBack <= funded` per campaign, checked on every
+///         payout, and no code path pays one campaign's claim or clawback from another's record.
+/// @dev Leaves: keccak256(bytes.concat(keccak256(abi.encode(index, account, amount)))) (OpenZeppelin
+///      StandardMerkleTree). Instant campaigns keep a claim bitmap by index (one word per 256 leaves); vested
+///      campaigns keep the amount paid per index. A batch writes each bitmap word once per run of indices in the
+///      same word and the campaign's `paid` once.
+contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, ReentrancyGuardTransient {
+    /// @inheritdoc IMerkleCampaigns
+    uint256 public constant GRACE_PERIOD = 7 days;
+    /// @inheritdoc IMerkleCampaigns
+    bytes32 public constant CLAIM_TO_TYPEHASH = keccak256(
+        "ClaimTo(uint256 campaignId,uint256 index,address account,uint256 amount,address to,uint256 nonce,uint256 deadline)"
+    );
+
+    uint8 private constant GATE_NONE = 0;
+    uint8 private constant GATE_ATTESTATION = 1;
+    uint8 private constant GATE_ZK = 2;
+
+    struct Campaign {
+        // slot 0: what every claim reads
+        address token;
+        uint40 start;
+        uint40 deadline;
+        uint8 gate;
+        bool closed;
+        // slot 1
+        address clawbackTo;
+        uint40 createdAt;
+        uint32 presetId;
+        // slot 2
+        bytes32 root;
+        // slot 3
+        uint128 funded;
+        uint128 paid;
+        // slot 4
+        uint128 clawedBack;
+        uint128 amountPerClaim;
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    IAttestationRegistry public immutable attestationRegistry;
+    /// @inheritdoc IMerkleCampaigns
+    IZkIdentityVerifier public immutable identityVerifier;
+
+    mapping(uint256 campaignId => Campaign) private _campaigns;
+    mapping(uint256 campaignId => mapping(uint256 word => uint256)) private _claimedBitmap;
+    mapping(uint256 campaignId => mapping(uint256 index => uint256)) private _claimedAmount;
+    mapping(uint256 campaignId => bytes32) private _schemas;
+    mapping(uint256 campaignId => mapping(address attester => bool)) private _attesters;
+    mapping(uint256 campaignId => IZkIdentityVerifier.Policy) private _policies;
+    uint256 private _count;
+
+    /// @notice Deploys the campaigns contract.
+    /// @param attestationRegistry_ the registry attestation-gated campaigns check (zero: no such campaigns)
+    /// @param identityVerifier_ the ZK identity verifier anonymous campaigns use (zero: no such campaigns)
+    constructor(
+        IAttestationRegistry attestationRegistry_,
+        IZkIdentityVerifier identityVerifier_
+    ) EIP712("TokenTable MerkleCampaigns", "1") {
+        attestationRegistry = attestationRegistry_;
+        identityVerifier = identityVerifier_;
+    }
+
+    // ---- creation ----
+
+    /// @inheritdoc IMerkleCampaigns
+    function createCampaign(CampaignParams calldata p) external payable nonReentrant returns (uint256 campaignId) {
+        campaignId = _create(p.token, p.funding, p.root, p.start, p.deadline, p.clawbackTo, p.presetId, GATE_NONE);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function createAttestationCampaign(
+        CampaignParams calldata p,
+        bytes32 schema,
+        address[] calldata attesters
+    ) external payable nonReentrant returns (uint256 campaignId) {
+        if (address(attestationRegistry) == address(0)) revert GateUnavailable();
+        if (attesters.length == 0) revert LengthMismatch();
+        campaignId = _create(
+            p.token,
+            p.funding,
+            p.root,
+            p.start,
+            p.deadline,
+            p.clawbackTo,
+            p.presetId,
+            GATE_ATTESTATION
+        );
+        _schemas[campaignId] = schema;
+        for (uint256 i; i < attesters.length; ++i) {
+            if (attesters[i] == address(0)) revert ZeroAddress();
+            _attesters[campaignId][attesters[i]] = true;
+        }
+        emit AttestationGateSet(campaignId, schema, attesters);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function createZkCampaign(
+        address token,
+        uint128 funding,
+        uint128 amountPerClaim,
+        uint40 start,
+        uint40 deadline,
+        address clawbackTo,
+        IZkIdentityVerifier.Policy calldata policy
+    ) external payable nonReentrant returns (uint256 campaignId) {
+        if (address(identityVerifier) == address(0)) revert GateUnavailable();
+        if (amountPerClaim == 0) revert ZeroAmount();
+        campaignId = _create(token, funding, bytes32(0), start, deadline, clawbackTo, 0, GATE_ZK);
+        _campaigns[campaignId].amountPerClaim = amountPerClaim;
+        _policies[campaignId] = policy;
+        emit ZkGateSet(campaignId, zkScope(campaignId), amountPerClaim, policy);
+    }
+
+    // ---- claims ----
+
+    /// @inheritdoc IMerkleCampaigns
+    function claim(
+        uint256 campaignId,
+        uint256 index,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof
+    ) external nonReentrant returns (uint256 paid) {
+        Campaign storage c = _open(campaignId, GATE_NONE);
+        paid = _claimLeaf(c, campaignId, index, account, amount, proof, account);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimTo(
+        uint256 campaignId,
+        uint256 index,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof,
+        address to,
+        uint256 nonce,
+        uint256 sigDeadline,
+        bytes calldata signature
+    ) external nonReentrant returns (uint256 paid) {
+        if (to == address(0)) revert ZeroAddress();
+        if (block.timestamp > sigDeadline) revert SignatureExpired(sigDeadline);
+        _useCheckedNonce(account, nonce);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(CLAIM_TO_TYPEHASH, campaignId, index, account, amount, to, nonce, sigDeadline))
+        );
+        if (!SignatureChecker.isValidSignatureNow(account, digest, signature)) revert BadSignature(account);
+        Campaign storage c = _open(campaignId, GATE_NONE);
+        paid = _claimLeaf(c, campaignId, index, account, amount, proof, to);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimAttested(
+        uint256 campaignId,
+        uint256 index,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof,
+        AttestationProof calldata attestation
+    ) external nonReentrant returns (uint256 paid) {
+        Campaign storage c = _open(campaignId, GATE_ATTESTATION);
+        if (!_attesters[campaignId][attestation.attester]) revert AttesterNotAccepted(attestation.attester);
+        // The registry's uid commits to (schema, attester, time, expiry, refUID, keccak(subject), keccak(data)); the
+        // subject of an EVM account is its 20 raw bytes (SDK encodeSubject).
+        bytes32 uid = keccak256(
+            abi.encode(
+                _schemas[campaignId],
+                attestation.attester,
+                attestation.time,
+                attestation.expirationTime,
+                attestation.refUID,
+                keccak256(abi.encodePacked(account)),
+                attestation.dataHash
+            )
+        );
+        if (!attestationRegistry.isValid(uid)) revert InvalidAttestation(uid);
+        paid = _claimLeaf(c, campaignId, index, account, amount, proof, account);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimAnonymous(
+        uint256 campaignId,
+        address recipient,
+        uint256[8] calldata proof,
+        uint256[5] calldata publicSignals
+    ) external nonReentrant returns (uint256 nullifier) {
+        if (recipient == address(0)) revert ZeroAddress();
+        Campaign storage c = _open(campaignId, GATE_ZK);
+        uint256 amount = c.amountPerClaim;
+        _debit(c, campaignId, amount);
+        nullifier = identityVerifier.verify(
+            proof,
+            publicSignals,
+            zkScope(campaignId),
+            uint256(uint160(recipient)),
+            _policies[campaignId]
+        );
+        emit AnonymousClaimed(campaignId, nullifier, recipient, amount);
+        TokenTransfers.push(c.token, recipient, amount);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimMany(uint256 campaignId, Claim[] calldata claims) external nonReentrant returns (uint256 total) {
+        Campaign storage c = _open(campaignId, GATE_NONE);
+        if (claims.length == 0) revert LengthMismatch();
+        uint256[] memory pay;
+        (pay, total) = c.presetId == 0 ? _markInstant(c, campaignId, claims) : _markVested(c, campaignId, claims);
+        if (total == 0) return 0;
+        _debit(c, campaignId, total);
+        address token = c.token;
+        for (uint256 i; i < pay.length; ++i) {
+            if (pay[i] != 0) TokenTransfers.push(token, claims[i].account, pay[i]);
+        }
+    }
+
+    // ---- clawback ----
+
+    /// @inheritdoc IMerkleCampaigns
+    function clawback(uint256 campaignId) external nonReentrant returns (uint256 amount) {
+        Campaign storage c = _campaign(campaignId);
+        address to = c.clawbackTo;
+        if (msg.sender != to) revert NotClawbackAddress(msg.sender);
+        if (c.closed) revert ClawbackNotAllowed(campaignId);
+        uint128 paid = c.paid;
+        bool afterDeadline = block.timestamp > c.deadline;
+        bool inGrace = paid == 0 && block.timestamp < uint256(c.createdAt) + GRACE_PERIOD;
+        if (!afterDeadline && !inGrace) revert ClawbackNotAllowed(campaignId);
+        amount = c.funded - paid;
+        c.closed = true;
+        c.clawedBack = uint128(amount);
+        emit ClawedBack(campaignId, to, amount);
+        if (amount != 0) TokenTransfers.push(c.token, to, amount);
+    }
+
+    // ---- views ----
+
+    /// @inheritdoc IMerkleCampaigns
+    function getCampaign(uint256 campaignId) external view returns (CampaignView memory v) {
+        Campaign storage c = _campaign(campaignId);
+        v = CampaignView({
+            token: c.token,
+            start: c.start,
+            deadline: c.deadline,
+            createdAt: c.createdAt,
+            clawbackTo: c.clawbackTo,
+            presetId: c.presetId,
+            root: c.root,
+            funded: c.funded,
+            paid: c.paid,
+            clawedBack: c.clawedBack,
+            amountPerClaim: c.amountPerClaim,
+            gate: c.gate,
+            closed: c.closed
+        });
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function campaignCount() external view returns (uint256) {
+        return _count;
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function isClaimed(uint256 campaignId, uint256 index) external view returns (bool) {
+        return _claimedBitmap[campaignId][index >> 8] & (1 << (index & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimedAmount(uint256 campaignId, uint256 index) external view returns (uint256) {
+        return _claimedAmount[campaignId][index];
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimable(uint256 campaignId, uint256 index, uint256 amount, uint256 at) external view returns (uint256) {
+        Campaign storage c = _campaign(campaignId);
+        if (c.closed || at < c.start || at > c.deadline) return 0;
+        uint32 presetId = c.presetId;
+        if (presetId == 0) {
+            return _claimedBitmap[campaignId][index >> 8] & (1 << (index & 0xff)) != 0 ? 0 : amount;
+        }
+        uint256 vested = VestingMath.vested(amount, c.start, _presets[presetId], at);
+        uint256 done = _claimedAmount[campaignId][index];
+        return vested > done ? vested - done : 0;
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function zkScope(uint256 campaignId) public view returns (uint256) {
+        return uint256(keccak256(abi.encode(address(this), campaignId))) >> 136;
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function zkPolicy(uint256 campaignId) external view returns (IZkIdentityVerifier.Policy memory) {
+        return _policies[campaignId];
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function attestationSchema(uint256 campaignId) external view returns (bytes32) {
+        return _schemas[campaignId];
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function isAcceptedAttester(uint256 campaignId, address attester) external view returns (bool) {
+        return _attesters[campaignId][attester];
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function nonces(address account) public view override(IMerkleCampaigns, Nonces) returns (uint256) {
+        return super.nonces(account);
+    }
+
+    // ---- internals ----
+
+    function _create(
+        address token,
+        uint128 funding,
+        bytes32 root,
+        uint40 start,
+        uint40 deadline,
+        address clawbackTo,
+        uint32 presetId,
+        uint8 gate
+    ) private returns (uint256 id) {
+        if (clawbackTo == address(0)) revert ZeroAddress();
+        if (funding == 0) revert ZeroAmount();
+        if (deadline <= start || deadline <= block.timestamp) revert InvalidWindow(start, deadline);
+        if (presetId != 0) _requirePreset(presetId);
+        id = ++_count;
+        Campaign storage c = _campaigns[id];
+        c.token = token;
+        c.start = start;
+        c.deadline = deadline;
+        c.gate = gate;
+        c.clawbackTo = clawbackTo;
+        c.createdAt = uint40(block.timestamp);
+        c.presetId = presetId;
+        c.root = root;
+        c.funded = funding;
+        emit CampaignCreated(id, msg.sender, token, funding, root, start, deadline, clawbackTo, presetId, gate);
+        TokenTransfers.pullExact(token, msg.sender, funding);
+    }
+
+    /// @dev The campaign, if it exists, has gate `gate` and is open for claims now.
+    function _open(uint256 id, uint8 gate) private view returns (Campaign storage c) {
+        c = _campaigns[id];
+        uint256 start = c.start;
+        if (c.clawbackTo == address(0) && start == 0) revert UnknownCampaign(id);
+        if (c.gate != gate) revert WrongGate(id);
+        if (c.closed || block.timestamp < start || block.timestamp > c.deadline) revert ClaimsNotOpen(id);
+    }
+
+    function _campaign(uint256 id) private view returns (Campaign storage c) {
+        c = _campaigns[id];
+        if (c.clawbackTo == address(0)) revert UnknownCampaign(id);
+    }
+
+    function _verify(
+        bytes32 root,
+        uint256 index,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof
+    ) private pure {
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(index, account, amount))));
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert InvalidProof(index);
+    }
+
+    /// @dev Batch effects for an instant campaign: verifies every leaf, sets its bit (each bitmap word written once
+    ///      per run of indices in the same word), skips leaves already paid.
+    function _markInstant(
+        Campaign storage c,
+        uint256 id,
+        Claim[] calldata claims
+    ) private returns (uint256[] memory pay, uint256 total) {
+        pay = new uint256[](claims.length);
+        bytes32 root = c.root;
+        mapping(uint256 => uint256) storage bitmap = _claimedBitmap[id];
+        uint256 wordIndex = type(uint256).max;
+        uint256 word;
+        for (uint256 i; i < claims.length; ++i) {
+            Claim calldata cl = claims[i];
+            uint256 index = cl.index;
+            _verify(root, index, cl.account, cl.amount, cl.proof);
+            if (index >> 8 != wordIndex) {
+                if (wordIndex != type(uint256).max) bitmap[wordIndex] = word;
+                wordIndex = index >> 8;
+                word = bitmap[wordIndex];
+            }
+            uint256 bit = 1 << (index & 0xff);
+            if (word & bit != 0) continue;
+            word |= bit;
+            pay[i] = cl.amount;
+            total += cl.amount;
+            _emitClaimed(id, cl);
+        }
+        bitmap[wordIndex] = word;
+    }
+
+    function _emitClaimed(uint256 id, Claim calldata cl) private {
+        emit Claimed(id, cl.index, cl.account, cl.account, cl.amount);
+    }
+
+    /// @dev Batch effects for a vested campaign: verifies every leaf and records what vested; skips leaves with
+    ///      nothing new.
+    function _markVested(
+        Campaign storage c,
+        uint256 id,
+        Claim[] calldata claims
+    ) private returns (uint256[] memory pay, uint256 total) {
+        uint256 n = claims.length;
+        pay = new uint256[](n);
+        bytes32 root = c.root;
+        uint48[] memory segments = _presets[c.presetId];
+        uint256 start = c.start;
+        mapping(uint256 => uint256) storage claimedOf = _claimedAmount[id];
+        for (uint256 i; i < n; ++i) {
+            Claim calldata cl = claims[i];
+            _verify(root, cl.index, cl.account, cl.amount, cl.proof);
+            uint256 done = claimedOf[cl.index];
+            uint256 vested = VestingMath.vested(cl.amount, start, segments, block.timestamp);
+            if (vested <= done) continue;
+            claimedOf[cl.index] = vested;
+            pay[i] = vested - done;
+            total += vested - done;
+            emit Claimed(id, cl.index, cl.account, cl.account, pay[i]);
+        }
+    }
+
+    /// @dev Verifies and pays one leaf (instant: once; vested: what vested since the last claim) to `to`.
+    function _claimLeaf(
+        Campaign storage c,
+        uint256 id,
+        uint256 index,
+        address account,
+        uint256 amount,
+        bytes32[] calldata proof,
+        address to
+    ) private returns (uint256 paid) {
+        _verify(c.root, index, account, amount, proof);
+        uint32 presetId = c.presetId;
+        if (presetId == 0) {
+            uint256 bit = 1 << (index & 0xff);
+            uint256 word = _claimedBitmap[id][index >> 8];
+            if (word & bit != 0) revert AlreadyClaimed(index);
+            _claimedBitmap[id][index >> 8] = word | bit;
+            paid = amount;
+        } else {
+            uint256 done = _claimedAmount[id][index];
+            uint256 vested = VestingMath.vested(amount, c.start, _presets[presetId], block.timestamp);
+            if (vested <= done) revert NothingToClaim(index);
+            _claimedAmount[id][index] = vested;
+            paid = vested - done;
+        }
+        if (paid == 0) revert NothingToClaim(index);
+        _debit(c, id, paid);
+        emit Claimed(id, index, account, to, paid);
+        TokenTransfers.push(c.token, to, paid);
+    }
+
+    /// @dev Records a payout of `amount` from campaign `id`, refusing anything beyond its funding.
+    function _debit(Campaign storage c, uint256 id, uint256 amount) private {
+        uint256 paid = c.paid + amount;
+        uint256 funded = c.funded;
+        if (paid > funded) revert ExceedsFunding(id, paid, funded);
+        c.paid = uint128(paid);
+    }
+}
