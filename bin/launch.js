@@ -54,6 +54,8 @@ export async function launch(entry) {
     const r = spawnSync(node, [path.join(ROOT, "bin", path.basename(process.argv[1])), ...process.argv.slice(2)], { stdio: "inherit" });
     process.exit(r.status ?? 1);
   }
-  ensureSdk();
+  // help needs no SDK: answer it even before the first build
+  const args = process.argv.slice(2);
+  if (!(args.length === 0 || args.includes("--help") || args.includes("-h") || args[0] === "help")) ensureSdk();
   await import(pathToFileURL(file).href);
 }

@@ -170,7 +170,7 @@ describe("exit CLI against a real localhost node (e2e)", function () {
     expect(r.out).to.not.match(/BAD_DATA|at async/);
   });
 
-  it("distinct exit codes: 3 for not yet (trigger-auto, force-include inside the window), 2 for a missing --yes", async () => {
+  it("distinct exit codes: 3 for not yet (trigger-auto, force-include inside the window), 2 for a missing --yes; force-include once the window passed", async () => {
     const early = await cli(["trigger-auto", "--network", "localhost", "--yes"]);
     expect(early.code, early.out).to.equal(3);
     expect(early.stderr).to.match(/not yet: the SLA is not breached: the automatic trigger opens at/);
@@ -193,6 +193,14 @@ describe("exit CLI against a real localhost node (e2e)", function () {
     expect(force.stderr).to.match(/still within its inclusion window: forceable after/);
     const st = await cli(["status", "--network", "localhost"]);
     expect(st.stdout).to.match(/Forced-inclusion queue: 1 pending/);
+    // past the window (1 h and 300 L1 blocks): anyone forces it, and sees progress while it confirms
+    await provider.send("evm_increaseTime", [3601]);
+    await provider.send("hardhat_mine", ["0x12e"]);
+    const forced = await cli(["force-include", "--network", "localhost"]);
+    expect(forced.code, forced.out).to.equal(0);
+    expect(forced.out).to.match(/paying gas from 0x[0-9a-fA-F]{40} \(the local node's first account\)/);
+    expect(forced.out).to.match(/sent 0x[0-9a-f]{64}, waiting for confirmation…/);
+    expect(forced.stdout).to.match(/forced 1 message\(s\) into the canonical sequence/);
     provider.destroy();
   });
 
