@@ -339,6 +339,12 @@ describe("exit CLI against a real localhost node (e2e)", function () {
     expect(noNet.out).to.match(/say which chain: --network <mainnet\|sepolia\|holesky\|remote\|localhost> or --rpc-url <url>/);
     expect((await cli(["status", "--network", "nowhere"])).code).to.equal(2);
     expect((await cli(["status", "--network", "localhost", "--timeout", "soon"])).out).to.match(/--timeout must be a number of seconds/);
+    // a named public network checks that its endpoint is that chain
+    const wrongChain = await cli(["status", "--network", "mainnet", "--rpc-url", `http://127.0.0.1:${PORT}`, "--deployment", deployment]);
+    expect(wrongChain.code).to.equal(1);
+    expect(wrongChain.stderr).to.match(/127\.0\.0\.1:\d+ is chain 31337, not mainnet \(chain 1\); check the RPC URL/);
+    const viaEnv = await cli(["status", "--network", "mainnet", "--deployment", deployment], { MAINNET_RPC_URL: `http://127.0.0.1:${PORT}` });
+    expect(viaEnv.stderr).to.match(/is chain 31337, not mainnet/);
     expect((await cli(["sign", "--payload", "missing.json"], { COUNCIL_KEY: account(1).privateKey, INIT_CWD: dir })).out).to.match(/payload file .*missing\.json: cannot read it \(ENOENT\)/);
     expect((await cli(["sign", "--payload", "payload.json", "--out", "k.sig.json"], { COUNCIL_KEY: "0x1234", INIT_CWD: dir })).out).to.match(/COUNCIL_KEY is not a 32-byte hex private key/);
     const noReason = await cli(["sign", "--network", "localhost"], { INIT_CWD: dir });
