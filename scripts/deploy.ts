@@ -9,7 +9,7 @@
 import { Command, Option } from "commander";
 
 import { UsageError, runMain, userPath } from "./lib/cli.ts";
-import { DEPLOY_NETWORKS } from "./lib/networks.ts";
+import { DEPLOY_NETWORKS, PUBLIC_NETWORKS } from "./lib/networks.ts";
 
 const ENVIRONMENT = `
 Environment (or \`npx hardhat keystore set NAME\` in an interactive run; a run without a terminal or with
@@ -28,13 +28,15 @@ Examples:
   sovereign-deploy --network hardhat                                   # throwaway, embedded
   sovereign-deploy --network localhost                                 # \`npx hardhat node\` running
   MAINNET_RPC_URL=https://… DEPLOYER_KEY=0x… sovereign-deploy --network mainnet --params deployments/mainnet.params.json --dry-run
+  DEPLOYER_KEY=0x… sovereign-deploy --rpc-url http://10.0.0.5:8545 --params p.json --out deployments/remote.json
 
 Exit codes: 0 ok, 1 failure, 2 usage. See README "Deploying to a real network".`;
 
 const program = new Command()
   .name("sovereign-deploy")
   .description("Deploy the Sovereign Stack contracts and record them in deployments/<network>.json")
-  .addOption(new Option("--network <name>", "hardhat (embedded), localhost, mainnet, sepolia, holesky, remote (RPC_URL)").choices(DEPLOY_NETWORKS).makeOptionMandatory())
+  .addOption(new Option("--network <name>", "hardhat (embedded), localhost, mainnet, sepolia, holesky, remote (RPC_URL)").choices(DEPLOY_NETWORKS))
+  .option("--rpc-url <url>", "RPC endpoint: overrides the URL of --network mainnet/sepolia/holesky/remote; alone, means --network remote")
   .option("--force", "redeploy the stack at new addresses when a contract's bytecode or constructor arguments changed", false)
   .option("--params <file>", "rollup roles and SLA as JSON (required off local networks; see deployments/params.example.json)")
   .option("--allow-weak-council", "accept a council below L2BEAT Stage 1 (8 members, 75% threshold) on a public network", false)
@@ -46,7 +48,16 @@ const program = new Command()
 
 await runMain("deploy", async () => {
   program.parse();
-  const opts = program.opts<{ network: string; force: boolean; dryRun: boolean; params?: string; allowWeakCouncil: boolean; out?: string }>();
+  const opts = program.opts<{ network?: string; rpcUrl?: string; force: boolean; dryRun: boolean; params?: string; allowWeakCouncil: boolean; out?: string }>();
+  if (opts.network === undefined) {
+    if (opts.rpcUrl === undefined) throw new UsageError(`say where to deploy: --network <${DEPLOY_NETWORKS.join("|")}> or --rpc-url <url>`);
+    opts.network = "remote";
+  }
+  if (opts.rpcUrl !== undefined) {
+    const pub = PUBLIC_NETWORKS[opts.network];
+    if (pub === undefined) throw new UsageError(`--rpc-url applies to mainnet, sepolia, holesky and remote, not --network ${opts.network}`);
+    process.env[pub.rpcVar] = opts.rpcUrl; // Hardhat resolves the network's URL variable from the environment first
+  }
   if (opts.dryRun && opts.force) {
     console.error("deploy: --dry-run and --force together: the plan shows what --force would redeploy");
   }

@@ -88,6 +88,10 @@ export async function openNetwork(name: string): Promise<OpenNetwork> {
       `network ${name} does not answer${where} (${msg.split("\n")[0]}); ${name === "localhost" ? "start it with `npx hardhat node`" : `check ${pub?.rpcVar ?? "its RPC URL"}`}`,
     );
   }
+  const expected = PUBLIC_NETWORKS[name]?.chainId;
+  if (expected !== undefined && expected !== chainId) {
+    throw new DeployError(`the RPC URL of ${name} (${PUBLIC_NETWORKS[name]!.rpcVar}) answers chain ${chainId}, not ${name} (chain ${expected}); check it`);
+  }
   return {
     name,
     connection,

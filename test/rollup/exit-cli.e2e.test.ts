@@ -398,6 +398,17 @@ describe("deploy CLI against a real localhost node (e2e)", function () {
     expect(r.stderr).to.not.match(/does not answer/);
     const m = await exec(DEPLOY_BIN, ["--network", "mainnet"], env);
     expect(m.stderr).to.match(/network mainnet needs MAINNET_RPC_URL and DEPLOYER_KEY/);
+    // a named network refuses an endpoint of another chain; --rpc-url alone means remote
+    const key = { ...env, DEPLOYER_KEY: account(0).privateKey };
+    const params = path.join(ROOT, "deployments/params.example.json");
+    const wrong = await exec(DEPLOY_BIN, ["--network", "mainnet", "--rpc-url", `http://127.0.0.1:${port}`, "--params", params, "--dry-run"], key);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.match(/the RPC URL of mainnet \(MAINNET_RPC_URL\) answers chain 31337, not mainnet \(chain 1\)/);
+    const bare = await exec(DEPLOY_BIN, ["--rpc-url", `http://127.0.0.1:${port}`, "--params", params, "--out", path.join(dir, "remote.json"), "--dry-run"], key);
+    expect(bare.code, bare.out).to.equal(0);
+    expect(bare.stdout).to.match(/deploy: network remote \(chain 31337\)/);
+    expect(bare.stdout).to.match(/plan: 0 unchanged, 16 new, 0 changed; nothing was sent/);
+    expect((await exec(DEPLOY_BIN, ["--params", params], key)).code).to.equal(2);
   });
 
   it("--dry-run prints a plan (unchanged / new / changed: arguments) and sends nothing; a stale record is reported", async () => {
