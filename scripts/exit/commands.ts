@@ -194,7 +194,7 @@ export function formatStatus(r: StatusReport, target = "--network <name>"): stri
     const q = l.queueHead;
     const late = q.age > l.sla.inclusionWindow;
     out.push(
-      `Forced-inclusion queue: ${q.pending} pending; head #${q.index} is ${duration(q.age)} old against a window of ${duration(l.sla.inclusionWindow)}${late ? " — SLA BREACHED" : ""}; anyone may force it from ${iso(q.forceableAt)} and L1 block ${q.forceableAtBlock}`,
+      `Forced-inclusion queue: ${q.pending} pending; head #${q.index} is ${duration(q.age)} old against a window of ${duration(l.sla.inclusionWindow)}${late ? " — SLA BREACHED" : ""}; anyone may force it from ${iso(q.forceableAt)} and L1 block ${q.forceableAtBlock}${late ? ` (\`sovereign-exit force-include ${target}\`)` : ""}`,
     );
   }
   out.push(

@@ -58,6 +58,8 @@ describe("exit tool: status lines", () => {
 
   it("the trigger hint is a command that works: it names the network", () => {
     expect(formatStatus(report(), "--network mainnet")).to.match(/AUTOMATIC EXIT TRIGGER: OPEN NOW \(maxDowntime breached\) — anyone may run `sovereign-exit trigger-auto --network mainnet`/);
+    const late = report({ queueHead: { index: 4, enqueuedAt: NOW - 7200, age: 7200, forceableAt: NOW - 3599, forceableAtBlock: 10, pending: 2 } });
+    expect(formatStatus(late, "--network sepolia")).to.match(/head #4 is 2h 00m 00s old .* SLA BREACHED; .*\(`sovereign-exit force-include --network sepolia`\)/);
   });
 
   it("maps errors to exit codes by name, so the SDK's own error classes map the same way", () => {

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -156,6 +157,30 @@ describe("exit CLI against a real localhost node (e2e)", function () {
     } finally {
       for (const s of sockets) s.destroy();
       server.close();
+    }
+    // an endpoint that answers the chain id, then goes silent: every later call has the timeout too
+    const pending: import("node:http").ServerResponse[] = [];
+    const half = createHttpServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        const call = JSON.parse(body) as { id: number; method: string };
+        if (call.method === "eth_chainId") res.end(JSON.stringify({ jsonrpc: "2.0", id: call.id, result: "0x7a69" }));
+        else pending.push(res);
+      });
+    });
+    await new Promise<void>((r) => half.listen(0, "127.0.0.1", r));
+    const halfPort = (half.address() as { port: number }).port;
+    try {
+      const r = await cli(["status", "--rpc-url", `http://127.0.0.1:${halfPort}`, "--deployment", deployment, "--timeout", "1"]);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.match(new RegExp(`no answer from 127\\.0\\.0\\.1:${halfPort} within 1 s; check the RPC URL or raise --timeout`));
+      expect(r.stderr).to.not.match(/at async/);
+      expect(r.ms).to.be.below(10_000);
+    } finally {
+      for (const res of pending) res.destroy();
+      half.closeAllConnections();
+      half.close();
     }
   });
 
