@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { DEPLOYER_KEY_VAR, PUBLIC_NETWORKS, localhostUrl } from "./scripts/lib/networks.ts";
+
 const require = createRequire(import.meta.url);
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -45,13 +47,14 @@ export default defineConfig({
     // The embedded in-process network: what `npm run demo` and the tests use.
     hardhat: { type: "edr-simulated", chainType: "l1" },
     // `npx hardhat node` on this machine (LOCALHOST_URL overrides the port, e.g. for tests).
-    localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_URL ?? "http://127.0.0.1:8545" },
-    // Any RPC endpoint: set RPC_URL (env or `npx hardhat keystore set RPC_URL`) and DEPLOYER_KEY.
-    remote: {
-      type: "http",
-      chainType: "l1",
-      url: configVariable("RPC_URL"),
-      accounts: [configVariable("DEPLOYER_KEY")],
-    },
+    localhost: { type: "http", chainType: "l1", url: localhostUrl() },
+    // mainnet, sepolia, holesky (MAINNET_RPC_URL, SEPOLIA_RPC_URL, HOLESKY_RPC_URL) and remote (RPC_URL): the RPC
+    // URL and DEPLOYER_KEY come from the environment or `npx hardhat keystore set NAME` (scripts/lib/networks.ts).
+    ...Object.fromEntries(
+      Object.entries(PUBLIC_NETWORKS).map(([name, n]) => [
+        name,
+        { type: "http" as const, chainType: "l1" as const, url: configVariable(n.rpcVar), accounts: [configVariable(DEPLOYER_KEY_VAR)] },
+      ]),
+    ),
   },
 });

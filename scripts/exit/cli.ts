@@ -1,136 +1,114 @@
 /**
- * Government exit tool. Officials run it in the middle of an outage.
+ * Government exit tool (`sovereign-exit`, or `npm run --silent exit -- …`). Officials run it in the middle of an
+ * outage, so it starts at once: this file loads only commander; ethers, the SDK and (for keystore lookups)
+ * Hardhat are imported by the command that needs them.
  *
- *   npm run exit -- status        --network <name> [--payload p.json --sig dir/] [--json]
- *   npm run exit -- sign          --payload p.json | --network <name> --reason "…"   [--key-var NAME | --keystore f]
- *   npm run exit -- submit        --network <name> --payload p.json --sig dir/ [--dry-run]
- *   npm run exit -- trigger-auto  --network <name>
- *   npm run exit -- force-include --network <name>
+ *   sovereign-exit status        --network <name> | --rpc-url <url>  [--payload p.json --sig dir/] [--json]
+ *   sovereign-exit sign          --payload p.json | --network <name> --reason "…"   [--key-var NAME | --private-key-env VAR | --keystore f]
+ *   sovereign-exit sign          --safe <address> (--digest-only | --signature <hex>) …
+ *   sovereign-exit submit        --network <name> --payload p.json --sig dir/ [--dry-run] [--yes]
+ *   sovereign-exit trigger-auto  --network <name> [--yes]
+ *   sovereign-exit force-include --network <name>
+ *
+ * Exit codes: 0 ok, 1 failure, 2 usage, 3 not yet (the action opens later).
  */
-import path from "node:path";
+import { Command, Option } from "commander";
 
-import { Command } from "commander";
-import { buildTriggerExit, connect, readDeployment, signTriggerExit, type Stack, type TriggerExitPayload } from "@sovereign-stack/sdk";
-
-import { CliError, runMain, userPath } from "../lib/cli.ts";
-import { loadWallet } from "../lib/keys.ts";
-import { deploymentFile, openNetwork } from "../lib/network.ts";
-import { checkSignatures, forceIncludeHead, formatStatus, loadPayload, loadSignatureFiles, statusReport, submitExit, triggerAuto, writeJson } from "./commands.ts";
-
-interface NetOpts {
-  network: string;
-  deployment?: string;
-  json: boolean;
-}
-
-async function openStack(o: NetOpts): Promise<Stack> {
-  const net = await openNetwork(o.network);
-  const [signer] = await net.signers();
-  const file = (o.deployment === undefined ? deploymentFile(net.name) : userPath(o.deployment));
-  const dep = await readDeployment(file);
-  return connect(signer!, dep);
-}
-
-function emit(o: { json: boolean }, human: string, json: unknown): void {
-  console.log(o.json ? JSON.stringify(json, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) : human);
-}
+import { runMain } from "../lib/cli.ts";
+import { EXIT_NETWORKS } from "../lib/networks.ts";
 
 const netOptions = (c: Command) =>
   c
-    .requiredOption("--network <name>", "network from hardhat.config.ts (localhost, remote, ...)")
+    .addOption(new Option("--network <name>", "network the rollup's L1 contracts live on").choices(EXIT_NETWORKS))
+    .option("--rpc-url <url>", "RPC endpoint (instead of, or overriding the URL of, --network; env ETH_RPC_URL or RPC_URL)")
     .option("--deployment <file>", "deployment record (default: deployments/<network>.json)")
-    .option("--json", "machine-readable output", false);
+    .option("--timeout <seconds>", "give up on any RPC call after this many seconds", "30")
+    .option("--json", "machine-readable output on stdout: {schemaVersion: 1, ok, …}", false);
+
+const walletOptions = (c: Command, defaultVar: string) =>
+  c
+    .option("--key-var <NAME>", `key from the environment variable NAME, or the Hardhat keystore entry NAME (default ${defaultVar})`)
+    .option("--private-key-env <VAR>", "key from the environment variable VAR only")
+    .option("--keystore <file>", "encrypted JSON keystore (password in KEYSTORE_PASSWORD or --password-file)")
+    .option("--password-file <file>", "password of --keystore");
+
+const lazy =
+  <K extends keyof typeof import("./run.ts")>(name: K) =>
+  async (o: Record<string, unknown>) => {
+    const run = await import("./run.ts");
+    await (run[name] as (o: unknown) => Promise<void>)(o);
+  };
 
 const program = new Command()
-  .name("exit")
+  .name("sovereign-exit")
   .description("Sovereign Stack exit tool: liveness status, council exit signatures, automatic trigger, forced inclusion")
+  .exitOverride()
   .showHelpAfterError()
   .addHelpText(
     "after",
-    "\nKeys: --key-var NAME reads a private key from the environment variable NAME or from hardhat-keystore\n(`npx hardhat keystore set NAME`); --keystore FILE reads an encrypted JSON keystore (password in\nKEYSTORE_PASSWORD or --password-file). Transactions are sent from the network's first account\n(DEPLOYER_KEY on remote networks). See README \"Outage runbook\".",
+    `
+Networks: ${EXIT_NETWORKS.join(", ")}. mainnet, sepolia and holesky read MAINNET_RPC_URL, SEPOLIA_RPC_URL,
+HOLESKY_RPC_URL; remote reads RPC_URL; localhost is \`npx hardhat node\`. --rpc-url <url> works without a name.
+
+Keys (only commands that send or sign need one; status never does):
+  sign                                     COUNCIL_KEY by default
+  submit, trigger-auto, force-include      RELAYER_KEY by default (any account that pays the gas)
+  --key-var NAME        the environment variable NAME, or \`npx hardhat keystore set NAME\` (interactive runs only)
+  --private-key-env VAR the environment variable VAR
+  --keystore FILE       an encrypted JSON keystore; password in KEYSTORE_PASSWORD or --password-file
+A run without a terminal (or with CI=true) never prompts: set the variable in the environment.
+submit and trigger-auto are irreversible: they ask for confirmation, or need --yes without a terminal.
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 not yet (trigger-auto before it opens, force-include inside the window).
+With npm, use \`npm run --silent exit -- …\` so that --json output is clean. See README "Outage runbook".`,
   );
 
-netOptions(program.command("status").description("mode, sequencers and readiness, queue head vs inclusionWindow, finality, automatic trigger, council signatures"))
+netOptions(program.command("status").description("mode, sequencers and readiness, queue head vs inclusionWindow, finality, automatic trigger, council signatures; needs no key"))
   .option("--payload <file>", "exit payload whose signatures to count")
   .option("--sig <paths...>", "signature files or directories of *.sig.json")
-  .action(async (o: NetOpts & { payload?: string; sig?: string[] }) => {
-    const stack = await openStack(o);
-    const payload = o.payload === undefined ? null : await loadPayload(userPath(o.payload));
-    const files = payload === null ? [] : await loadSignatureFiles((o.sig ?? []).map(userPath));
-    const report = await statusReport(stack, payload, files);
-    emit(o, formatStatus(report), report);
-  });
+  .action(lazy("status"));
 
-program
-  .command("sign")
-  .description("build the TriggerExit payload (or take one from --payload) and sign it; works off-line from a payload file")
-  .option("--payload <file>", "payload file to sign (off-line)")
-  .option("--network <name>", "build a new payload for this network (reads chain id and ExitController from the deployment)")
-  .option("--deployment <file>", "deployment record (default: deployments/<network>.json)")
-  .option("--reason <text>", "why the exit is triggered (with --network)")
-  .option("--deadline-hours <h>", "signatures expire after this many hours (with --network)", "24")
-  .option("--payload-out <file>", "also write the payload, for the other officials")
-  .option("--out <file>", "signature file to write (default: <signer>.sig.json)")
-  .option("--key-var <NAME>", "configuration variable holding the key (env or hardhat-keystore)", "COUNCIL_KEY")
-  .option("--keystore <file>", "encrypted JSON keystore instead of --key-var")
-  .option("--password-file <file>", "keystore password file (default: KEYSTORE_PASSWORD)")
-  .option("--json", "machine-readable output", false)
-  .action(async (o: { payload?: string; network?: string; deployment?: string; reason?: string; deadlineHours: string; payloadOut?: string; out?: string; keyVar: string; keystore?: string; passwordFile?: string; json: boolean }) => {
-    let payload: TriggerExitPayload;
-    if (o.payload !== undefined) {
-      if (o.network !== undefined || o.reason !== undefined) throw new CliError("give either --payload (sign an existing payload) or --network with --reason (build one), not both");
-      payload = await loadPayload(userPath(o.payload));
-    } else {
-      if (o.network === undefined) throw new CliError("--payload <file> or --network <name> is required");
-      if (o.reason === undefined || o.reason.trim() === "") throw new CliError("--reason is required when building a payload: say why the exit is triggered");
-      const hours = Number(o.deadlineHours);
-      if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 14) throw new CliError("--deadline-hours must be a number of hours between 0 and 336");
-      const file = (o.deployment === undefined ? deploymentFile(o.network) : userPath(o.deployment));
-      const dep = await readDeployment(file);
-      const ec = dep.contracts.ExitController;
-      if (ec === undefined) throw new CliError(`${file} has no ExitController; deploy the stack first`);
-      payload = buildTriggerExit({ chainId: dep.chainId, verifyingContract: ec.address, reason: o.reason, deadline: Math.floor(Date.now() / 1000 + hours * 3600) });
-    }
-    if (payload.deadline < Date.now() / 1000) throw new CliError(`the payload expired at ${new Date(payload.deadline * 1000).toISOString()}; build a new one`);
-    const wallet = await loadWallet({ keyVar: o.keyVar, keystore: o.keystore === undefined ? undefined : userPath(o.keystore), passwordFile: o.passwordFile === undefined ? undefined : userPath(o.passwordFile) });
-    const sig = await signTriggerExit(wallet, payload);
-    const out = userPath(o.out ?? `${sig.signer}.sig.json`);
-    await writeJson(out, sig);
-    if (o.payloadOut !== undefined) await writeJson(userPath(o.payloadOut), payload);
-    emit(o, `signed "${payload.reason}" (nonce ${payload.nonce}, chain ${payload.chainId}, expires ${new Date(payload.deadline * 1000).toISOString()}) as ${sig.signer}\n→ ${path.resolve(out)}${o.payloadOut ? `\npayload → ${userPath(o.payloadOut)}` : ""}`, { signatureFile: path.resolve(out), signer: sig.signer, payload });
-  });
+walletOptions(
+  netOptions(
+    program
+      .command("sign")
+      .description("build the TriggerExit payload (or take one from --payload), print its EIP-712 digest and sign it; works off-line from a payload file")
+      .option("--payload <file>", "payload file to sign (off-line unless --network/--rpc-url is given too)")
+      .option("--reason <text>", "why the exit is triggered (builds a new payload; needs --network or --deployment)")
+      .option("--deadline-hours <h>", "signatures expire after this many hours (new payload)", "24")
+      .option("--payload-out <file>", "also write the payload, for the other officials")
+      .option("--out <file>", "signature file to write (default: <signer>.sig.json)")
+      .option("--force", "overwrite an existing --out or --payload-out file", false)
+      .option("--safe <address>", "the council member is a Safe (ERC-1271): see --digest-only and --signature")
+      .option("--digest-only", "print the payload's EIP-712 digest and typed data, sign nothing (for a Safe's owners)", false)
+      .option("--signature <hex>", "with --safe: the Safe's signature bytes, written as <safe>.sig.json"),
+  ),
+  "COUNCIL_KEY",
+).action(lazy("sign"));
 
-netOptions(program.command("submit").description("check the signature files against the on-chain council, report who signed and who is missing, and submit"))
-  .requiredOption("--payload <file>", "the payload the officials signed")
-  .requiredOption("--sig <paths...>", "signature files or directories of *.sig.json")
-  .option("--dry-run", "check and report only", false)
-  .action(async (o: NetOpts & { payload: string; sig: string[]; dryRun: boolean }) => {
-    const stack = await openStack(o);
-    const payload = await loadPayload(userPath(o.payload));
-    const files = await loadSignatureFiles(o.sig.map(userPath));
-    const chk = await checkSignatures(stack, payload, files);
-    const lines = [`valid signatures: ${chk.valid.length} of ${chk.threshold} needed`, ...chk.valid.map((v) => `  ✓ ${v.signer}`), ...chk.problems.map((p) => `  ✗ ${p.source} (${p.signer}): ${p.reason}`), `missing: ${chk.missing.join(", ") || "none"}`];
-    if (o.dryRun || !chk.enough) {
-      emit(o, lines.join("\n"), { ...chk, submitted: false });
-      if (!chk.enough) throw new CliError(`not enough valid signatures: ${chk.valid.length} of ${chk.threshold}; collect signatures from: ${chk.missing.join(", ")}`);
-      return;
-    }
-    const hash = await submitExit(stack, payload, chk);
-    emit(o, [...lines, `EXIT TRIGGERED by the council: transaction ${hash}`].join("\n"), { ...chk, submitted: true, txHash: hash });
-  });
+walletOptions(
+  netOptions(program.command("submit").description("check the signature files against the on-chain council, report who signed and who is missing, and submit"))
+    .requiredOption("--payload <file>", "the payload the officials signed")
+    .requiredOption("--sig <paths...>", "signature files or directories of *.sig.json")
+    .option("--dry-run", "check and report only (needs no key)", false)
+    .option("--yes", "do not ask for confirmation (required without a terminal)", false),
+  "RELAYER_KEY",
+).action(lazy("submit"));
 
-netOptions(program.command("trigger-auto").description("fire the automatic exit when the liveness SLA is breached; otherwise explain why not and when")).action(async (o: NetOpts) => {
-  const stack = await openStack(o);
-  const hash = await triggerAuto(stack);
-  emit(o, `EXIT TRIGGERED automatically (SLA breached): transaction ${hash}`, { txHash: hash });
-});
+walletOptions(
+  netOptions(program.command("trigger-auto").description("fire the automatic exit when the liveness SLA is breached; otherwise say when it opens (exit code 3)")).option(
+    "--yes",
+    "do not ask for confirmation (required without a terminal)",
+    false,
+  ),
+  "RELAYER_KEY",
+).action(lazy("triggerAuto"));
 
-netOptions(program.command("force-include").description("force the delayed-queue head into the chain once its inclusion window has passed")).action(async (o: NetOpts) => {
-  const stack = await openStack(o);
-  const r = await forceIncludeHead(stack);
-  emit(o, `forced ${r.included} message(s) into the canonical sequence: transaction ${r.txHash}`, r);
-});
+walletOptions(
+  netOptions(program.command("force-include").description("force the delayed-queue head into the chain once its inclusion window has passed; before that say when (exit code 3)")),
+  "RELAYER_KEY",
+).action(lazy("forceInclude"));
 
-await runMain("exit", async () => {
+await runMain("sovereign-exit", async () => {
   await program.parseAsync();
 });

@@ -11,6 +11,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import config, { SOLC_VERSION } from "../../hardhat.config.ts";
 import { DeployError, deployStack, type Component, type DeployResult } from "./deployer.ts";
+import { DEPLOYER_KEY_VAR, DEPLOY_NETWORKS, PUBLIC_NETWORKS, isInteractive, rpcHost } from "./networks.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The project's Hardhat runtime, rooted at the repository whatever the working directory. */
@@ -34,11 +35,25 @@ export interface OpenNetwork {
   signers(): Promise<HardhatEthersSigner[]>;
 }
 
+/** The configuration variables a network needs that the environment does not hold. */
+function missingVariables(name: string): string[] {
+  const pub = PUBLIC_NETWORKS[name];
+  if (pub === undefined) return [];
+  return [pub.rpcVar, DEPLOYER_KEY_VAR].filter((v) => (process.env[v] ?? "") === "");
+}
+
 /** Opens a network from hardhat.config.ts. Throws a DeployError that names the fix. */
 export async function openNetwork(name: string): Promise<OpenNetwork> {
   const known = Object.keys(hre.config.networks);
-  if (!known.includes(name)) {
-    throw new DeployError(`--network ${name} is not configured; choose one of: ${known.join(", ")} (see hardhat.config.ts)`);
+  if (!known.includes(name) || !DEPLOY_NETWORKS.includes(name)) {
+    throw new DeployError(`--network ${name} does not exist; choose one of: ${DEPLOY_NETWORKS.join(", ")} (see hardhat.config.ts)`);
+  }
+  const missing = missingVariables(name);
+  if (missing.length > 0 && !isInteractive()) {
+    // Hardhat would open its keystore and prompt for the password, which blocks (or dies) without a terminal.
+    throw new DeployError(
+      `network ${name} needs ${missing.join(" and ")}, not set in the environment; a non-interactive run (no terminal, or CI) does not prompt for the Hardhat keystore password: export ${missing.map((v) => `${v}=…`).join(" ")}`,
+    );
   }
   let connection: NetworkConnection;
   try {
@@ -58,11 +73,24 @@ export async function openNetwork(name: string): Promise<OpenNetwork> {
   try {
     chainId = Number((await ethers.provider.getNetwork()).chainId);
   } catch (e) {
+    const msg = (e as Error).message;
+    // a configuration variable that could not be resolved is not the RPC's fault
+    const variable = /(?:Configuration Variable|variable)\s+['"]?([A-Z][A-Z0-9_]+)['"]?.*not (?:found|set)|([A-Z][A-Z0-9_]+) not found/i.exec(msg);
+    const v = variable?.[1] ?? variable?.[2];
+    if (v !== undefined) {
+      throw new DeployError(`network ${name} needs ${v}: export ${v}=… or store it with \`npx hardhat keystore set ${v}\``);
+    }
     const cfg = hre.config.networks[name];
-    const where = cfg?.type === "http" ? " at its RPC URL" : "";
+    const url = cfg?.type === "http" && typeof cfg.url === "string" ? cfg.url : undefined;
+    const where = cfg?.type === "http" ? ` at ${url === undefined ? "its RPC URL" : rpcHost(url)}` : "";
+    const pub = PUBLIC_NETWORKS[name];
     throw new DeployError(
-      `network ${name} does not answer${where} (${(e as Error).message.split("\n")[0]}); ${name === "localhost" ? "start it with `npx hardhat node`" : "check RPC_URL"}`,
+      `network ${name} does not answer${where} (${msg.split("\n")[0]}); ${name === "localhost" ? "start it with `npx hardhat node`" : `check ${pub?.rpcVar ?? "its RPC URL"}`}`,
     );
+  }
+  const expected = PUBLIC_NETWORKS[name]?.chainId;
+  if (expected !== undefined && expected !== chainId) {
+    throw new DeployError(`the RPC URL of ${name} (${PUBLIC_NETWORKS[name]!.rpcVar}) answers chain ${chainId}, not ${name} (chain ${expected}); check it`);
   }
   return {
     name,
@@ -72,7 +100,7 @@ export async function openNetwork(name: string): Promise<OpenNetwork> {
     local: isLocalNetwork(name),
     async signers() {
       const s = await ethers.getSigners();
-      if (s.length === 0) throw new DeployError(`network ${name} has no account to sign with: set DEPLOYER_KEY (env or hardhat keystore)`);
+      if (s.length === 0) throw new DeployError(`network ${name} has no account to sign with: set DEPLOYER_KEY (environment or \`npx hardhat keystore set DEPLOYER_KEY\`)`);
       return s;
     },
   };

@@ -19,10 +19,31 @@ import { ROOT } from "./fixture.ts";
 
 const quiet = makeLogger(() => {});
 
+/**
+ * snarkjs (through fastfile) leaves some FileHandles to the garbage collector, and Node then prints "Closing file
+ * descriptor N on garbage collection" and DEP0137 in the middle of the test output. They say nothing about this
+ * project: drop those two, and only those, from Node's warning printer. The filter stays for the rest of the run
+ * because the collector may close the handles after this suite ends.
+ */
+function silenceFileHandleGcWarnings(): void {
+  const printers = process.listeners("warning");
+  if (printers.some((p) => (p as { fileHandleGcFilter?: boolean }).fileHandleGcFilter === true)) return;
+  const filter = Object.assign(
+    (w: Error) => {
+      if (/^Closing (file descriptor \d+|a FileHandle object) on garbage collection/.test(w.message)) return;
+      for (const p of printers) p.call(process, w);
+    },
+    { fileHandleGcFilter: true },
+  );
+  process.removeAllListeners("warning");
+  process.on("warning", filter);
+}
+
 describe("trusted setup pipeline", function () {
   this.timeout(300_000);
   let dir: string;
   before(async () => {
+    silenceFileHandleGcWarnings();
     dir = await mkdtemp(path.join(os.tmpdir(), "ceremony-"));
   });
   after(async () => {

@@ -27,13 +27,21 @@ function signWithKey(secret: bigint, key: id.PublicKey, message: bigint): id.Sig
 
 async function expectWitnessFails(input: Input): Promise<void> {
   let failed = false;
+  // circom's witness calculator prints the failed template to console.error before throwing: keep it out of
+  // the test output, but check it named a template.
+  const printed: string[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
   try {
     await witness(input);
   } catch (e) {
     failed = /Assert Failed|Error in template/i.test((e as Error).message);
     if (!failed) throw e;
+  } finally {
+    console.error = consoleError;
   }
   expect(failed, "the witness must fail").to.equal(true);
+  expect(printed.join("\n"), "circom names the failed template").to.match(/Error in template/);
 }
 
 describe("identity circuit (depth 20)", function () {
