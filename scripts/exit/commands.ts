@@ -6,10 +6,13 @@ import path from "node:path";
 
 import {
   checkExitSignatures,
+  forceInclude,
   liveness,
   parseExitSignature,
   parseTriggerExit,
   readCouncilSnapshot,
+  submitTriggerExit,
+  triggerExitAuto,
   type ExitSignatureFile,
   type Liveness,
   type SignatureCheck,
@@ -17,7 +20,7 @@ import {
   type TriggerExitPayload,
 } from "@sovereign-stack/sdk";
 
-import { CliError, NotYetError } from "../lib/cli.ts";
+import { CliError } from "../lib/cli.ts";
 
 export interface CouncilStatus {
   readonly members: readonly string[];
@@ -129,22 +132,6 @@ export async function checkSignatures(stack: Stack, payload: TriggerExitPayload,
   return checkExitSignatures(payload, files, snapshot);
 }
 
-/**
- * Checks that the record's contracts hold code on this chain: a record from before a chain reset would otherwise
- * fail deep inside a call with BAD_DATA.
- */
-export async function assertRecordLive(stack: Stack): Promise<void> {
-  const provider = stack.contracts.ExitController.runner?.provider;
-  if (provider == null) throw new CliError("the network connection has no provider");
-  const entries = Object.entries(stack.deployment.contracts);
-  const codes = await Promise.all(entries.map(([, c]) => provider.getCode(c.address)));
-  const dead = entries.filter((_e, i) => codes[i] === "0x").map(([name]) => name);
-  if (dead.length > 0) {
-    throw new CliError(
-      `the deployment record names contracts with no code on chain ${stack.deployment.chainId} (${dead.slice(0, 4).join(", ")}${dead.length > 4 ? `, … ${dead.length} in all` : ""}): was the chain reset? redeploy or pass --deployment <file>`,
-    );
-  }
-}
 
 /** Everything `status` prints. */
 export async function statusReport(
@@ -226,82 +213,26 @@ export function formatStatus(r: StatusReport, target = "--network <name>"): stri
 /** Called once a transaction is sent, before its receipt: progress for the operator. */
 export type OnSent = (hash: string) => void;
 
-/** Submits a council exit; refuses unless enough valid signatures are in. */
+/**
+ * Submits a council exit through the SDK (`submitTriggerExit`: the contract's digest, membership and a simulation
+ * decide; exactly the threshold is sent); refuses unless enough valid signatures are in.
+ */
 export async function submitExit(stack: Stack, payload: TriggerExitPayload, chk: SignatureCheck, onSent: OnSent = () => {}): Promise<string> {
   if (!chk.enough) {
     throw new CliError(`only ${chk.valid.length} valid signatures of the ${chk.threshold} needed; still missing: ${chk.missing.join(", ")}`);
   }
-  const ec = stack.contracts.ExitController;
-  if (await ec.inExit()) throw new CliError("the rollup is already in exit mode: nothing to submit");
-  // exactly the threshold: more signatures only cost more gas
-  const tx = await ec.triggerExit(payload.reason, payload.nonce, payload.deadline, chk.valid.slice(0, chk.threshold));
-  onSent(tx.hash);
-  const receipt = await tx.wait();
-  if (receipt === null || receipt.status !== 1) throw new CliError(`the exit transaction ${tx.hash} failed`);
-  return tx.hash;
+  if (await stack.contracts.ExitController.inExit()) throw new CliError("the rollup is already in exit mode: nothing to submit");
+  const r = await submitTriggerExit(stack, { payload, signatures: chk.valid }, { onSent });
+  return r.hash;
 }
 
-/** Throws a NotYetError (exit code 3) unless the automatic trigger is open now. */
-export async function assertAutoTriggerOpen(stack: Stack): Promise<void> {
-  const ec = stack.contracts.ExitController;
-  if (await ec.inExit()) throw new CliError("the rollup is already in exit mode");
-  const live = await liveness(stack);
-  const a = live.autoTrigger;
-  if (!a.open) {
-    throw new NotYetError(
-      `the SLA is not breached: the automatic trigger opens at ${iso(a.opensAt)} (in ${duration(a.opensAt - live.now)}) on ${a.rule} ` +
-        `(last batch ${duration(live.now - live.lastBatchTime)} ago, maxDowntime ${duration(live.sla.maxDowntime)}; last finality ${duration(live.now - live.lastFinalizedTime)} ago, maxFinalityDelay ${duration(live.sla.maxFinalityDelay)}). Until then the council path needs ${(await ec.council())[1]} signatures`,
-      a.opensAt,
-    );
-  }
-}
-
-/** Fires the automatic trigger, or explains why not and when (NotYetError). */
+/** Fires the automatic trigger through the SDK, or explains when it opens (NotYetError, exit code 3). */
 export async function triggerAuto(stack: Stack, onSent: OnSent = () => {}): Promise<string> {
-  await assertAutoTriggerOpen(stack);
-  const tx = await stack.contracts.ExitController.triggerExitAuto();
-  onSent(tx.hash);
-  const receipt = await tx.wait();
-  if (receipt === null || receipt.status !== 1) throw new CliError(`the trigger transaction ${tx.hash} failed`);
-  return tx.hash;
+  return (await triggerExitAuto(stack, { onSent })).hash;
 }
 
-/** Forces the queue head in once its window has passed; before that a NotYetError says when. */
+/** Forces the queue head in through the SDK once its window has passed; before that a NotYetError says when. */
 export async function forceIncludeHead(stack: Stack, onSent: OnSent = () => {}): Promise<{ included: number; txHash: string }> {
-  const c = stack.contracts;
-  if (await c.ExitController.inExit()) throw new CliError("the rollup is in exit mode: the queue is frozen; use the escape hatch");
-  const provider = c.DelayedInbox.runner?.provider;
-  if (provider == null) throw new CliError("the network connection has no provider");
-  const [consumed, count, sla, block] = await Promise.all([c.SequencerInbox.delayedConsumed(), c.DelayedInbox.count(), c.SlaConfig.getSla(), provider.getBlock("latest")]);
-  if (block === null) throw new CliError("cannot read the latest block");
-  if (count <= consumed) throw new CliError("the forced-inclusion queue is empty: nothing to force");
-  // The chain's next block has a later timestamp and number than `latest`.
-  const now = BigInt(block.timestamp) + 1n;
-  const nextBlock = BigInt(block.number) + 1n;
-  const forceable = async (i: bigint): Promise<boolean> => {
-    const [ts, bn] = await c.DelayedInbox.messageTime(i);
-    return now > ts + sla.inclusionWindow && nextBlock > bn + sla.inclusionWindowBlocks;
-  };
-  // Queue times and blocks never decrease, so the forceable messages are a prefix: binary search for its end.
-  let lo = consumed;
-  let hi = count;
-  while (lo < hi) {
-    const mid = (lo + hi) / 2n;
-    if (await forceable(mid)) lo = mid + 1n;
-    else hi = mid;
-  }
-  if (lo === consumed) {
-    const [ts, bn] = await c.DelayedInbox.messageTime(consumed);
-    const at = Number(ts + sla.inclusionWindow + 1n);
-    throw new NotYetError(
-      `message ${consumed} is still within its inclusion window: forceable after ${iso(at)} (in ${duration(at - Number(now))}) and L1 block ${bn + sla.inclusionWindowBlocks + 1n}`,
-      at,
-      Number(bn + sla.inclusionWindowBlocks + 1n),
-    );
-  }
-  const tx = await c.SequencerInbox.forceInclude(lo);
-  onSent(tx.hash);
-  const receipt = await tx.wait();
-  if (receipt === null || receipt.status !== 1) throw new CliError(`the forceInclude transaction ${tx.hash} failed`);
-  return { included: Number(lo - consumed), txHash: tx.hash };
+  const r = await forceInclude(stack, undefined, { onSent });
+  return { included: r.included, txHash: r.receipt.hash };
 }

@@ -12,6 +12,7 @@ import {
   buildTriggerExit,
   connect,
   parseExitSignature,
+  prepareTriggerExitAuto,
   readDeployment,
   signTriggerExit,
   triggerExitDigest,
@@ -27,8 +28,6 @@ import { explicitKey, loadWallet, type KeySource } from "../lib/keys.ts";
 import { isInteractive, RELAYER_KEY_VAR } from "../lib/networks.ts";
 import { deploymentPath, openRpc, resolveEndpoint, type Rpc } from "../lib/rpc.ts";
 import {
-  assertAutoTriggerOpen,
-  assertRecordLive,
   checkSignatures,
   forceIncludeHead,
   formatStatus,
@@ -81,8 +80,8 @@ async function openChain(o: NetOpts): Promise<Chain> {
   const rpc = await openRpc(ep, (l) => console.error(l));
   info(o, `network ${rpc.name} (chain ${rpc.chainId}) via ${rpc.host}`);
   const file = await deploymentPath(o, rpc, rpc.chainId);
+  // connect() checks every recorded address holds its contract and names a stale one (a reset chain)
   const stack = await connect(rpc.provider, await loadRecord(file));
-  await assertRecordLive(stack);
   const target = (o.network !== undefined ? `--network ${o.network}` : "--rpc-url <url>") + (o.deployment !== undefined ? ` --deployment ${o.deployment}` : "");
   return { rpc, stack, target };
 }
@@ -276,7 +275,7 @@ export async function submit(o: NetOpts & WalletOpts & { payload: string; sig: s
 export async function triggerAuto(o: NetOpts & WalletOpts & { yes: boolean }): Promise<void> {
   confirmationPossible(o, "triggering the automatic exit");
   const chain = await openChain(o);
-  await assertAutoTriggerOpen(chain.stack);
+  await prepareTriggerExitAuto(chain.stack); // NotYetError (exit code 3) with when it opens, before any prompt
   await confirm(o, `Trigger the automatic exit of the rollup on ${chain.rpc.name} (chain ${chain.rpc.chainId})?`);
   const signer = await sender(o, chain);
   const hash = await fireAutoTrigger(await connect(signer, chain.stack.deployment), progress(o));

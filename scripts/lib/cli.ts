@@ -34,17 +34,6 @@ export class UsageError extends Error {
   }
 }
 
-/** The action is not possible yet; `opensAt` (unix seconds) says when. Exit code 3. Same name as the SDK's. */
-export class NotYetError extends Error {
-  readonly opensAt: number | undefined;
-  readonly opensAtBlock: number | undefined;
-  constructor(message: string, opensAt?: number, opensAtBlock?: number) {
-    super(message);
-    this.name = "NotYetError";
-    this.opensAt = opensAt;
-    this.opensAtBlock = opensAtBlock;
-  }
-}
 
 /** Error names whose message is already an instruction for the operator (ours, the deploy pipeline's, the SDK's). */
 const OPERATOR_ERRORS = new Set([
@@ -66,6 +55,14 @@ export function isOperatorError(e: unknown): e is Error {
   return e instanceof Error && OPERATOR_ERRORS.has(e.name);
 }
 
+/** When a not-yet action opens, as JSON numbers. */
+function notYetFields(e: { opensAt?: bigint | number; opensAtBlock?: bigint | number }): { opensAt?: number; opensAtBlock?: number } {
+  return {
+    ...(e.opensAt === undefined ? {} : { opensAt: Number(e.opensAt) }),
+    ...(e.opensAtBlock === undefined ? {} : { opensAtBlock: Number(e.opensAtBlock) }),
+  };
+}
+
 /** The process exit code of an error. */
 export function exitCodeOf(e: unknown): number {
   if (!(e instanceof Error)) return EXIT_FAILURE;
@@ -84,9 +81,10 @@ export function setRpcContext(host: string, timeoutS: number): void {
 
 /** An operator-readable message for any error (ethers' TIMEOUT and connection errors name the RPC). */
 export function describeError(e: unknown): string {
-  const err = e as { code?: unknown; message?: unknown; shortMessage?: unknown };
+  const err = e as { code?: unknown; message?: unknown; shortMessage?: unknown; name?: unknown; timeout?: unknown };
   const where = rpcContext.host === null ? "the RPC endpoint" : rpcContext.host;
-  if (err?.code === "TIMEOUT") return `no answer from ${where} within ${rpcContext.timeoutS} s; check the RPC URL or raise --timeout`;
+  // the SDK's RpcError (matched by name, like NotYetError) or a bare ethers timeout
+  if (err?.code === "TIMEOUT" || (err?.name === "RpcError" && err.timeout === true)) return `no answer from ${where} within ${rpcContext.timeoutS} s; check the RPC URL or raise --timeout`;
   const msg = typeof err?.message === "string" ? err.message : String(e);
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET/.test(msg)) return `cannot reach ${where} (${/E[A-Z]+/.exec(msg)![0]}); check the RPC URL`;
   if (err?.code === "BAD_DATA" || err?.code === "CALL_EXCEPTION") {
@@ -146,7 +144,8 @@ export async function runMain(tool: string, main: () => Promise<void>): Promise<
     const operator = isOperatorError(e) || message !== (e as Error)?.message;
     if (jsonRequested()) {
       const extra = {
-        ...(e instanceof Error && e.name === "NotYetError" ? { opensAt: (e as NotYetError).opensAt, opensAtBlock: (e as NotYetError).opensAtBlock } : {}),
+        // the SDK's NotYetError (matched by name: importing the SDK here would slow every --help)
+        ...(e instanceof Error && e.name === "NotYetError" ? notYetFields(e as Error & { opensAt?: bigint | number; opensAtBlock?: bigint | number }) : {}),
         ...(e instanceof CliError && e.details !== undefined ? { details: e.details } : {}),
       };
       console.log(toJson({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, error: { kind: e instanceof Error ? e.name : "Error", message, exitCode: code, ...extra } }));

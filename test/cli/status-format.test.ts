@@ -4,10 +4,10 @@
  */
 import { expect } from "chai";
 
-import { DEFAULT_SLA, type Liveness } from "@sovereign-stack/sdk";
+import { DEFAULT_SLA, NotYetError, type Liveness } from "@sovereign-stack/sdk";
 
 import { formatStatus, type StatusReport } from "../../scripts/exit/commands.ts";
-import { exitCodeOf, CliError, NotYetError, UsageError, isOperatorError } from "../../scripts/lib/cli.ts";
+import { exitCodeOf, CliError, UsageError, isOperatorError } from "../../scripts/lib/cli.ts";
 
 const NOW = 1_800_000_000;
 const HEAD = "0x" + "11".repeat(32);
@@ -65,7 +65,7 @@ describe("exit tool: status lines", () => {
   it("maps errors to exit codes by name, so the SDK's own error classes map the same way", () => {
     expect(exitCodeOf(new CliError("x"))).to.equal(1);
     expect(exitCodeOf(new UsageError("x"))).to.equal(2);
-    expect(exitCodeOf(new NotYetError("x", NOW))).to.equal(3);
+    expect(exitCodeOf(new NotYetError("x", { opensAt: BigInt(NOW) }))).to.equal(3);
     const sdkNotYet = Object.assign(new Error("opens later"), { name: "NotYetError" });
     expect(exitCodeOf(sdkNotYet)).to.equal(3);
     expect(isOperatorError(Object.assign(new Error("bad"), { name: "InvalidInputError" }))).to.equal(true);

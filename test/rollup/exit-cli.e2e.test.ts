@@ -191,14 +191,14 @@ describe("exit CLI against a real localhost node (e2e)", function () {
     await writeFile(stale, JSON.stringify(rec));
     const r = await cli(["status", "--network", "localhost", "--deployment", stale]);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.match(/the deployment record names contracts with no code on chain 31337 .*was the chain reset\? redeploy or pass --deployment/);
+    expect(r.stderr).to.match(/deployment\.contracts\.\w+: the recorded address 0x[0-9a-fA-F]{40} holds no code on chain 31337: the deployment record is wrong or stale \(was the chain reset\?\)/);
     expect(r.out).to.not.match(/BAD_DATA|at async/);
   });
 
   it("distinct exit codes: 3 for not yet (trigger-auto, force-include inside the window), 2 for a missing --yes; force-include once the window passed", async () => {
     const early = await cli(["trigger-auto", "--network", "localhost", "--yes"]);
     expect(early.code, early.out).to.equal(3);
-    expect(early.stderr).to.match(/not yet: the SLA is not breached: the automatic trigger opens at/);
+    expect(early.stderr).to.match(/not yet: the automatic exit trigger is not possible yet \(maxDowntime is not breached; the council path works meanwhile\): try again from \d{4}-/);
     const earlyJson = await cli(["trigger-auto", "--network", "localhost", "--yes", "--json"]);
     expect(earlyJson.code).to.equal(3);
     const doc = JSON.parse(earlyJson.stdout) as { schemaVersion: number; error: { kind: string; exitCode: number; opensAt: number } };
@@ -215,7 +215,7 @@ describe("exit CLI against a real localhost node (e2e)", function () {
     await (await stack.contracts.DelayedInbox.enqueue("0xf00d")).wait();
     const force = await cli(["force-include", "--network", "localhost"]);
     expect(force.code, force.out).to.equal(3);
-    expect(force.stderr).to.match(/still within its inclusion window: forceable after/);
+    expect(force.stderr).to.match(/forcing queue message \d+ in is not possible yet \(it is still within its inclusion window\): try again from \d{4}-.* and L1 block \d+/);
     const st = await cli(["status", "--network", "localhost"]);
     expect(st.stdout).to.match(/Forced-inclusion queue: 1 pending/);
     // past the window (1 h and 300 L1 blocks): anyone forces it, and sees progress while it confirms

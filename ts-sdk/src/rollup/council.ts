@@ -9,6 +9,7 @@ import { Signature as EthSignature, getAddress, isAddress, recoverAddress, type 
 import type { Stack } from "../clients.js";
 import { InvalidInputError, NotYetError, TransactionFailedError, check, guard } from "../errors.js";
 import type { Address, Hex, PreparedCall } from "../types.js";
+import { send, signerOf, type SendOptions } from "../send.js";
 import { isValidErc1271, parseTriggerExit, type ExitSignatureFile, type TriggerExitPayload } from "./exit.js";
 
 /** What {@link getCouncil} returns. */
@@ -88,10 +89,6 @@ function providerOf(stack: Stack) {
   return provider;
 }
 
-function signerOf(runner: ContractRunner): Signer {
-  check(typeof (runner as Partial<Signer>).sendTransaction === "function", "stack.runner", "must be a Signer to send; use the prepare… form for calldata to send from a Safe");
-  return runner as Signer;
-}
 
 /** Validates each input signature against the council; returns the valid ones (distinct, ascending) and the rest. */
 async function sortOutSignatures(stack: Stack, digest: Hex, inputs: readonly CouncilSignatureInput[], payload: TriggerExitPayload) {
@@ -175,11 +172,11 @@ export async function prepareSubmitTriggerExit(stack: Stack, parameters: SubmitT
  * @param parameters the payload and the signatures collected
  * @throws TransactionFailedError when the transaction fails or is dropped
  */
-export async function submitTriggerExit(stack: Stack, parameters: SubmitTriggerExitParameters): Promise<SubmitTriggerExitReturnType> {
+export async function submitTriggerExit(stack: Stack, parameters: SubmitTriggerExitParameters, options: SendOptions = {}): Promise<SubmitTriggerExitReturnType> {
   return guard(async () => {
     const signer = signerOf(stack.runner);
     const call = await prepareSubmitTriggerExit(stack, parameters);
-    const receipt = await send(signer, call);
+    const receipt = await send(signer, call, options);
     return { hash: receipt.hash as Hex, receipt, signers: call.signatures.map((s) => s.signer) };
   }, { contract: "ExitController" });
 }
@@ -236,24 +233,11 @@ export interface TriggerExitAutoReturnType {
  * @throws NotYetError with `opensAt` while the SLA is not breached
  * @throws TransactionFailedError when the transaction fails or is dropped
  */
-export async function triggerExitAuto(stack: Stack): Promise<TriggerExitAutoReturnType> {
+export async function triggerExitAuto(stack: Stack, options: SendOptions = {}): Promise<TriggerExitAutoReturnType> {
   return guard(async () => {
     const signer = signerOf(stack.runner);
-    const receipt = await send(signer, await prepareTriggerExitAuto(stack));
+    const receipt = await send(signer, await prepareTriggerExitAuto(stack), options);
     return { hash: receipt.hash as Hex, receipt };
   }, { contract: "ExitController" });
 }
 
-/**
- * Sends a prepared call and waits for a successful receipt.
- * @throws TransactionFailedError when it is dropped or reverts
- */
-export async function send(signer: Signer, call: PreparedCall): Promise<TransactionReceipt> {
-  return guard(async () => {
-    const tx = await signer.sendTransaction({ to: call.to, data: call.data, value: call.value });
-    const receipt = await tx.wait();
-    if (receipt === null) throw new TransactionFailedError({ hash: tx.hash as Hex, reason: "was dropped" });
-    if (receipt.status !== 1) throw new TransactionFailedError({ hash: tx.hash as Hex, receipt });
-    return receipt;
-  });
-}

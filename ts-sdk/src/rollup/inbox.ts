@@ -2,6 +2,8 @@ import { hexlify, type ContractTransactionReceipt } from "ethers";
 
 import type { Stack } from "../clients.js";
 import { InvalidInputError as SdkInputError, NotYetError, TransactionFailedError, check, guard } from "../errors.js";
+import { send, signerOf, type SendOptions } from "../send.js";
+import type { Hex, PreparedCall } from "../types.js";
 
 /** Enqueues an L2 transaction on L1 (forced-inclusion path). Returns the queue index. */
 export async function enqueue(stack: Stack, data: string | Uint8Array): Promise<{ index: number; receipt: ContractTransactionReceipt }> {
@@ -19,21 +21,33 @@ export async function enqueue(stack: Stack, data: string | Uint8Array): Promise<
   });
 }
 
+/** What {@link prepareForceInclude} returns: the call, and how many queue messages it forces in. */
+export interface PrepareForceIncludeReturnType extends PreparedCall {
+  readonly included: number;
+  /** The queue count after the call. */
+  readonly newDelayedCount: bigint;
+}
+
 /**
- * Forces every queue message whose window has passed into the canonical sequence.
+ * Builds the permissionless `forceInclude` call for every queue message whose window (seconds and L1 blocks) has
+ * passed, up to `upTo`. The messages are a prefix of the queue (times and blocks never decrease), found by binary
+ * search: O(log n) reads.
  * @throws NotYetError with `opensAt` and `opensAtBlock` when nothing is forceable yet
+ * @throws InvalidInputError when the queue is empty or in exit mode
  */
-export async function forceInclude(stack: Stack, upTo?: number): Promise<{ included: number; receipt: ContractTransactionReceipt }> {
+export async function prepareForceInclude(stack: Stack, upTo?: number): Promise<PrepareForceIncludeReturnType> {
   return guard(async () => {
     const c = stack.contracts;
     const provider = stack.runner.provider;
     if (provider == null) throw new SdkInputError("stack.runner", "has no provider: connect() with a provider, or a signer that has one");
-    const [consumed, count, sla, block] = await Promise.all([
+    const [inExit, consumed, count, sla, block] = await Promise.all([
+      c.ExitController.inExit(),
       c.SequencerInbox.delayedConsumed(),
       c.DelayedInbox.count(),
       c.SlaConfig.getSla(),
       provider.getBlock("latest"),
     ]);
+    if (inExit) throw new SdkInputError("ExitController", "is in exit mode: the queue is frozen; use the escape hatch");
     if (block === null) throw new SdkInputError("stack", "cannot read the latest block");
     if (count <= consumed) throw new SdkInputError("queue", "is empty: nothing to force");
     if (upTo !== undefined) {
@@ -42,7 +56,6 @@ export async function forceInclude(stack: Stack, upTo?: number): Promise<{ inclu
     // The chain's next block has a later timestamp and number than `latest`.
     const now = BigInt(block.timestamp) + 1n;
     const nextBlock = BigInt(block.number) + 1n;
-    // Queue times and blocks never decrease, so the forceable messages are a prefix: binary search for its end.
     const limit = upTo === undefined ? count : BigInt(Math.min(upTo, Number(count)));
     const forceable = async (i: bigint): Promise<boolean> => {
       const [ts, bn] = await c.DelayedInbox.messageTime(i);
@@ -55,8 +68,7 @@ export async function forceInclude(stack: Stack, upTo?: number): Promise<{ inclu
       if (await forceable(mid)) lo = mid + 1n;
       else hi = mid;
     }
-    const target = lo;
-    if (target === consumed) {
+    if (lo === consumed) {
       const [ts, bn] = await c.DelayedInbox.messageTime(consumed);
       throw new NotYetError(`forcing queue message ${consumed} in`, {
         reason: "it is still within its inclusion window",
@@ -64,8 +76,24 @@ export async function forceInclude(stack: Stack, upTo?: number): Promise<{ inclu
         opensAtBlock: bn + sla.inclusionWindowBlocks + 1n,
       });
     }
-    const receipt = await (await c.SequencerInbox.forceInclude(target)).wait();
-    if (receipt === null) throw new TransactionFailedError({ reason: "(forceInclude) was dropped" });
-    return { included: Number(target - consumed), receipt };
+    return {
+      to: stack.address("SequencerInbox"),
+      data: c.SequencerInbox.interface.encodeFunctionData("forceInclude", [lo]) as Hex,
+      value: 0n,
+      included: Number(lo - consumed),
+      newDelayedCount: lo,
+    };
+  }, { contract: "SequencerInbox" });
+}
+
+/**
+ * Forces every queue message whose window has passed into the canonical sequence, from the stack's signer.
+ * @throws NotYetError with `opensAt` and `opensAtBlock` when nothing is forceable yet
+ */
+export async function forceInclude(stack: Stack, upTo?: number, options: SendOptions = {}): Promise<{ included: number; receipt: ContractTransactionReceipt }> {
+  return guard(async () => {
+    const call = await prepareForceInclude(stack, upTo);
+    const receipt = (await send(signerOf(stack.runner), call, options)) as ContractTransactionReceipt;
+    return { included: call.included, receipt };
   });
 }

@@ -6,3 +6,4 @@ export * from "./inbox.js";
 export * from "./governance.js";
 export * from "./refund.js";
 export * from "./council.js";
+export { send, signerOf, type SendOptions } from "../send.js";
