@@ -35,11 +35,13 @@ export function reasonOf(e: unknown): string {
 export function decodeTx(raw: Uint8Array, common: Common): DecodedTx | DecodeFailure {
   if (raw.length === 0) return { ok: false, reason: "decode: empty" };
   if (raw.length > MAX_TX_BYTES) return { ok: false, reason: `decode: larger than ${MAX_TX_BYTES} bytes` };
+  if (raw[0] === TransactionType.BlobEIP4844) return { ok: false, reason: "decode: blob transactions are not supported" };
   let tx: TypedTransaction;
   try {
     tx = createTxFromRLP(raw, { common });
   } catch (e) {
-    return { ok: false, reason: `decode: ${reasonOf(e)}` };
+    const reason = reasonOf(e);
+    return { ok: false, reason: /chain ?id/i.test(reason) ? "decode: wrong chain id" : `decode: ${reason}` };
   }
   if (tx.type === TransactionType.BlobEIP4844) return { ok: false, reason: "decode: blob transactions are not supported" };
   if (!tx.isSigned()) return { ok: false, reason: "signature: unsigned" };
