@@ -1,5 +1,8 @@
 /**
  * @sovereign-stack/node — the chain node: one program in three roles (sequencer, standby, validator).
- * The engine, the log and the roles are added module by module; see README "Running the chain".
+ * Modules so far: the execution engine (`engine/`), the chain log (`log/`) and the log applier (`apply.ts`).
  */
 export const NODE_PACKAGE = "@sovereign-stack/node";
+export * from "./engine/index.ts";
+export * from "./log/index.ts";
+export * from "./apply.ts";
