@@ -115,6 +115,10 @@ class HashedWriter {
     this.bytes += this.fill;
     this.fill = 0;
   }
+  /** Closes without flushing (after a failure; the directory is removed). */
+  async abort(): Promise<void> {
+    await this.fh.close().catch(() => undefined);
+  }
   async close(): Promise<{ bytes: number; sha256: string }> {
     await this.flush();
     await this.fh.close();
@@ -259,7 +263,7 @@ async function buildInto(opts: BuildDistributionOptions, dir: string, size: numb
 
   const parseLine = (buf: Buffer, s: number, e: number, line: number): void => {
     if (e > s && buf[e - 1] === 0x0d) e--;
-    if (line === 1 && e > s && (buf[s]! < C0 || buf[s]! > C9)) {
+    if (line === 1 && e > s && ((buf[s]! | 0x20) >= 0x61 && (buf[s]! | 0x20) <= 0x7a)) {
       const h = buf.toString("latin1", s, e).trim().toLowerCase();
       if (h !== CSV_HEADER) throw new DistributionCsvError(1, `the header must be "${CSV_HEADER}" (or no header at all), found "${h.slice(0, 60)}"`);
       headerLines = 1;
@@ -376,6 +380,13 @@ async function buildInto(opts: BuildDistributionOptions, dir: string, size: numb
   // ---- parse
   let line = 0;
   let bytesRead = 0;
+  try {
+    line = await parseAll();
+  } catch (e) {
+    await records.abort();
+    throw e;
+  }
+  async function parseAll(): Promise<number> {
   let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of createReadStream(opts.csv, { highWaterMark: 4 << 20 })) {
     // the records buffer (8 MB) holds the rows of one chunk (at most (4 MB + 1 MB carry) / 47 bytes × 56 bytes)
@@ -399,9 +410,14 @@ async function buildInto(opts: BuildDistributionOptions, dir: string, size: numb
     line++;
     parseLine(carry, 0, carry.length, line);
   }
-  if (n === 0) throw new DistributionCsvError(0, "the CSV has no rows");
-  if (maxIndex >= n) throw new DistributionCsvError(lineOf(maxIndexRow), `index ${maxIndex} is out of range: the ${n} rows must use indices 0..${n - 1}`);
+  return line;
+  }
+  if (n === 0) {
+    await records.abort();
+    throw new DistributionCsvError(0, "the CSV has no rows");
+  }
   const recordsFile = await records.close();
+  if (maxIndex >= n) throw new DistributionCsvError(lineOf(maxIndexRow), `index ${maxIndex} is out of range: the ${n} rows must use indices 0..${n - 1}`);
   report("accounts", n, size);
 
   // ---- accounts: duplicates, and the lookup order
