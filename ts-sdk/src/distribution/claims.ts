@@ -8,7 +8,7 @@ import { Contract, Interface, TypedDataEncoder, getAddress, isAddress, keccak256
 
 import { merkleCampaignsAbi } from "../abi/MerkleCampaigns.js";
 import { tokenVestingAbi } from "../abi/TokenVesting.js";
-import { InvalidInputError, TransactionFailedError, check, guard } from "../errors.js";
+import { ContractRevertedError, InvalidInputError, TransactionFailedError, check, wrapError } from "../errors.js";
 import type { Address, Hex, PreparedCall } from "../types.js";
 import { normalizeRecipient, type RecipientProof } from "./leaf.js";
 import { vestedAmount, type VestingPreset } from "./vesting.js";
@@ -38,6 +38,27 @@ export interface ClaimReturnType {
   readonly receipt: TransactionReceipt;
 }
 
+/**
+ * {@link wrapError}, then names a revert the shared error table does not know (TokenTable errors are decoded with the
+ * contract's own ABI, so they stay out of the rollup/attestation bundles).
+ */
+async function guard<T>(fn: () => Promise<T>, context: { contract: "MerkleCampaigns" | "TokenVesting" }): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const w = wrapError(e, context);
+    if (w instanceof ContractRevertedError && w.errorName === undefined && w.data !== undefined && w.data.length >= 10) {
+      try {
+        const desc = (context.contract === "MerkleCampaigns" ? campaignsIface : vestingIface).parseError(w.data);
+        if (desc !== null) return Promise.reject(new ContractRevertedError({ errorName: desc.name, args: [...desc.args], data: w.data, contract: context.contract, cause: e }));
+      } catch {
+        // not one of this contract's errors: keep the generic one
+      }
+    }
+    throw w;
+  }
+}
+
 function addr(v: unknown, field: string): Address {
   check(typeof v === "string" && isAddress(v), field, "must be an address");
   return getAddress(v) as Address;
@@ -59,7 +80,7 @@ function signerOf(runner: ContractRunner, field = "signer"): Signer {
   return runner as Signer;
 }
 
-async function sendCall(signer: Signer, call: PreparedCall, contract: string): Promise<ClaimReturnType> {
+async function sendCall(signer: Signer, call: PreparedCall, contract: "MerkleCampaigns" | "TokenVesting"): Promise<ClaimReturnType> {
   return guard(async () => {
     const tx = await signer.sendTransaction({ to: call.to, data: call.data, value: call.value });
     const receipt = await tx.wait();
