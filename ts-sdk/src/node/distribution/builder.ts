@@ -247,8 +247,8 @@ async function buildInto(opts: BuildDistributionOptions, dir: string, size: numb
   // Upper bound on rows: pages are only touched as rows arrive.
   const cap = Math.min(MAX_ROWS, Math.floor(size / MIN_ROW_BYTES) + 2);
   const tree = new Uint8Array((2 * cap - 1) * NODE_SIZE);
-  const accounts = new Uint8Array(cap * 20);
-  const indexOfRow = new Uint32Array(cap);
+  let accounts = new Uint8Array(cap * 20);
+  let indexOfRow = new Uint32Array(cap);
   let seen = new Uint8Array(1 << 16); // bitset of indices
   let maxIndex = -1;
   let maxIndexRow = 0;
@@ -439,6 +439,9 @@ async function buildInto(opts: BuildDistributionOptions, dir: string, size: numb
     for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
     files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
   }
+  // release the per-row account bytes and indices before the tree's internal nodes are touched
+  accounts = new Uint8Array(0);
+  indexOfRow = new Uint32Array(0);
   report("sort", n, size);
 
   // ---- sort the leaves (ascending, as StandardMerkleTree.of) and lay them out like its tree array
@@ -493,7 +496,14 @@ async function buildInto(opts: BuildDistributionOptions, dir: string, size: numb
   if (n <= (opts.dumpLimit ?? DUMP_LIMIT)) {
     const w = await HashedWriter.open(path.join(dir, FILES.dump));
     await w.writeString('{"format":"standard-v1","leafEncoding":["uint256","address","uint256"],"tree":[');
-    for (let i = 0; i < T; i++) await w.writeString((i === 0 ? '"0x' : ',"0x') + Buffer.from(tree.subarray(i * NODE_SIZE, (i + 1) * NODE_SIZE)).toString("hex") + '"');
+    const nodesPerChunk = 1 << 14;
+    for (let i0 = 0; i0 < T; i0 += nodesPerChunk) {
+      const i1 = Math.min(T, i0 + nodesPerChunk);
+      const hexes = Buffer.from(tree.buffer, tree.byteOffset + i0 * NODE_SIZE, (i1 - i0) * NODE_SIZE).toString("hex");
+      const parts: string[] = [];
+      for (let i = i0; i < i1; i++) parts.push((i === 0 ? '"0x' : ',"0x') + hexes.slice((i - i0) * 64, (i - i0 + 1) * 64) + '"');
+      await w.writeString(parts.join(""));
+    }
     await w.writeString('],"values":[');
     const rec = await open(path.join(dir, FILES.records), "r");
     try {
@@ -502,13 +512,13 @@ async function buildInto(opts: BuildDistributionOptions, dir: string, size: numb
       for (let r0 = 0; r0 < n; r0 += chunkRows) {
         const rows = Math.min(chunkRows, n - r0);
         await rec.read(rb, 0, rows * RECORD_SIZE, r0 * RECORD_SIZE);
-        let s = "";
+        const parts: string[] = [];
         for (let k = 0; k < rows; k++) {
           const o = k * RECORD_SIZE;
           const amount = BigInt("0x" + rb.toString("hex", o + 24, o + 56));
-          s += `${r0 + k === 0 ? "" : ","}{"value":["${rb.readUInt32LE(o)}","${keccak.checksum(rb, o + 4)}","${amount}"],"treeIndex":${positions[r0 + k]}}`;
+          parts.push(`${r0 + k === 0 ? "" : ","}{"value":["${rb.readUInt32LE(o)}","${keccak.checksum(rb, o + 4)}","${amount}"],"treeIndex":${positions[r0 + k]}}`);
         }
-        await w.writeString(s);
+        await w.writeString(parts.join(""));
       }
     } finally {
       await rec.close();
