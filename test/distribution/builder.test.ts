@@ -147,3 +147,26 @@ describe("distribution builder (node)", function () {
     expect(Array.from(order)).to.deep.equal([4, 5, 1, 2, 0, 6, 3]);
   });
 });
+
+describe("distribution builder keccak back ends", () => {
+  it("hash-wasm's module called directly and the public hasher give ethers' digests (and the direct one is in use)", async () => {
+    const { Keccak } = await import("../../ts-sdk/dist/node/distribution/keccak.js");
+    const { keccak256, randomBytes: rb } = await import("ethers");
+    const direct = await Keccak.create();
+    const wrapper = await Keccak.create({ direct: false });
+    expect(direct.backend).to.equal("direct");
+    expect(wrapper.backend).to.equal("wrapper");
+    for (let len = 0; len <= 200; len += 7) {
+      const input = rb(len);
+      const a = new Uint8Array(32);
+      const b = new Uint8Array(32);
+      direct.hashInto(input, 0, len, a, 0);
+      wrapper.hashInto(input, 0, len, b, 0);
+      expect("0x" + Buffer.from(a).toString("hex")).to.equal(keccak256(input));
+      expect("0x" + Buffer.from(b).toString("hex")).to.equal(keccak256(input));
+    }
+    const acct = rb(20);
+    const { getAddress } = await import("ethers");
+    expect(direct.checksum(acct)).to.equal(getAddress("0x" + Buffer.from(acct).toString("hex")));
+  });
+});
