@@ -27,7 +27,7 @@ import { fileURLToPath } from "node:url";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { Contract, ContractFactory, concat, getAddress, hexlify, keccak256, randomBytes, solidityPackedKeccak256, type InterfaceAbi, type Signer, type TransactionReceipt } from "ethers";
 import { DistributionTree, distributionLeaf, vestingPresets } from "@sovereign-stack/sdk/distribution";
-import { ProofStore, buildDistribution, serveProofs } from "@sovereign-stack/sdk/node";
+import { ProofStore, buildDistribution } from "@sovereign-stack/sdk/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
@@ -186,22 +186,31 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   const proofB = [ourLeaf(a), ...upper];
   const ourClaim = await gasOf(mc.connect(relayer!).getFunction("claim")(1, b.index, b.account, amount, proofB));
 
+  // the same claim at Uniswap's depth (17: 100k leaves), for the like-for-like figure
+  const c = { index: 2000n, account: freshAccount() };
+  const d = { index: 3000n, account: freshAccount() };
+  const upper16 = Array.from({ length: 16 }, rand32);
+  await create(foldPath(hashPair(ourLeaf(c), ourLeaf(d)), upper16));
+  await gasOf(mc.getFunction("claim")(2, c.index, c.account, amount, [ourLeaf(d), ...upper16]));
+  const ourClaim17 = await gasOf(mc.connect(relayer!).getFunction("claim")(2, d.index, d.account, amount, [ourLeaf(c), ...upper16]));
+
   // relayer batch: a real 128-leaf subtree (indices 1000..1127) under 19 random nodes: depth 26
   const sub = DistributionTree.of(Array.from({ length: 128 }, (_, i) => ({ index: 1000n + BigInt(i), account: freshAccount(), amount })));
   const upper19 = Array.from({ length: 19 }, rand32);
   await create(foldPath(sub.root, upper19));
   const warm = sub.proof(1127n);
-  await gasOf(mc.getFunction("claim")(2, warm.index, warm.account, warm.amount, [...warm.proof, ...upper19]));
+  await gasOf(mc.getFunction("claim")(3, warm.index, warm.account, warm.amount, [...warm.proof, ...upper19]));
   const batch = Array.from({ length: 100 }, (_, i) => {
     const p = sub.proof(1000n + BigInt(i));
     return { index: p.index, account: p.account, amount: p.amount, proof: [...p.proof, ...upper19] };
   });
   if (batch[0]!.proof.length !== 26 || proofB.length !== 26) throw new Error("proof depth is not 26");
-  const batchGas = await gasOf(mc.connect(relayer!).getFunction("claimMany")(2, batch));
+  const batchGas = await gasOf(mc.connect(relayer!).getFunction("claimMany")(3, batch));
   for (const c of batch.slice(0, 3)) if ((await token.getFunction("balanceOf")(c.account)) !== amount) throw new Error("batch did not pay");
   log(`campaign claim: ours proof 26 hashes (${proofB.length}), Uniswap 17 hashes; batch of 100 = ${batchGas} gas in one transaction`);
   return [
     row("campaign claim, single, 2^26-leaf proof depth", "gas", ourClaim, uniClaim, UNISWAP),
+    row("campaign claim, single, 100k-leaf depth (17), like for like", "gas", ourClaim17, uniClaim, UNISWAP),
     row("campaign claim, relayer batch of 100, per recipient (depth 26)", "gas", batchGas / 100n, uniClaim, UNISWAP),
   ];
 }
@@ -226,29 +235,60 @@ async function build100k(work: string, log: (l: string) => void): Promise<BenchR
   return row("tree build, 100k leaves (same root)", "ms", Math.round(r.ms), Math.round(ozMs), "@openzeppelin/merkle-tree 1.0.8 StandardMerkleTree.of");
 }
 
-/** Writes `n` rows of synthetic recipients (lowercase accounts from a counter-based PRNG, amounts of 19 to 21 digits). */
-function generateCsv(file: string, n: number, log: (l: string) => void): void {
+/**
+ * Writes `n` rows of synthetic recipients straight as bytes: index, a lowercase account from a counter-based
+ * xorshift (distinct: its last 4 bytes are the index), an amount of 19 to 21 digits.
+ */
+export function generateCsv(file: string, n: number, log: (l: string) => void): void {
   const fd = openSync(file, "w");
   writeSync(fd, "index,account,amount\n");
-  const hex = (x: number): string => (x >>> 0).toString(16).padStart(8, "0");
-  const chunk = 500_000;
+  const HEX = Buffer.from("0123456789abcdef");
+  const buf = Buffer.allocUnsafe(1 << 24);
+  const digits = new Uint8Array(12);
   const t = performance.now();
-  for (let i0 = 0; i0 < n; i0 += chunk) {
-    const parts: string[] = [];
-    for (let i = i0; i < Math.min(n, i0 + chunk); i++) {
-      let s = (i + 1) * 0x9e3779b9;
-      const w: number[] = [];
-      for (let k = 0; k < 5; k++) {
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (at > buf.length - 128) {
+      writeSync(fd, buf, 0, at);
+      at = 0;
+    }
+    // index
+    let v = i;
+    let k = 0;
+    do {
+      digits[k++] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+    while (k > 0) buf[at++] = digits[--k]!;
+    buf[at++] = 0x2c;
+    buf[at++] = 0x30;
+    buf[at++] = 0x78;
+    // account: 4 xorshift words, then the index
+    let s = (Math.imul(i + 1, 0x9e3779b9) ^ 0x5bd1e995) | 1;
+    for (let w = 0; w < 5; w++) {
+      let word: number;
+      if (w < 4) {
         s ^= s << 13;
         s ^= s >>> 17;
         s ^= s << 5;
-        w.push(Math.imul(s, 0x85ebca6b) ^ i);
-      }
-      parts.push(`${i},0x${hex(w[0]!)}${hex(w[1]!)}${hex(w[2]!)}${hex(w[3]!)}${hex(i)},${1 + (i % 997)}${"000000000000000000"}`);
+        word = s >>> 0;
+      } else word = i >>> 0;
+      for (let sh = 28; sh >= 0; sh -= 4) buf[at++] = HEX[(word >>> sh) & 0xf]!;
     }
-    writeSync(fd, parts.join("\n") + "\n");
-    if ((i0 / chunk) % 20 === 19) log(`  generated ${(i0 + chunk).toLocaleString("en-US")} rows, ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    buf[at++] = 0x2c;
+    // amount: (1 + i mod 997) * 10^18
+    v = 1 + (i % 997);
+    k = 0;
+    do {
+      digits[k++] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0);
+    while (k > 0) buf[at++] = digits[--k]!;
+    for (let z = 0; z < 18; z++) buf[at++] = 0x30;
+    buf[at++] = 0x0a;
+    if (i % 10_000_000 === 9_999_999) log(`  generated ${(i + 1).toLocaleString("en-US")} rows, ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
+  writeSync(fd, buf, 0, at);
   closeSync(fd);
 }
 
@@ -269,12 +309,22 @@ async function proofServiceRows(store: string, log: (l: string) => void): Promis
     direct.push(performance.now() - t);
   }
   s.close();
-  const server = await serveProofs({ store, port: 0 });
+  // the service runs in its own process (the CLI), so the clients below do not share its event loop
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts", "distribution.ts"), "serve", "--store", store, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /on (http:\/\/[^\s]+)/.exec(out);
+        if (m !== null) resolve(m[1]!);
+      });
+      child.on("exit", (c) => reject(new Error(`the proof service exited with ${c}`)));
+    });
     const lat: number[] = [];
     for (let k = 0; k < 500; k++) {
       const t = performance.now();
-      const r = await fetch(`${server.url}/proof/${Math.floor(Math.random() * n)}`);
+      const r = await fetch(`${url}/proof/${Math.floor(Math.random() * n)}`);
       await r.json();
       lat.push(performance.now() - t);
     }
@@ -284,7 +334,7 @@ async function proofServiceRows(store: string, log: (l: string) => void): Promis
     await Promise.all(
       Array.from({ length: 16 }, async () => {
         while (performance.now() < until) {
-          const r = await fetch(`${server.url}/proof/${Math.floor(Math.random() * n)}`);
+          const r = await fetch(`${url}/proof/${Math.floor(Math.random() * n)}`);
           if (r.status !== 200) throw new Error(`proof service answered ${r.status}`);
           await r.arrayBuffer();
           served++;
@@ -293,14 +343,14 @@ async function proofServiceRows(store: string, log: (l: string) => void): Promis
     );
     const perSec = served / ((performance.now() - t0) / 1000);
     const p50 = (xs: number[]): number => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    log(`proofs: ${n.toLocaleString("en-US")}-leaf store; from the store p50 ${(p50(direct) * 1000).toFixed(0)} µs; over HTTP p50 ${p50(lat).toFixed(2)} ms, ${perSec.toFixed(0)} proofs/s (16 clients)`);
+    log(`proofs: ${n.toLocaleString("en-US")}-leaf store; from the store p50 ${(p50(direct) * 1000).toFixed(0)} µs; over HTTP (service in its own process) p50 ${p50(lat).toFixed(2)} ms, ${perSec.toFixed(0)} proofs/s (16 clients)`);
     return [
       row(`proof from the store, p50 (${n.toLocaleString("en-US")} leaves, no HTTP)`, "ms", Math.round(p50(direct) * 1000) / 1000),
       row("proof over HTTP, one request p50", "ms", Math.round(p50(lat) * 1000) / 1000),
       row("proofs served over HTTP (16 clients)", "ops/s", Math.round(perSec)),
     ];
   } finally {
-    await server.close();
+    child.kill("SIGTERM");
   }
 }
 

@@ -46,6 +46,7 @@ describe("distribution builder (node)", function () {
       expect(sdk.root).to.equal(oz.root);
       expect(JSON.stringify(sdk.dump())).to.equal(JSON.stringify(oz.dump()));
       const store = ProofStore.open(r.out);
+      const partial = ProofStore.open(r.out, { topNodes: 3 });
       try {
         for (let k = 0; k < n; k++) {
           const p = store.proof(k);
@@ -55,12 +56,14 @@ describe("distribution builder (node)", function () {
           expect(StandardMerkleTree.verify(r.root, TYPES, row, [...p.proof])).to.equal(true);
           expect(verifyDistributionProof(r.root, { index: p.index, account: p.account, amount: p.amount }, p.proof)).to.equal(true);
           expect(store.proofOf(row[1].toLowerCase()).index).to.equal(p.index);
+          expect(partial.proof(k)).to.deep.equal(p); // upper levels partly in memory, the rest read from disk
           if (n > 100 && k > 20) break;
         }
         expect(() => store.proof(n)).to.throw(InvalidInputError).with.property("field", "index");
         expect(() => store.proofOf("0x000000000000000000000000000000000000dEaD")).to.throw(InvalidInputError).with.property("field", "account");
       } finally {
         store.close();
+        partial.close();
       }
       const manifest = JSON.parse(readFileSync(path.join(r.out, "manifest.json"), "utf8")) as { root: string; files: Record<string, { sha256: string; bytes: number }> };
       expect(manifest.root).to.equal(oz.root);

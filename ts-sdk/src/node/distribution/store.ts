@@ -1,6 +1,6 @@
 /**
  * Reads proofs from a distribution proof store (see ./format.ts) with positioned reads: nothing is loaded but the
- * manifest, so a 40M-leaf store answers in microseconds from a small process.
+ * manifest and the tree's top levels (8 MB by default), so a 40M-leaf store answers from a small process.
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
@@ -18,24 +18,32 @@ export interface StoredProof extends RecipientProof {
   readonly treeIndex: number;
 }
 
+/** Nodes of the tree's upper levels kept in memory (2^18 - 1 nodes, 8 MB: the top 18 levels). */
+const DEFAULT_TOP_NODES = (1 << 18) - 1;
+
 const hex = (b: Buffer): Hex => ("0x" + b.toString("hex")) as Hex;
 
 /** An open proof store. Call {@link ProofStore.close} when done. */
 export class ProofStore {
   private readonly fds: { tree: number; records: number; positions: number; byIndex: number; byAccount: number };
   private readonly buf = Buffer.allocUnsafe(RECORD_SIZE);
+  /** The tree's top nodes (the first `topNodes` of the array: its upper levels), which every proof ends with. */
+  private readonly top: Buffer;
   private closed = false;
 
-  private constructor(readonly dir: string, readonly manifest: StoreManifest) {
+  private constructor(readonly dir: string, readonly manifest: StoreManifest, topNodes: number) {
     const o = (f: string): number => openSync(path.join(dir, f), "r");
     this.fds = { tree: o(FILES.tree), records: o(FILES.records), positions: o(FILES.positions), byIndex: o(FILES.byIndex), byAccount: o(FILES.byAccount) };
+    const nodes = Math.min(topNodes, 2 * manifest.count - 1);
+    this.top = Buffer.allocUnsafe(nodes * NODE_SIZE);
+    if (nodes > 0 && readSync(this.fds.tree, this.top, 0, this.top.length, 0) !== this.top.length) throw new Error("tree.bin is truncated");
   }
 
   /**
    * Opens a store directory written by `buildDistribution`.
    * @throws InvalidInputError (field `store`) when it is missing or not a proof store
    */
-  static open(dir: string): ProofStore {
+  static open(dir: string, opts: { topNodes?: number } = {}): ProofStore {
     check(typeof dir === "string" && dir.length > 0, "store", "must be the path of a proof store directory");
     let manifest: StoreManifest;
     try {
@@ -45,7 +53,7 @@ export class ProofStore {
     }
     if (manifest.format !== STORE_FORMAT) throw new InvalidInputError("store", `${dir} is not a ${STORE_FORMAT} proof store (format ${String(manifest.format)})`);
     try {
-      return new ProofStore(dir, manifest);
+      return new ProofStore(dir, manifest, opts.topNodes ?? DEFAULT_TOP_NODES);
     } catch (e) {
       throw new InvalidInputError("store", `${dir} is incomplete (${(e as Error).message})`, { cause: e });
     }
@@ -80,7 +88,7 @@ export class ProofStore {
     const proof: Hex[] = [];
     for (let i = treeIndex; i > 0; i = (i - 1) >> 1) {
       const sib = i % 2 === 1 ? i + 1 : i - 1;
-      proof.push(hex(this.read(this.fds.tree, NODE_SIZE, sib * NODE_SIZE)));
+      proof.push(sib < this.top.length / NODE_SIZE ? hex(this.top.subarray(sib * NODE_SIZE, (sib + 1) * NODE_SIZE)) : hex(this.read(this.fds.tree, NODE_SIZE, sib * NODE_SIZE)));
     }
     return { index, account, amount, proof, root: this.root, treeIndex };
   }
