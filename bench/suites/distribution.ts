@@ -180,11 +180,14 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
     await (await mc.getFunction("createCampaign")({ token: tokenAddr, funding: 10n ** 27n, root, start: now, deadline: now + 86_400n * 365n, clawbackTo: admin!.address, presetId: 0 })).wait();
   };
   const ourLeaf = (x: { index: bigint; account: string }): string => distributionLeaf({ ...x, amount });
+  // fresh recipients (a and b already hold tokens from the Uniswap claims), same indices
+  const a2 = { index: a.index, account: freshAccount() };
+  const b2 = { index: b.index, account: freshAccount() };
   const upper = Array.from({ length: 25 }, rand32);
-  await create(foldPath(hashPair(ourLeaf(a), ourLeaf(b)), upper));
-  await gasOf(mc.getFunction("claim")(1, a.index, a.account, amount, [ourLeaf(b), ...upper]));
-  const proofB = [ourLeaf(a), ...upper];
-  const ourClaim = await gasOf(mc.connect(relayer!).getFunction("claim")(1, b.index, b.account, amount, proofB));
+  await create(foldPath(hashPair(ourLeaf(a2), ourLeaf(b2)), upper));
+  await gasOf(mc.getFunction("claim")(1, a2.index, a2.account, amount, [ourLeaf(b2), ...upper]));
+  const proofB = [ourLeaf(a2), ...upper];
+  const ourClaim = await gasOf(mc.connect(relayer!).getFunction("claim")(1, b2.index, b2.account, amount, proofB));
 
   // the same claim at Uniswap's depth (17: 100k leaves), for the like-for-like figure
   const c = { index: 2000n, account: freshAccount() };
