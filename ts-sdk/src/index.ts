@@ -3,7 +3,7 @@
  *
  * The root export is browser-safe: no I/O at import time, no `node:` built-in, no contract bytecode. In Node, the
  * root also re-exports `@sovereign-stack/sdk/node` (reading deployment files). Subpaths: `./rollup`,
- * `./attestation`, `./identity`, `./abi` (ABIs `as const`), `./node`, and `./typechain` (Node tooling and tests:
+ * `./attestation`, `./identity`, `./distribution`, `./abi` (ABIs `as const`), `./node`, and `./typechain` (Node tooling and tests:
  * typechain factories with bytecode).
  */
 export {
@@ -27,3 +27,5 @@ export * as identity from "./identity/index.js";
 export * from "./rollup/index.js";
 export * as attestation from "./attestation/index.js";
 export { AttestationClient, AttestationIndex, SchemaEncoder } from "./attestation/index.js";
+export * as distribution from "./distribution/index.js";
+export { DistributionTree, distributionLeaf, vestedAmount } from "./distribution/index.js";

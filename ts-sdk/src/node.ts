@@ -1,5 +1,6 @@
 /**
- * Node-only helpers (`@sovereign-stack/sdk/node`): reading deployment records from files. Kept apart so that
+ * Node-only helpers (`@sovereign-stack/sdk/node`): reading deployment records from files, and the national-scale
+ * distribution builder, proof store and proof service. Kept apart so that
  * nothing browser-facing reaches `node:fs`.
  */
 import { readFile } from "node:fs/promises";
@@ -36,3 +37,5 @@ export async function connect(runner: ContractRunner, deployment: Deployment | s
   const dep = typeof deployment === "string" && !deployment.trimStart().startsWith("{") ? await readDeployment(deployment) : deployment;
   return connectRecord(runner, dep, options);
 }
+
+export * from "./node/distribution/index.js";

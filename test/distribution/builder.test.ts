@@ -1,0 +1,175 @@
+/**
+ * The streaming distribution builder against OpenZeppelin's merkle-tree: same root, byte-identical dump(), proofs
+ * from the on-disk store that verify, every bad-row case refused with its line number and nothing left behind.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { InvalidInputError } from "@sovereign-stack/sdk";
+import { DistributionTree, distributionLeaf, verifyDistributionProof } from "@sovereign-stack/sdk/distribution";
+import { DistributionCsvError, ProofStore, buildDistribution, sortRowsByKey, type BuildProgress } from "@sovereign-stack/sdk/node";
+
+import { csvOf, randomRows, type Row } from "./helpers.ts";
+
+const TYPES = ["uint256", "address", "uint256"];
+
+describe("distribution builder (node)", function () {
+  this.timeout(120_000);
+  let work: string;
+  before(() => {
+    work = mkdtempSync(path.join(tmpdir(), "dist-test-"));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  async function build(rows: readonly Row[] | string, name: string, header = true) {
+    const csv = path.join(work, `${name}.csv`);
+    writeFileSync(csv, typeof rows === "string" ? rows : csvOf(rows, header));
+    const out = path.join(work, name);
+    const progress: BuildProgress[] = [];
+    const r = await buildDistribution({ csv, out, onProgress: (p) => progress.push(p), progressEvery: 100 });
+    return { ...r, out, progress };
+  }
+
+  for (const n of [1, 2, 3, 17, 1000]) {
+    it(`${n} leaves: root, proofs and dump() equal @openzeppelin/merkle-tree's, and the SDK's in-memory tree`, async () => {
+      const rows = randomRows(n);
+      const r = await build(rows, `n${n}`, n % 2 === 1);
+      const oz = StandardMerkleTree.of(rows, TYPES);
+      expect(r.root).to.equal(oz.root);
+      expect(r.count).to.equal(n);
+      expect(r.total).to.equal(rows.reduce((s, x) => s + BigInt(x[2]), 0n));
+      expect(readFileSync(path.join(r.out, "tree.json"), "utf8")).to.equal(JSON.stringify(oz.dump()));
+      const sdk = DistributionTree.of(rows.map(([index, account, amount]) => ({ index: BigInt(index), account, amount: BigInt(amount) })));
+      expect(sdk.root).to.equal(oz.root);
+      expect(JSON.stringify(sdk.dump())).to.equal(JSON.stringify(oz.dump()));
+      const store = ProofStore.open(r.out);
+      const partial = ProofStore.open(r.out, { topNodes: 3 });
+      try {
+        for (let k = 0; k < n; k++) {
+          const p = store.proof(k);
+          const row = rows.find((x) => x[0] === String(k))!;
+          expect([p.index.toString(), p.account, p.amount.toString()]).to.deep.equal(row);
+          expect(p.proof).to.deep.equal(oz.getProof(rows.indexOf(row)));
+          expect(StandardMerkleTree.verify(r.root, TYPES, row, [...p.proof])).to.equal(true);
+          expect(verifyDistributionProof(r.root, { index: p.index, account: p.account, amount: p.amount }, p.proof)).to.equal(true);
+          expect(store.proofOf(row[1].toLowerCase()).index).to.equal(p.index);
+          expect(partial.proof(k)).to.deep.equal(p); // upper levels partly in memory, the rest read from disk
+          if (n > 100 && k > 20) break;
+        }
+        expect(() => store.proof(n)).to.throw(InvalidInputError).with.property("field", "index");
+        expect(() => store.proofOf("0x000000000000000000000000000000000000dEaD")).to.throw(InvalidInputError).with.property("field", "account");
+      } finally {
+        store.close();
+        partial.close();
+      }
+      const manifest = JSON.parse(readFileSync(path.join(r.out, "manifest.json"), "utf8")) as { root: string; files: Record<string, { sha256: string; bytes: number }> };
+      expect(manifest.root).to.equal(oz.root);
+      const { createHash } = await import("node:crypto");
+      for (const [f, meta] of Object.entries(manifest.files)) {
+        const data = readFileSync(path.join(r.out, f));
+        expect(meta.bytes, f).to.equal(data.length);
+        expect(meta.sha256, f).to.equal(createHash("sha256").update(data).digest("hex"));
+      }
+      expect(Object.keys(manifest.files).sort()).to.deep.equal(["by-account.bin", "by-index.bin", "positions.bin", "records.bin", "root.txt", "tree.bin", "tree.json"]);
+      expect(r.progress.at(-1)?.phase).to.equal("done");
+    });
+  }
+
+  it("agrees on amounts of every size, mixed-case and lowercase accounts, CRLF and no final newline", async () => {
+    const rows: Row[] = [
+      ["0", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0"],
+      ["1", "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", ((1n << 256n) - 1n).toString()],
+      ["2", "0x90F79BF6EB2C4F870365E785982E1F101E93B906", "999999999999999"],
+      ["3", "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "1000000000000000"],
+    ];
+    const text = "index,account,amount\r\n" + rows.map((r) => r.join(",")).join("\r\n");
+    const r = await build(text, "edge");
+    const oz = StandardMerkleTree.of(rows, TYPES);
+    expect(r.root).to.equal(oz.root);
+    const sdk = DistributionTree.of(rows.map(([index, account, amount]) => ({ index: BigInt(index), account, amount: BigInt(amount) })));
+    expect(sdk.root).to.equal(oz.root);
+    expect(distributionLeaf({ index: 1n, account: rows[1]![1], amount: BigInt(rows[1]![2]) })).to.equal(oz.leafHash(rows[1]!));
+  });
+
+  const GOOD = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+  const OTHER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+  const bad: [string, string, number, RegExp][] = [
+    ["bad address (short)", `index,account,amount\n0,${GOOD},1\n1,0x1234,5\n`, 3, /account "0x1234" is not an address/],
+    ["bad address (non-hex)", `0,${GOOD},1\n1,0x${"g".repeat(40)},5\n`, 2, /not an address \(non-hex/],
+    ["bad checksum", `0,${GOOD},1\n1,${OTHER.replace("C44", "c44")},5\n`, 2, /bad EIP-55 checksum/],
+    ["negative amount", `0,${GOOD},1\n1,${OTHER},-5\n`, 2, /amount "-5" is negative/],
+    ["non-integer amount", `0,${GOOD},1.5\n`, 1, /amount "1.5" is not an integer/],
+    ["exponent amount", `0,${GOOD},1e18\n`, 1, /amount "1e18" is not an integer/],
+    ["overflowing amount", `0,${GOOD},${(1n << 256n).toString()}\n`, 1, /overflows uint256/],
+    ["empty amount", `0,${GOOD},\n`, 1, /amount is empty/],
+    ["duplicate index", `0,${GOOD},1\n0,${OTHER},2\n`, 2, /index 0 is a duplicate \(first at line 1\)/],
+    ["duplicate account", `index,account,amount\n0,${GOOD},1\n1,${OTHER},1\n2,${GOOD.toLowerCase()},2\n`, 4, /account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is a duplicate \(first at line 2\)/],
+    ["index beyond the row count", `0,${GOOD},1\n5,${OTHER},2\n`, 2, /index 5 is out of range/],
+    ["non-numeric index", `0,${GOOD},1\nx,${OTHER},2\n`, 2, /index "x" is not a non-negative decimal integer/],
+    ["negative index", `-1,${GOOD},1\n`, 1, /index "-1" is not/],
+    ["too few fields", `0,${GOOD}\n`, 1, /expected 3 fields/],
+    ["too many fields", `0,${GOOD},1,2\n`, 1, /more than 3 fields/],
+    ["blank line", `0,${GOOD},1\n\n1,${OTHER},2\n`, 2, /empty line/],
+    ["wrong header", `idx,addr,amt\n0,${GOOD},1\n`, 1, /header must be "index,account,amount"/],
+  ];
+  for (const [what, text, line, message] of bad) {
+    it(`refuses a ${what} with its line number (${line}) and leaves no output`, async () => {
+      const name = `bad-${what.replace(/\W+/g, "-")}`;
+      const err = await build(text, name).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(DistributionCsvError);
+      const e = err as DistributionCsvError;
+      expect(e.field).to.equal("csv");
+      expect(e.line).to.equal(line);
+      expect(e.shortMessage).to.match(new RegExp(`^csv: line ${line}: `));
+      expect(e.shortMessage).to.match(message);
+      expect(readdirSync(work).filter((f) => f.startsWith(name) && !f.endsWith(".csv"))).to.deep.equal([]);
+    });
+  }
+
+  it("refuses an empty CSV, a missing file, and an existing output directory (field named)", async () => {
+    const e1 = await build("index,account,amount\n", "empty").catch((e: unknown) => e);
+    expect(e1).to.be.instanceOf(DistributionCsvError).with.property("shortMessage").that.matches(/no rows/);
+    const e2 = await buildDistribution({ csv: path.join(work, "nope.csv"), out: path.join(work, "nope") }).catch((e: unknown) => e);
+    expect(e2).to.be.instanceOf(InvalidInputError).with.property("field", "csv");
+    const ok = await build(randomRows(3), "exists");
+    const e3 = await buildDistribution({ csv: path.join(work, "exists.csv"), out: ok.out }).catch((e: unknown) => e);
+    expect(e3).to.be.instanceOf(InvalidInputError).with.property("field", "out");
+    const again = await buildDistribution({ csv: path.join(work, "exists.csv"), out: ok.out, overwrite: true });
+    expect(again.root).to.equal(ok.root);
+  });
+
+  it("sortRowsByKey orders by key, then by the tie-breaker, stably", () => {
+    const keys = new Uint32Array([5, 1, 5, 0xffffffff, 0, 1, 70000]);
+    const order = sortRowsByKey(keys, keys.length, (a, b) => b - a);
+    expect(Array.from(order)).to.deep.equal([4, 5, 1, 2, 0, 6, 3]);
+  });
+});
+
+describe("distribution builder keccak back ends", () => {
+  it("hash-wasm's module called directly and the public hasher give ethers' digests (and the direct one is in use)", async () => {
+    const { Keccak } = await import("../../ts-sdk/dist/node/distribution/keccak.js");
+    const { keccak256, randomBytes: rb } = await import("ethers");
+    const direct = await Keccak.create();
+    const wrapper = await Keccak.create({ direct: false });
+    expect(direct.backend).to.equal("direct");
+    expect(wrapper.backend).to.equal("wrapper");
+    for (let len = 0; len <= 200; len += 7) {
+      const input = rb(len);
+      const a = new Uint8Array(32);
+      const b = new Uint8Array(32);
+      direct.hashInto(input, 0, len, a, 0);
+      wrapper.hashInto(input, 0, len, b, 0);
+      expect("0x" + Buffer.from(a).toString("hex")).to.equal(keccak256(input));
+      expect("0x" + Buffer.from(b).toString("hex")).to.equal(keccak256(input));
+    }
+    const acct = rb(20);
+    const { getAddress } = await import("ethers");
+    expect(direct.checksum(acct)).to.equal(getAddress("0x" + Buffer.from(acct).toString("hex")));
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Reads proofs from a distribution proof store (see ./format.ts) with positioned reads: nothing is loaded but the
+ * manifest and the tree's top levels (8 MB by default), so a 40M-leaf store answers from a small process.
+ */
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import path from "node:path";
+
+import { getAddress, isAddress } from "ethers";
+
+import { InvalidInputError, check } from "../../errors.js";
+import type { Address, Hex } from "../../types.js";
+import type { RecipientProof } from "../../distribution/leaf.js";
+import { FILES, NODE_SIZE, RECORD_SIZE, STORE_FORMAT, type StoreManifest } from "./format.js";
+
+/** A recipient, its proof, and where its leaf sits in the tree. */
+export interface StoredProof extends RecipientProof {
+  readonly root: Hex;
+  readonly treeIndex: number;
+}
+
+/** Nodes of the tree's upper levels kept in memory (2^18 - 1 nodes, 8 MB: the top 18 levels). */
+const DEFAULT_TOP_NODES = (1 << 18) - 1;
+
+const hex = (b: Buffer): Hex => ("0x" + b.toString("hex")) as Hex;
+
+/** An open proof store. Call {@link ProofStore.close} when done. */
+export class ProofStore {
+  private readonly fds: { tree: number; records: number; positions: number; byIndex: number; byAccount: number };
+  private readonly buf = Buffer.allocUnsafe(RECORD_SIZE);
+  /** The tree's top nodes (the first `topNodes` of the array: its upper levels), which every proof ends with. */
+  private readonly top: Buffer;
+  private closed = false;
+
+  private constructor(readonly dir: string, readonly manifest: StoreManifest, topNodes: number) {
+    const o = (f: string): number => openSync(path.join(dir, f), "r");
+    this.fds = { tree: o(FILES.tree), records: o(FILES.records), positions: o(FILES.positions), byIndex: o(FILES.byIndex), byAccount: o(FILES.byAccount) };
+    const nodes = Math.min(topNodes, 2 * manifest.count - 1);
+    this.top = Buffer.allocUnsafe(nodes * NODE_SIZE);
+    if (nodes > 0 && readSync(this.fds.tree, this.top, 0, this.top.length, 0) !== this.top.length) throw new Error("tree.bin is truncated");
+  }
+
+  /**
+   * Opens a store directory written by `buildDistribution`.
+   * @throws InvalidInputError (field `store`) when it is missing or not a proof store
+   */
+  static open(dir: string, opts: { topNodes?: number } = {}): ProofStore {
+    check(typeof dir === "string" && dir.length > 0, "store", "must be the path of a proof store directory");
+    let manifest: StoreManifest;
+    try {
+      manifest = JSON.parse(readFileSync(path.join(dir, FILES.manifest), "utf8")) as StoreManifest;
+    } catch (e) {
+      throw new InvalidInputError("store", `cannot read ${path.join(dir, FILES.manifest)} (${(e as { code?: string }).code ?? (e as Error).message}): build the store first`, { cause: e });
+    }
+    if (manifest.format !== STORE_FORMAT) throw new InvalidInputError("store", `${dir} is not a ${STORE_FORMAT} proof store (format ${String(manifest.format)})`);
+    try {
+      return new ProofStore(dir, manifest, opts.topNodes ?? DEFAULT_TOP_NODES);
+    } catch (e) {
+      throw new InvalidInputError("store", `${dir} is incomplete (${(e as Error).message})`, { cause: e });
+    }
+  }
+
+  get root(): Hex {
+    return this.manifest.root as Hex;
+  }
+
+  get count(): number {
+    return this.manifest.count;
+  }
+
+  private read(fd: number, len: number, at: number): Buffer {
+    if (this.closed) throw new InvalidInputError("store", "is closed");
+    const b = len === RECORD_SIZE ? this.buf : Buffer.allocUnsafe(len);
+    const got = readSync(fd, b, 0, len, at);
+    if (got !== len) throw new InvalidInputError("store", `is truncated (short read at ${at}); rebuild it or check its manifest sha256 sums`);
+    return b;
+  }
+
+  private u32(fd: number, at: number): number {
+    return this.read(fd, 4, at).readUInt32LE(0);
+  }
+
+  private proofOfRow(row: number): StoredProof {
+    const r = this.read(this.fds.records, RECORD_SIZE, row * RECORD_SIZE);
+    const index = BigInt(r.readUInt32LE(0));
+    const account = getAddress(hex(r.subarray(4, 24))) as Address;
+    const amount = BigInt(hex(r.subarray(24, 56)));
+    const treeIndex = this.u32(this.fds.positions, row * 4);
+    const proof: Hex[] = [];
+    for (let i = treeIndex; i > 0; i = (i - 1) >> 1) {
+      const sib = i % 2 === 1 ? i + 1 : i - 1;
+      proof.push(sib < this.top.length / NODE_SIZE ? hex(this.top.subarray(sib * NODE_SIZE, (sib + 1) * NODE_SIZE)) : hex(this.read(this.fds.tree, NODE_SIZE, sib * NODE_SIZE)));
+    }
+    return { index, account, amount, proof, root: this.root, treeIndex };
+  }
+
+  /**
+   * The recipient with leaf index `index`, and its proof.
+   * @throws InvalidInputError (field `index`) when out of range
+   */
+  proof(index: bigint | number): StoredProof {
+    const i = typeof index === "bigint" ? index : Number.isSafeInteger(index) ? BigInt(index) : -1n;
+    check(i >= 0n && i < BigInt(this.count), "index", `must be an integer from 0 to ${this.count - 1}`);
+    return this.proofOfRow(this.u32(this.fds.byIndex, Number(i) * 4));
+  }
+
+  /**
+   * The recipient `account`, and its proof (binary search over the account order).
+   * @throws InvalidInputError (field `account`) when it is not an address or not a recipient
+   */
+  proofOf(account: string): StoredProof {
+    check(typeof account === "string" && isAddress(account), "account", "must be an address (0x + 40 hex digits)");
+    const want = Buffer.from(account.slice(2), "hex");
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const row = this.u32(this.fds.byAccount, mid * 4);
+      const acc = this.read(this.fds.records, RECORD_SIZE, row * RECORD_SIZE).subarray(4, 24);
+      const c = Buffer.compare(acc, want);
+      if (c === 0) return this.proofOfRow(row);
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    throw new InvalidInputError("account", `${getAddress(account)} is not a recipient of this distribution`);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const fd of Object.values(this.fds)) closeSync(fd);
+  }
+}
