@@ -6,6 +6,7 @@ import type { Component } from "./deployer.ts";
 import { localComponents, rollupComponents, type RollupSettings } from "./stack/rollup.ts";
 import { attestationComponents } from "./stack/attestation.ts";
 import { identityComponents } from "./stack/identity.ts";
+import { tokentableComponents } from "./stack/tokentable.ts";
 
 export interface StackSettings {
   readonly rollup: RollupSettings;
@@ -21,6 +22,7 @@ export function stackComponents(settings: StackSettings): Component[] {
     ...rollupComponents(settings.rollup, { local: settings.local, allowWeakCouncil: settings.allowWeakCouncil ?? false, warn }),
     ...attestationComponents(),
     ...identityComponents(),
+    ...tokentableComponents(),
     ...(settings.local ? localComponents() : []),
   ];
 }
