@@ -139,6 +139,10 @@ describe("SDK public types: Address/Hex and bigint", function () {
       deadline: 1900000000,
     });
     expect(parseTriggerExit(JSON.parse(JSON.stringify(json)))).to.deep.equal(p);
+    // the file format is as strict as before: the nonce is a decimal string, chainId and deadline JSON numbers
+    expect(() => parseTriggerExit({ ...json, nonce: 5 })).to.throw(/payload\.nonce: must be a decimal uint256 string/);
+    expect(() => parseTriggerExit({ ...json, chainId: "31337" })).to.throw(/payload\.chainId/);
+    expect(() => parseTriggerExit({ ...json, deadline: "1900000000" })).to.throw(/payload\.deadline/);
   });
 
   it("a deployment record parses to Address/Hex fields", () => {

@@ -80,10 +80,13 @@ export function buildTriggerExit(input: {
   });
 }
 
-/** A non-negative integer given as a JSON number (safe integer), a bigint or (`decimal`) a decimal string. */
+/**
+ * A non-negative integer: a bigint (in memory), else as the file holds it: a JSON number (safe integer) or, for
+ * `decimal` fields (the nonce), a decimal string and never a number.
+ */
 function uint(v: unknown, decimal: boolean): bigint | null {
   if (typeof v === "bigint") return v >= 0n && v < 2n ** 256n ? v : null;
-  if (typeof v === "number") return Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : null;
+  if (!decimal && typeof v === "number") return Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : null;
   if (decimal && typeof v === "string" && /^\d+$/.test(v)) {
     const b = BigInt(v);
     return b < 2n ** 256n ? b : null;
