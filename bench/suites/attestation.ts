@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { AbiCoder, Contract, ContractFactory, Signature, Wallet, ZeroAddress, ZeroHash, hexlify, type InterfaceAbi, type Signer, type TransactionResponse } from "ethers";
-import { attestation } from "@sovereign-stack/sdk";
+import { attestation, type Hex } from "@sovereign-stack/sdk";
 import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
@@ -38,7 +38,7 @@ async function gasOf(tx: Promise<TransactionResponse>): Promise<bigint> {
 }
 
 const coder = AbiCoder.defaultAbiCoder();
-const payload = (i: number): string => coder.encode(["bytes32"], [hexlify(new Uint8Array(32).fill((i % 250) + 1))]);
+const payload = (i: number): Hex => <Hex>coder.encode(["bytes32"], [hexlify(new Uint8Array(32).fill((i % 250) + 1))]);
 const recipient = (i: number): string => "0x" + (0x1000 + i).toString(16).padStart(40, "0");
 
 const suite: BenchSuite = {
@@ -56,7 +56,7 @@ const suite: BenchSuite = {
     const def = { definition: "bytes32 payload", hook: ZeroAddress, revocable: true, maxValidity: 0, location: 0, dataReference: "" };
     const oursSchemaGas = await gasOf(schemas.register(def, "bench", ""));
     const schemaId = attestation.schemaUid(def);
-    const req = (i: number) => ({ schema: schemaId, subject: attestation.encodeSubject(recipient(i)), expirationTime: 0n, refUID: ZeroHash, data: payload(i), value: 0n, hookData: "0x" });
+    const req = (i: number) => ({ schema: schemaId as Hex, subject: attestation.encodeSubject(recipient(i)), expirationTime: 0n, refUID: ZeroHash as Hex, data: payload(i), value: 0n, hookData: "0x" as Hex });
     const oursAttest = await gasOf(reg.attest(req(0)));
     const oursMulti1 = await gasOf(reg.multiAttest([req(1000)]));
     const batch = Array.from({ length: 50 }, (_, i) => req(1 + i));

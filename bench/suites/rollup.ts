@@ -32,6 +32,7 @@ import {
   signTriggerExit,
   sortSignatures,
   type CommitmentData,
+  type Hex,
   type Stack,
 } from "@sovereign-stack/sdk";
 
@@ -366,25 +367,25 @@ const suite: BenchSuite = {
 
     // ------------------------------------------------------------ state commitments (6 of 8 validators)
     const sc = c.StateCommitment;
-    const commitNext = async (exitRoot: string) => {
+    const commitNext = async (exitRoot: Hex) => {
       const [n, batches, vals] = await Promise.all([sc.count(), c.SequencerInbox.batchCount(), sc.validators()]);
       const batchIndex = batches - 1n;
-      const prev = n === 0n ? "0x" + "00".repeat(32) : (await sc.get(n - 1n)).hash;
+      const prev = (n === 0n ? "0x" + "00".repeat(32) : (await sc.get(n - 1n)).hash) as Hex;
       const data: CommitmentData = {
         index: n,
         batchIndex: n === 0n ? 0n : batchIndex,
-        accumulator: await c.SequencerInbox.accumulatorOf(n === 0n ? 0n : batchIndex),
-        l2StateRoot: hex32(`l2 state root ${n}`),
+        accumulator: (await c.SequencerInbox.accumulatorOf(n === 0n ? 0n : batchIndex)) as Hex,
+        l2StateRoot: hex32(`l2 state root ${n}`) as Hex,
         exitRoot,
-        identityRoot: hex32(`identity root ${n}`),
+        identityRoot: hex32(`identity root ${n}`) as Hex,
       };
       const deadline = BigInt(DEADLINE);
       const ctx = { chainId, verifyingContract: stack.address("StateCommitment"), prevCommitment: prev, validatorEpoch: vals[2], deadline };
       const sigs = sortSignatures(await Promise.all(validators.slice(0, M).map((v) => signCommitment(v, data, ctx))));
       return mined("StateCommitment.commit", sc.commit(data, deadline, sigs));
     };
-    await commitNext("0x" + "11".repeat(32)); // warm-up: the first commitment
-    const commit = await commitNext(tree.root);
+    await commitNext(("0x" + "11".repeat(32)) as Hex); // warm-up: the first commitment
+    const commit = await commitNext(tree.root as Hex);
     rows.push(row(`StateCommitment.commit (${M} of ${N} validators)`, "gas", commit.gasUsed, safeGas, PEER));
 
     // ------------------------------------------------------------ finality, then the council's exit (6 of 8)

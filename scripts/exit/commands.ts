@@ -13,11 +13,14 @@ import {
   readCouncilSnapshot,
   submitTriggerExit,
   triggerExitAuto,
+  triggerExitToJson,
   type ExitSignatureFile,
+  type ExitSignatureFileJson,
   type Liveness,
   type SignatureCheck,
   type Stack,
   type TriggerExitPayload,
+  type TriggerExitPayloadJson,
 } from "@sovereign-stack/sdk";
 
 import { CliError } from "../lib/cli.ts";
@@ -27,7 +30,7 @@ export interface CouncilStatus {
   readonly threshold: number;
   readonly signed: readonly string[];
   readonly missing: readonly string[];
-  readonly problems: SignatureCheck["problems"];
+  readonly problems: readonly RejectedFile[];
   readonly payload: TriggerExitPayload | null;
 }
 
@@ -36,11 +39,26 @@ export interface StatusReport {
   readonly council: CouncilStatus;
 }
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace(".000Z", "Z");
+/** A value with every bigint turned into a JSON number (chain times, blocks and counts fit a safe integer). */
+export type Numbers<T> = T extends bigint ? number : T extends readonly (infer U)[] ? Numbers<U>[] : T extends object ? { [K in keyof T]: Numbers<T[K]> } : T;
+
+function numbers<T>(v: T): Numbers<T> {
+  if (typeof v === "bigint") return Number(v) as Numbers<T>;
+  if (Array.isArray(v)) return v.map(numbers) as Numbers<T>;
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, numbers(x)])) as Numbers<T>;
+  return v as Numbers<T>;
+}
+
+/** The `--json` form of a status report: chain values as JSON numbers, the payload in its file format (schema 1). */
+export function statusJson(r: StatusReport): { liveness: Numbers<Liveness>; council: Omit<CouncilStatus, "payload"> & { payload: TriggerExitPayloadJson | null } } {
+  return { liveness: numbers(r.liveness), council: { ...r.council, payload: r.council.payload === null ? null : triggerExitToJson(r.council.payload) } };
+}
+
+const iso = (t: number | bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
 
 /** Human duration, e.g. "1h 05m 03s". */
-export function duration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
+export function duration(seconds: number | bigint): string {
+  const s = Math.max(0, Math.round(Number(seconds)));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const r = s % 60;
@@ -119,8 +137,8 @@ export async function loadPayload(file: string): Promise<TriggerExitPayload> {
   }
 }
 
-/** Writes JSON. */
-export async function writeJson(file: string, value: unknown): Promise<void> {
+/** Writes a payload or signature file, in its file form (triggerExitToJson, exitSignatureToJson: no bigint in JSON). */
+export async function writeJson(file: string, value: TriggerExitPayloadJson | ExitSignatureFileJson): Promise<void> {
   await writeFile(file, JSON.stringify(value, null, 2) + "\n");
 }
 
@@ -159,8 +177,8 @@ export function formatStatus(r: StatusReport, target = "--network <name>"): stri
   out.push("");
   out.push(`Active sequencer ${l.active}: silent for ${duration(l.activeSilentFor)} (failover after ${duration(l.sla.failoverDelay)} × rank)`);
   for (const s of l.sequencers) {
-    const role = s.rank === 0 ? "primary  " : `standby ${s.rank}`;
-    const ready = s.ready ? "READY" : s.lastHeartbeat === 0 ? "not ready (never heartbeated)" : `not ready (last heartbeat ${duration(l.now - s.lastHeartbeat)} ago${s.heartbeatAccumulator !== l.headAccumulator ? ", behind the head" : ""})`;
+    const role = s.rank === 0n ? "primary  " : `standby ${s.rank}`;
+    const ready = s.ready ? "READY" : s.lastHeartbeat === 0n ? "not ready (never heartbeated)" : `not ready (last heartbeat ${duration(l.now - s.lastHeartbeat)} ago${s.heartbeatAccumulator !== l.headAccumulator ? ", behind the head" : ""})`;
     const claim = s.active
       ? "ACTIVE"
       : !s.ready
@@ -172,7 +190,7 @@ export function formatStatus(r: StatusReport, target = "--network <name>"): stri
   }
   out.push("");
   out.push(
-    l.batchCount === 0
+    l.batchCount === 0n
       ? `Batches: none yet (genesis); the downtime clock started ${duration(l.now - l.lastBatchTime)} ago (maxDowntime ${duration(l.sla.maxDowntime)})`
       : `Batches: ${l.batchCount}; last sequencer batch ${duration(l.now - l.lastBatchTime)} ago (maxDowntime ${duration(l.sla.maxDowntime)})`,
   );
@@ -232,7 +250,7 @@ export async function triggerAuto(stack: Stack, onSent: OnSent = () => {}): Prom
 }
 
 /** Forces the queue head in through the SDK once its window has passed; before that a NotYetError says when. */
-export async function forceIncludeHead(stack: Stack, onSent: OnSent = () => {}): Promise<{ included: number; txHash: string }> {
+export async function forceIncludeHead(stack: Stack, onSent: OnSent = () => {}): Promise<{ included: bigint; txHash: string }> {
   const r = await forceInclude(stack, undefined, { onSent });
   return { included: r.included, txHash: r.receipt.hash };
 }

@@ -10,6 +10,7 @@ import { Contract, getAddress, isAddress, isHexString, type Signer } from "ether
 import {
   EXIT_SIGNATURE_KIND,
   buildTriggerExit,
+  exitSignatureToJson,
   connect,
   parseExitSignature,
   prepareTriggerExitAuto,
@@ -17,6 +18,7 @@ import {
   signTriggerExit,
   triggerExitDigest,
   triggerExitTypedData,
+  triggerExitToJson,
   type Deployment,
   type ExitSignatureFile,
   type Stack,
@@ -36,6 +38,7 @@ import {
   statusReport,
   submitExit,
   triggerAuto as fireAutoTrigger,
+  statusJson,
   writeJson,
 } from "./commands.ts";
 
@@ -56,7 +59,7 @@ const keySource = (o: WalletOpts): KeySource => ({
   passwordFile: o.passwordFile === undefined ? undefined : userPath(o.passwordFile),
 });
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace(".000Z", "Z");
+const iso = (t: number | bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
 
 async function loadRecord(file: string): Promise<Deployment> {
   try {
@@ -121,7 +124,7 @@ export async function status(o: NetOpts & { payload?: string; sig?: string[] }):
   const payload = o.payload === undefined ? null : await loadPayload(userPath(o.payload));
   const { files, rejected } = payload === null ? { files: [], rejected: [] } : await readSignatureFiles((o.sig ?? []).map(userPath));
   const report = await statusReport(chain.stack, payload, files, rejected);
-  emit(o, formatStatus(report, chain.target), { command: "status", network: { name: chain.rpc.name, chainId: chain.rpc.chainId, rpcHost: chain.rpc.host }, ...report });
+  emit(o, formatStatus(report, chain.target), { command: "status", network: { name: chain.rpc.name, chainId: chain.rpc.chainId, rpcHost: chain.rpc.host }, ...statusJson(report) });
 }
 
 async function refuseOverwrite(file: string, force: boolean, flag: string): Promise<void> {
@@ -174,7 +177,7 @@ export async function sign(
   let payload: TriggerExitPayload;
   if (o.payload !== undefined) {
     payload = await loadPayload(userPath(o.payload));
-    if (chain !== null && (payload.chainId !== chain.rpc.chainId || getAddress(payload.verifyingContract) !== chain.stack.address("ExitController"))) {
+    if (chain !== null && (payload.chainId !== BigInt(chain.rpc.chainId) || getAddress(payload.verifyingContract) !== chain.stack.address("ExitController"))) {
       throw new CliError(`the payload is for chain ${payload.chainId}, ExitController ${payload.verifyingContract}; this network is chain ${chain.rpc.chainId}, ExitController ${chain.stack.address("ExitController")}`);
     }
   } else {
@@ -183,7 +186,7 @@ export async function sign(
     if (ec === undefined) throw new CliError(`the deployment record for ${dep.network} has no ExitController; deploy the stack first`);
     payload = buildTriggerExit({ chainId: dep.chainId, verifyingContract: ec.address, reason: o.reason!, deadline: Math.floor(Date.now() / 1000 + hours * 3600) });
   }
-  if (payload.deadline < Date.now() / 1000) throw new CliError(`the payload expired at ${iso(payload.deadline)}; build a new one`);
+  if (Number(payload.deadline) < Date.now() / 1000) throw new CliError(`the payload expired at ${iso(payload.deadline)}; build a new one`);
   const digest = triggerExitDigest(payload);
   const payloadOut = o.payloadOut === undefined ? undefined : userPath(o.payloadOut);
   if (payloadOut !== undefined) await refuseOverwrite(payloadOut, o.force, "--payload-out");
@@ -191,7 +194,7 @@ export async function sign(
 
   if (o.digestOnly) {
     if (o.safe !== undefined) await assertMember(chain, o.safe);
-    if (payloadOut !== undefined) await writeJson(payloadOut, payload);
+    if (payloadOut !== undefined) await writeJson(payloadOut, triggerExitToJson(payload));
     const typed = triggerExitTypedData(payload);
     const typedData = { domain: typed.domain, types: { EIP712Domain: [{ name: "name", type: "string" }, { name: "version", type: "string" }, { name: "chainId", type: "uint256" }, { name: "verifyingContract", type: "address" }], ...typed.types }, primaryType: "TriggerExit", message: typed.message };
     emit(
@@ -209,7 +212,7 @@ export async function sign(
         toJson(typedData),
         ...(payloadOut !== undefined ? [`payload → ${payloadOut}`] : []),
       ].join("\n"),
-      { command: "sign", digest, typedData, payload, payloadFile: payloadOut ?? null },
+      { command: "sign", digest, typedData, payload: triggerExitToJson(payload), payloadFile: payloadOut ?? null },
     );
     return;
   }
@@ -238,13 +241,13 @@ export async function sign(
   }
   const out = userPath(o.out ?? `${sig.signer}.sig.json`);
   await refuseOverwrite(out, o.force, "--out");
-  await writeJson(out, sig);
-  if (payloadOut !== undefined) await writeJson(payloadOut, payload);
+  await writeJson(out, exitSignatureToJson(sig));
+  if (payloadOut !== undefined) await writeJson(payloadOut, triggerExitToJson(payload));
   const checked = chain === null ? "not checked against the council (off-line)" : `a member of the council on chain ${chain.rpc.chainId}`;
   emit(
     o,
     [`signed ${about} as ${sig.signer} (${checked})`, `EIP-712 digest: ${digest}  (compare it out of band with the other officials)`, `→ ${path.resolve(out)}`, ...(payloadOut !== undefined ? [`payload → ${payloadOut}`] : [])].join("\n"),
-    { command: "sign", signatureFile: path.resolve(out), signer: sig.signer, digest, memberChecked: chain !== null, payload, payloadFile: payloadOut ?? null },
+    { command: "sign", signatureFile: path.resolve(out), signer: sig.signer, digest, memberChecked: chain !== null, payload: triggerExitToJson(payload), payloadFile: payloadOut ?? null },
   );
 }
 
@@ -256,7 +259,7 @@ export async function submit(o: NetOpts & WalletOpts & { payload: string; sig: s
   const chk = await checkSignatures(chain.stack, payload, files);
   const problems = [...rejected, ...chk.problems];
   const lines = [`valid signatures: ${chk.valid.length} of ${chk.threshold} needed`, ...chk.valid.map((v) => `  ✓ ${v.signer}`), ...problems.map((p) => `  ✗ ${p.source} (${p.signer}): ${p.reason}`), `missing: ${chk.missing.join(", ") || "none"}`];
-  const report = { command: "submit", network: { name: chain.rpc.name, chainId: chain.rpc.chainId, rpcHost: chain.rpc.host }, valid: chk.valid, problems, missing: chk.missing, threshold: chk.threshold, enough: chk.enough };
+  const report = { command: "submit", network: { name: chain.rpc.name, chainId: chain.rpc.chainId, rpcHost: chain.rpc.host }, valid: chk.valid, problems, missing: chk.missing, threshold: Number(chk.threshold), enough: chk.enough };
   if (!chk.enough) {
     if (!o.json) console.log(lines.join("\n"));
     throw new CliError(`not enough valid signatures: ${chk.valid.length} of ${chk.threshold}; collect signatures from: ${chk.missing.join(", ")}`, { ...report, submitted: false });
@@ -286,5 +289,5 @@ export async function forceInclude(o: NetOpts & WalletOpts): Promise<void> {
   const chain = await openChain(o);
   const signer = await sender(o, chain);
   const r = await forceIncludeHead(await connect(signer, chain.stack.deployment), progress(o));
-  emit(o, `forced ${r.included} message(s) into the canonical sequence: transaction ${r.txHash}`, { command: "force-include", network: { name: chain.rpc.name, chainId: chain.rpc.chainId, rpcHost: chain.rpc.host }, ...r });
+  emit(o, `forced ${r.included} message(s) into the canonical sequence: transaction ${r.txHash}`, { command: "force-include", network: { name: chain.rpc.name, chainId: chain.rpc.chainId, rpcHost: chain.rpc.host }, included: Number(r.included), txHash: r.txHash });
 }

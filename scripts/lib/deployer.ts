@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { AbiCoder, Contract, Interface, keccak256, concat, hexlify, type BaseContract, type Signer, type Provider, type InterfaceAbi } from "ethers";
-import { parseDeployment, type Deployment, type DeployedContract } from "@sovereign-stack/sdk";
+import { parseDeployment, type Address, type Deployment, type DeployedContract, type Hex } from "@sovereign-stack/sdk";
 
 /** What a component's argument builder and wiring step see. */
 export interface DeployContext {
@@ -156,7 +156,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
     chainId,
     gitCommit: opts.gitCommit,
     solcVersion: opts.solcVersion,
-    deploymentSalt,
+    deploymentSalt: deploymentSalt as Hex,
     contracts: { ...contracts },
   });
   const save = async () => {
@@ -200,12 +200,12 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
       throw new DeployError(`${FACTORY} at ${receipt.contractAddress} does not hold the expected runtime code after deployment`);
     }
     contracts[FACTORY] = {
-      address: receipt.contractAddress,
+      address: receipt.contractAddress as Address,
       artifact: FACTORY,
       deployBlock: receipt.blockNumber,
-      txHash: tx.hash,
+      txHash: tx.hash as Hex,
       constructorArgs: [],
-      initCodeHash: keccak256(factoryArtifact.bytecode),
+      initCodeHash: keccak256(factoryArtifact.bytecode) as Hex,
     };
     log(`  + ${FACTORY.padEnd(22)} ${receipt.contractAddress}  block ${receipt.blockNumber}, gas ${receipt.gasUsed}`);
     await save();
@@ -298,12 +298,12 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
       throw new DeployError(`${c.name} at ${address} does not hold the expected runtime code after deployment`);
     }
     contracts[c.name] = {
-      address,
+      address: address as Address,
       artifact: c.artifact ?? c.name,
       deployBlock: receipt.blockNumber,
-      txHash: tx.hash,
+      txHash: tx.hash as Hex,
       constructorArgs: toJsonValue(args) as unknown[],
-      initCodeHash,
+      initCodeHash: initCodeHash as Hex,
     };
     deployed.push(c.name);
     log(`  + ${c.name.padEnd(22)} ${address}  block ${receipt.blockNumber}, gas ${receipt.gasUsed}`);

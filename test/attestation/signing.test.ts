@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet, concat, getBytes, type Signer } from "ethers";
-import { SchemaEncoder, attestation } from "@sovereign-stack/sdk";
+import { SchemaEncoder, attestation, type Address, type Hex } from "@sovereign-stack/sdk";
 
 import { deployAttestation, type AttestFixture } from "./fixture.ts";
 
@@ -8,10 +8,10 @@ const DEF = "bytes32 payload";
 const enc = new SchemaEncoder(DEF);
 const payload = (n: number) => enc.encode({ payload: "0x" + n.toString(16).padStart(64, "0") });
 
-async function safeSignatures(owners: readonly Signer[], hash: string): Promise<string> {
+async function safeSignatures(owners: readonly Signer[], hash: string): Promise<Hex> {
   const withAddr = await Promise.all(owners.map(async (w) => ({ w, a: BigInt(await w.getAddress()) })));
   withAddr.sort((x, y) => (x.a < y.a ? -1 : 1));
-  return concat(await Promise.all(withAddr.map((x) => x.w.signMessage(getBytes(hash)))));
+  return concat(await Promise.all(withAddr.map((x) => x.w.signMessage(getBytes(hash))))) as Hex;
 }
 
 describe("attestation: delegated signing (EIP-712)", () => {
@@ -97,7 +97,7 @@ describe("attestation: delegated signing (EIP-712)", () => {
     const reg = f.stack.contracts.AttestationRegistry;
     const owners = [Wallet.createRandom(), Wallet.createRandom(), Wallet.createRandom()];
     const safe = await f.net.ethers.deployContract("AttestationMockSafe", [owners.map((o) => o.address), 2], f.signers[0]!);
-    const safeAddr = await safe.getAddress();
+    const safeAddr = (await safe.getAddress()) as Address;
     const domain = await attestation.registryDomain(reg);
     const request = attestation.buildRequest({ schema, subject: "did:example:safe", data: payload(3) });
     const terms = { nonce: 0n, deadline: (await f.now()) + 600n };
@@ -179,13 +179,13 @@ describe("attestation: off-chain attestations", () => {
     const domain = await attestation.registryDomain(f.stack.contracts.AttestationRegistry);
     const message = {
       schema: attestation.schemaUid({ definition: DEF }),
-      attester: await safe.getAddress(),
+      attester: (await safe.getAddress()) as Address,
       subject: attestation.encodeSubject("did:example:dora"),
       time: 1n,
       expirationTime: 0n,
-      refUID: "0x" + "00".repeat(32),
+      refUID: `0x${"00".repeat(32)}` as Hex,
       data: payload(4),
-      salt: "0x" + "ab".repeat(32),
+      salt: `0x${"ab".repeat(32)}` as Hex,
     };
     const uid = attestation.offchainUid(domain, message);
     const signed = { domain, message, uid, signature: await safeSignatures(owners, uid) };

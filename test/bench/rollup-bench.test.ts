@@ -3,13 +3,13 @@
  */
 import { expect } from "chai";
 import { hexlify, keccak256, randomBytes } from "ethers";
-import { ExitTree, escapeLeaf } from "@sovereign-stack/sdk";
+import { ExitTree, escapeLeaf, type Address } from "@sovereign-stack/sdk";
 
 import { keccak256Short } from "../../bench/lib/keccak.ts";
 import { FlatMerkleTree, escapeLeafHash, syntheticAccount, syntheticEscapeLeaves } from "../../bench/lib/exit-tree.ts";
 
-const TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-const CLAIMANT = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const TOKEN: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const CLAIMANT: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
 describe("bench/lib/exit-tree (rollup bench helper)", () => {
   it("hashes an escape leaf like the SDK", () => {
@@ -22,7 +22,7 @@ describe("bench/lib/exit-tree (rollup bench helper)", () => {
       const claim = { index: Math.floor(n / 2), account: CLAIMANT, amount: 7n * 10n ** 18n };
       const leaves = syntheticEscapeLeaves(n, TOKEN, [claim]);
       const balances = leaves.map((_, i) =>
-        i === claim.index ? { account: CLAIMANT, token: TOKEN, amount: claim.amount } : { account: syntheticAccount(i), token: TOKEN, amount: 10n ** 18n + BigInt(i) },
+        i === claim.index ? { account: CLAIMANT, token: TOKEN, amount: claim.amount } : { account: syntheticAccount(i) as Address, token: TOKEN, amount: 10n ** 18n + BigInt(i) },
       );
       const sdk = new ExitTree(balances);
       const claimLeaf = leaves[claim.index]!;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 
 import * as sdk from "@sovereign-stack/sdk";
-import { SdkInputError, connect, parseDeployment, readDeployment } from "@sovereign-stack/sdk";
+import { SdkInputError, connect, parseDeployment, readDeployment, type Deployment } from "@sovereign-stack/sdk";
 
 import { deployTo, openNetwork } from "../../scripts/lib/network.ts";
 import { stackComponents } from "../../scripts/lib/stack.ts";
@@ -14,9 +14,9 @@ const good = {
   gitCommit: "abc",
   solcVersion: "0.8.28",
   contracts: {
-    ExitController: { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", artifact: "ExitController", deployBlock: 1, txHash: "0x" + "ab".repeat(32), constructorArgs: [], initCodeHash: "0x" + "cd".repeat(32) },
+    ExitController: { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const, artifact: "ExitController", deployBlock: 1, txHash: `0x${"ab".repeat(32)}`, constructorArgs: [], initCodeHash: `0x${"cd".repeat(32)}` },
   },
-};
+} satisfies Deployment;
 
 describe("SDK package", () => {
   it("is imported by its package name and exposes typed clients and helpers", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { DEFAULT_SLA, exitControllerDomain, signCommitment, signVeto, sortSignatures } from "@sovereign-stack/sdk";
+import { DEFAULT_SLA, exitControllerDomain, signCommitment, signVeto, sortSignatures, type Address, type Hex } from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 
@@ -14,17 +14,17 @@ describe("StateCommitment", () => {
   async function attempt(data: { index: bigint; batchIndex: bigint; accumulator?: string }, signerCount = 3, deadlineOffset = 3600) {
     const sc = r.stack.contracts.StateCommitment;
     const n = await sc.count();
-    const prev = n === 0n ? "0x" + "00".repeat(32) : (await sc.get(n - 1n)).hash;
+    const prev = (n === 0n ? "0x" + "00".repeat(32) : (await sc.get(n - 1n)).hash) as Hex;
     const [, , epoch] = await sc.validators();
     const full = {
       index: data.index,
       batchIndex: data.batchIndex,
-      accumulator: data.accumulator ?? (await r.stack.contracts.SequencerInbox.accumulatorOf(data.batchIndex < 2n ? data.batchIndex : 0n)),
-      l2StateRoot: "0x" + "11".repeat(32),
-      exitRoot: "0x" + "22".repeat(32),
-      identityRoot: "0x" + "33".repeat(32),
+      accumulator: (data.accumulator ?? (await r.stack.contracts.SequencerInbox.accumulatorOf(data.batchIndex < 2n ? data.batchIndex : 0n))) as Hex,
+      l2StateRoot: `0x${"11".repeat(32)}` as Hex,
+      exitRoot: `0x${"22".repeat(32)}` as Hex,
+      identityRoot: `0x${"33".repeat(32)}` as Hex,
     };
-    const ctx = { chainId: r.net.chainId, verifyingContract: await sc.getAddress(), prevCommitment: prev, validatorEpoch: epoch, deadline: BigInt((await r.now()) + deadlineOffset) };
+    const ctx = { chainId: BigInt(r.net.chainId), verifyingContract: (await sc.getAddress()) as Address, prevCommitment: prev, validatorEpoch: epoch, deadline: BigInt((await r.now()) + deadlineOffset) };
     const sigs = sortSignatures(await Promise.all(r.validators.slice(0, signerCount).map((v) => signCommitment(v, full, ctx))));
     return sc.commit(full, ctx.deadline, sigs);
   }
@@ -74,7 +74,7 @@ describe("StateCommitment", () => {
     const deadline = (await r.now()) + 3600;
     const vetoSigs = async (nonce: bigint, index: bigint, h: string, n = 6, dl = deadline) => {
       const domain = exitControllerDomain(r.net.chainId, await ec.getAddress());
-      return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signVeto(m, domain, { index, hash: h }, { nonce, deadline: dl }))));
+      return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signVeto(m, domain, { index, hash: h }, { nonce, deadline: BigInt(dl) }))));
     };
     await expect(ec.veto(0n, hash, 1n, deadline, await vetoSigs(1n, 0n, hash, 5))).to.be.revertedWithCustomError(ec, "NotEnoughSignatures");
     await expect(sc.veto(0n, hash)).to.be.revertedWithCustomError(sc, "NotExitController");
@@ -83,7 +83,7 @@ describe("StateCommitment", () => {
     // a final commitment cannot be vetoed
     await r.commit(1n);
     const h2 = (await sc.get(0)).hash;
-    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1);
+    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1n);
     const dl2 = (await r.now()) + 3600;
     await expect(ec.veto(0n, h2, 3n, dl2, await vetoSigs(3n, 0n, h2, 6, dl2))).to.be.revertedWithCustomError(sc, "AlreadyFinal");
   });
@@ -100,7 +100,7 @@ describe("StateCommitment", () => {
     const secondCall = await lastTxData();
     const deadline = (await r.now()) + 3600;
     const domain = exitControllerDomain(r.net.chainId, await ec.getAddress());
-    const sigs = sortSignatures(await Promise.all(r.council.slice(0, 6).map((m) => signVeto(m, domain, { index: 0n, hash }, { nonce: 9n, deadline }))));
+    const sigs = sortSignatures(await Promise.all(r.council.slice(0, 6).map((m) => signVeto(m, domain, { index: 0n, hash }, { nonce: 9n, deadline: BigInt(deadline) }))));
     await expect(ec.veto(0n, hash, 9n, deadline, sigs)).to.emit(sc, "CommitmentVetoed").withArgs(0n, hash, 2n);
     expect(await sc.vetoed(hash)).to.equal(true);
     const scAddress = await sc.getAddress();
@@ -119,11 +119,11 @@ describe("SDK commitment signature verifier", () => {
     const { Wallet } = await import("ethers");
     const vals = [Wallet.createRandom(), Wallet.createRandom(), Wallet.createRandom()];
     const outsider = Wallet.createRandom();
-    const data = { index: 0n, batchIndex: 0n, accumulator: "0x" + "01".repeat(32), l2StateRoot: "0x" + "02".repeat(32), exitRoot: "0x" + "03".repeat(32), identityRoot: "0x" + "04".repeat(32) };
-    const ctx = { chainId: 31337, verifyingContract: Wallet.createRandom().address, prevCommitment: "0x" + "00".repeat(32), validatorEpoch: 1n, deadline: 9999999999n };
+    const data = { index: 0n, batchIndex: 0n, accumulator: `0x${"01".repeat(32)}` as Hex, l2StateRoot: `0x${"02".repeat(32)}` as Hex, exitRoot: `0x${"03".repeat(32)}` as Hex, identityRoot: `0x${"04".repeat(32)}` as Hex };
+    const ctx = { chainId: 31337n, verifyingContract: Wallet.createRandom().address as Address, prevCommitment: `0x${"00".repeat(32)}` as Hex, validatorEpoch: 1n, deadline: 9999999999n };
     const good = await Promise.all(vals.map((v) => signCommitment(v, data, ctx)));
     const forged = { signer: vals[0]!.address, signature: (await signCommitment(vals[1]!, data, ctx)).signature };
-    const res = verifyCommitmentSignatures(data, ctx, [good[1]!, forged, good[0]!, good[0]!, await signCommitment(outsider, data, ctx)], { members: vals.map((v) => v.address), threshold: 2 });
+    const res = verifyCommitmentSignatures(data, ctx, [good[1]!, forged, good[0]!, good[0]!, await signCommitment(outsider, data, ctx)], { members: vals.map((v) => v.address), threshold: 2n });
     expect(res.valid.map((v) => v.signer)).to.deep.equal([vals[0]!.address, vals[1]!.address].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
     expect(res.rejected.map((r) => r.reason).sort()).to.deep.equal(["duplicate signer", "not a validator", "signature does not verify for this commitment"].sort());
     expect(res.enough).to.equal(true);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Signature, Wallet } from "ethers";
-import { DEFAULT_SLA, buildTriggerExit, signTriggerExit, sortSignatures, triggerExitDigest } from "@sovereign-stack/sdk";
+import { DEFAULT_SLA, buildTriggerExit, signTriggerExit, sortSignatures, triggerExitDigest, type Address } from "@sovereign-stack/sdk";
 
 import { deployRollup, MAX_U64, type Rollup } from "./fixture.ts";
 
@@ -66,8 +66,8 @@ describe("ExitController: who triggers the exit", () => {
     it("binds signatures to chain id and verifying contract", async () => {
       const ec = r.stack.contracts.ExitController;
       const good = buildTriggerExit({ chainId: r.net.chainId, verifyingContract: await ec.getAddress(), reason: "x", deadline: (await r.now()) + 999, nonce: 7n });
-      const otherChain = { ...good, chainId: 1 };
-      const otherContract = { ...good, verifyingContract: Wallet.createRandom().address };
+      const otherChain = { ...good, chainId: 1n };
+      const otherContract = { ...good, verifyingContract: Wallet.createRandom().address as Address };
       expect(triggerExitDigest(good)).to.equal(await ec.triggerExitDigest("x", 7n, good.deadline));
       for (const p of [otherChain, otherContract]) {
         const sigs = sortSignatures(await Promise.all(r.council.slice(0, 6).map(async (m) => { const f = await signTriggerExit(m, p); return { signer: f.signer, signature: f.signature }; })));
@@ -125,7 +125,7 @@ describe("ExitController: who triggers the exit", () => {
 
     it("a batch resets the downtime clock", async () => {
       const ec = r.stack.contracts.ExitController;
-      await r.increaseTime(DEFAULT_SLA.maxDowntime - 100);
+      await r.increaseTime(DEFAULT_SLA.maxDowntime - 100n);
       await r.postBatch();
       await r.increaseTime(200);
       await expect(ec.triggerExitAuto()).to.be.revertedWithCustomError(ec, "SlaNotBreached");
@@ -159,7 +159,7 @@ describe("ExitController: who triggers the exit", () => {
       await expect(c.SequencerSet.connect(r.sequencers[1]).claimActive()).to.be.revertedWithCustomError(c.SequencerSet, "InExit");
       const again = await r.exitSignatures(6);
       await expect(ec.triggerExit(again.payload.reason, again.payload.nonce, again.payload.deadline, again.sigs)).to.be.revertedWithCustomError(ec, "AlreadyInExit");
-      await r.increaseTime(DEFAULT_SLA.maxDowntime * 2);
+      await r.increaseTime(DEFAULT_SLA.maxDowntime * 2n);
       await expect(ec.triggerExitAuto()).to.be.revertedWithCustomError(ec, "SlaNotBreached");
       expect(await ec.inExit()).to.equal(true);
       void MAX_U64;

@@ -3,7 +3,7 @@
  * that act as the sequencer, the validators and the council would.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { connect, buildTriggerExit, signTriggerExit, signCommitment, sortSignatures, type Stack, type ExitSignatureFile } from "@sovereign-stack/sdk";
+import { connect, buildTriggerExit, signTriggerExit, signCommitment, sortSignatures, type Address, type Hex, type Stack, type ExitSignatureFile } from "@sovereign-stack/sdk";
 
 import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { stackComponents } from "../../scripts/lib/stack.ts";
@@ -23,8 +23,8 @@ export interface Rollup {
   readonly citizen: HardhatEthersSigner;
   readonly stranger: HardhatEthersSigner;
   now(): Promise<number>;
-  increaseTime(seconds: number): Promise<void>;
-  mine(blocks: number): Promise<void>;
+  increaseTime(seconds: number | bigint): Promise<void>;
+  mine(blocks: number | bigint): Promise<void>;
   /** Posts a batch from `from` (default: the active sequencer) consuming up to `delayedCount` messages. */
   postBatch(opts?: { from?: HardhatEthersSigner; delayedCount?: bigint; data?: string; blocks?: bigint }): Promise<bigint>;
   /** Validators commit `batchIndex` with `signers` (default: first `threshold`). */
@@ -57,10 +57,10 @@ export async function deployRollup(): Promise<Rollup> {
       return (await net.ethers.provider.getBlock("latest"))!.timestamp;
     },
     async increaseTime(seconds) {
-      await networkHelpers.time.increase(seconds);
+      await networkHelpers.time.increase(Number(seconds));
     },
     async mine(blocks) {
-      await networkHelpers.mine(blocks);
+      await networkHelpers.mine(Number(blocks));
     },
     async activeSigner() {
       return byAddress(await stack.contracts.SequencerSet.active());
@@ -83,17 +83,17 @@ export async function deployRollup(): Promise<Rollup> {
     async commit(batchIndex, roots = {}, signerCount) {
       const sc = stack.contracts.StateCommitment;
       const index = await sc.count();
-      const prev = index === 0n ? "0x" + "00".repeat(32) : (await sc.get(index - 1n)).hash;
+      const prev = (index === 0n ? "0x" + "00".repeat(32) : (await sc.get(index - 1n)).hash) as Hex;
       const [, threshold, epoch] = await sc.validators();
       const data = {
         index,
         batchIndex,
-        accumulator: await stack.contracts.SequencerInbox.accumulatorOf(batchIndex),
-        l2StateRoot: roots.l2StateRoot ?? "0x" + "11".repeat(32),
-        exitRoot: roots.exitRoot ?? "0x" + "22".repeat(32),
-        identityRoot: roots.identityRoot ?? "0x" + "33".repeat(32),
+        accumulator: (await stack.contracts.SequencerInbox.accumulatorOf(batchIndex)) as Hex,
+        l2StateRoot: (roots.l2StateRoot ?? "0x" + "11".repeat(32)) as Hex,
+        exitRoot: (roots.exitRoot ?? "0x" + "22".repeat(32)) as Hex,
+        identityRoot: (roots.identityRoot ?? "0x" + "33".repeat(32)) as Hex,
       };
-      const ctx = { chainId: net.chainId, verifyingContract: await sc.getAddress(), prevCommitment: prev, validatorEpoch: epoch, deadline: BigInt((await r.now()) + 3600) };
+      const ctx = { chainId: BigInt(net.chainId), verifyingContract: (await sc.getAddress()) as Address, prevCommitment: prev, validatorEpoch: epoch, deadline: BigInt((await r.now()) + 3600) };
       const n = signerCount ?? Number(threshold);
       const sigs = sortSignatures(await Promise.all(r.validators.slice(0, n).map((v) => signCommitment(v, data, ctx))));
       await (await sc.commit(data, ctx.deadline, sigs)).wait();

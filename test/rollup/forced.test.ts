@@ -29,16 +29,16 @@ describe("DelayedInbox and forced inclusion", () => {
     const inbox = r.stack.contracts.SequencerInbox.connect(r.stranger);
     await (await r.stack.contracts.DelayedInbox.connect(r.citizen).enqueue("0x01")).wait();
     await expect(inbox.forceInclude(1)).to.be.revertedWithCustomError(inbox, "InclusionWindowOpen");
-    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1); // seconds passed, blocks not
+    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1n); // seconds passed, blocks not
     await expect(inbox.forceInclude(1)).to.be.revertedWithCustomError(inbox, "InclusionWindowOpen");
-    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1);
+    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1n);
     await expect(inbox.forceInclude(1)).to.emit(inbox, "ForcedInclusion").withArgs(0, 0, 1, r.stranger.address);
   });
 
   it("refuses to force by blocks alone", async () => {
     const inbox = r.stack.contracts.SequencerInbox.connect(r.stranger);
     await (await r.stack.contracts.DelayedInbox.connect(r.citizen).enqueue("0x01")).wait();
-    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 5);
+    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 5n);
     await expect(inbox.forceInclude(1)).to.be.revertedWithCustomError(inbox, "InclusionWindowOpen");
   });
 
@@ -46,8 +46,8 @@ describe("DelayedInbox and forced inclusion", () => {
     const inbox = r.stack.contracts.SequencerInbox;
     const delayed = r.stack.contracts.DelayedInbox.connect(r.citizen);
     for (const d of ["0x01", "0x02", "0x03"]) await (await delayed.enqueue(d)).wait();
-    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1);
-    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1);
+    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1n);
+    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1n);
     await (await delayed.enqueue("0x04")).wait(); // fresh: not forceable
     await expect(inbox.connect(r.stranger).forceInclude(4)).to.be.revertedWithCustomError(inbox, "InclusionWindowOpen");
     const tx = inbox.connect(r.stranger).forceInclude(3);
@@ -65,7 +65,7 @@ describe("DelayedInbox and forced inclusion", () => {
 
   it("a sequencer batch that includes a late message reports the breach", async () => {
     await (await r.stack.contracts.DelayedInbox.connect(r.citizen).enqueue("0x01")).wait();
-    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 5);
+    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 5n);
     const inbox = r.stack.contracts.SequencerInbox;
     const seq = r.sequencers[0]!;
     const start = await inbox.nextL2Block();
@@ -77,7 +77,7 @@ describe("DelayedInbox and forced inclusion", () => {
   it("SDK enqueue/forceInclude explain when forcing is not yet possible", async () => {
     const citizenStack = { ...r.stack, contracts: r.stack.contracts } as typeof r.stack;
     const { index } = await enqueue(citizenStack, "0xabcd");
-    expect(index).to.equal(0);
+    expect(index).to.equal(0n);
     let err: unknown;
     try {
       await forceInclude(r.stack);
@@ -87,19 +87,19 @@ describe("DelayedInbox and forced inclusion", () => {
     expect(err).to.be.instanceOf(NotYetError);
     expect((err as Error).message).to.match(/within its inclusion window\): try again from .* and L1 block \d+/);
     const [ts, bn] = await r.stack.contracts.DelayedInbox.messageTime(0n);
-    expect((err as NotYetError).opensAt).to.equal(ts + BigInt(DEFAULT_SLA.inclusionWindow) + 1n);
-    expect((err as NotYetError).opensAtBlock).to.equal(bn + BigInt(DEFAULT_SLA.inclusionWindowBlocks) + 1n);
-    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1);
-    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1);
+    expect((err as NotYetError).opensAt).to.equal(ts + DEFAULT_SLA.inclusionWindow + 1n);
+    expect((err as NotYetError).opensAtBlock).to.equal(bn + DEFAULT_SLA.inclusionWindowBlocks + 1n);
+    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1n);
+    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1n);
     const res = await forceInclude(r.stack);
-    expect(res.included).to.equal(1);
+    expect(res.included).to.equal(1n);
   });
 
   it("SDK forceInclude forces exactly the overdue prefix of a long queue", async () => {
     const delayed = r.stack.contracts.DelayedInbox.connect(r.citizen);
     for (let i = 0; i < 7; i++) await (await delayed.enqueue("0x0" + (i + 1))).wait();
-    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1);
-    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1);
+    await r.increaseTime(DEFAULT_SLA.inclusionWindow + 1n);
+    await r.mine(DEFAULT_SLA.inclusionWindowBlocks + 1n);
     for (let i = 0; i < 3; i++) await (await delayed.enqueue("0x1" + i)).wait(); // still inside the window
     let err: unknown;
     try {
@@ -108,8 +108,8 @@ describe("DelayedInbox and forced inclusion", () => {
       err = e;
     }
     expect((err as Error).message).to.match(/^upTo: must be a queue count above/);
-    expect((await forceInclude(r.stack, 4)).included).to.equal(4);
-    expect((await forceInclude(r.stack)).included).to.equal(3);
+    expect((await forceInclude(r.stack, 4n)).included).to.equal(4n);
+    expect((await forceInclude(r.stack)).included).to.equal(3n);
     expect(await r.stack.contracts.SequencerInbox.delayedConsumed()).to.equal(7n);
   });
 });

@@ -31,12 +31,12 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
 
   async function scheduleSigs(op: GovernanceOperation, nonce: bigint, deadline: number, n = 6) {
     const d = await domain();
-    return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signSchedule(m, d, op, { nonce, deadline }))));
+    return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signSchedule(m, d, op, { nonce, deadline: BigInt(deadline) }))));
   }
 
   async function cancelSigs(id: string, nonce: bigint, deadline: number, n = 6) {
     const d = await domain();
-    return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signCancel(m, d, id, { nonce, deadline }))));
+    return sortSignatures(await Promise.all(r.council.slice(0, n).map((m) => signCancel(m, d, id, { nonce, deadline: BigInt(deadline) }))));
   }
 
   async function op(target: { getAddress(): Promise<string> }, data: string, salt?: string): Promise<GovernanceOperation> {
@@ -46,7 +46,7 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
   /** Schedules with 6 council signatures, waits out the timelock and executes (as a stranger). */
   async function govern(o: GovernanceOperation, nonce: bigint) {
     const deadline = (await r.now()) + 3600;
-    await submitSchedule(r.stack, o, { nonce, deadline }, await scheduleSigs(o, nonce, deadline));
+    await submitSchedule(r.stack, o, { nonce, deadline: BigInt(deadline) }, await scheduleSigs(o, nonce, deadline));
     await r.increaseTime(LOCAL_TIMELOCK);
     return executeOperation(r.stack, o);
   }
@@ -63,15 +63,15 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     const deadline = (await r.now()) + 3600;
     const id = await operationId(r.stack, o);
     expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Unset);
-    await expect(submitSchedule(r.stack, o, { nonce: 11n, deadline }, await scheduleSigs(o, 11n, deadline, 5))).to.be.revertedWithCustomError(c.ExitController, "NotEnoughSignatures");
-    const sent = await submitSchedule(r.stack, o, { nonce: 11n, deadline }, await scheduleSigs(o, 11n, deadline));
+    await expect(submitSchedule(r.stack, o, { nonce: 11n, deadline: BigInt(deadline) }, await scheduleSigs(o, 11n, deadline, 5))).to.be.revertedWithCustomError(c.ExitController, "NotEnoughSignatures");
+    const sent = await submitSchedule(r.stack, o, { nonce: 11n, deadline: BigInt(deadline) }, await scheduleSigs(o, 11n, deadline));
     expect(sent.id).to.equal(id);
     expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Waiting);
     await expect(executeOperation(r.stack, o)).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockUnexpectedOperationState");
     await r.increaseTime(LOCAL_TIMELOCK);
     expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Ready);
     await expect(c.CouncilTimelock.connect(r.stranger).executeBatch([...o.targets], [...o.values], [...o.payloads], o.predecessor, o.salt)).to.emit(c.SlaConfig, "SlaUpdated");
-    expect((await getSla(r.stack)).inclusionWindow).to.equal(30 * 60);
+    expect((await getSla(r.stack)).inclusionWindow).to.equal(30n * 60n);
     expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Done);
     await expect(executeOperation(r.stack, o)).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockUnexpectedOperationState");
   });
@@ -80,7 +80,7 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     const c = r.stack.contracts;
     const o = { ...(await op(c.SlaConfig, c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]))), delay: BigInt(LOCAL_TIMELOCK - 1) };
     const deadline = (await r.now()) + 3600;
-    await expect(submitSchedule(r.stack, o, { nonce: 5n, deadline }, await scheduleSigs(o, 5n, deadline))).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockInsufficientDelay");
+    await expect(submitSchedule(r.stack, o, { nonce: 5n, deadline: BigInt(deadline) }, await scheduleSigs(o, 5n, deadline))).to.be.revertedWithCustomError(c.CouncilTimelock, "TimelockInsufficientDelay");
     await expect(c.CouncilTimelock.connect(r.stranger).scheduleBatch([...o.targets], [...o.values], [...o.payloads], o.predecessor, o.salt, BigInt(LOCAL_TIMELOCK))).to.be.revertedWithCustomError(c.CouncilTimelock, "AccessControlUnauthorizedAccount");
   });
 
@@ -90,8 +90,8 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     const o = await op(c.SlaConfig, c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]));
     const deadline = (await r.now()) + 3600;
     const sigs = await scheduleSigs(o, 42n, deadline);
-    await submitSchedule(r.stack, o, { nonce: 42n, deadline }, sigs);
-    await expect(submitSchedule(r.stack, o, { nonce: 42n, deadline }, sigs)).to.be.revertedWithCustomError(ec, "NonceUsed").withArgs(42n);
+    await submitSchedule(r.stack, o, { nonce: 42n, deadline: BigInt(deadline) }, sigs);
+    await expect(submitSchedule(r.stack, o, { nonce: 42n, deadline: BigInt(deadline) }, sigs)).to.be.revertedWithCustomError(ec, "NonceUsed").withArgs(42n);
     // the same nonce on another action type is refused too
     const id = await operationId(r.stack, o);
     await expect(ec.cancel(id, 42n, deadline, await cancelSigs(id, 42n, deadline))).to.be.revertedWithCustomError(ec, "NonceUsed").withArgs(42n);
@@ -153,7 +153,7 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     const ec = c.ExitController;
     const o = await op(c.SlaConfig, c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]));
     const deadline = (await r.now()) + 3600;
-    const { id } = await submitSchedule(r.stack, o, { nonce: 3n, deadline }, await scheduleSigs(o, 3n, deadline));
+    const { id } = await submitSchedule(r.stack, o, { nonce: 3n, deadline: BigInt(deadline) }, await scheduleSigs(o, 3n, deadline));
     await expect(ec.cancel(id, 4n, deadline, await cancelSigs(id, 4n, deadline))).to.emit(c.CouncilTimelock, "Cancelled").withArgs(id);
     expect(await c.CouncilTimelock.getOperationState(id)).to.equal(State.Unset);
     await r.increaseTime(LOCAL_TIMELOCK);
@@ -168,7 +168,7 @@ describe("Governance: the recovery window is on-chain, changed only by the counc
     expect(await tl.getMinDelay()).to.equal(7200n);
     const tooLong = buildOperation({ calls: [{ target: await tl.getAddress(), data: tl.interface.encodeFunctionData("updateDelay", [31 * 86400]) }], delay: 7200n });
     const deadline = (await r.now()) + 3600;
-    await submitSchedule(r.stack, tooLong, { nonce: 8n, deadline }, await scheduleSigs(tooLong, 8n, deadline));
+    await submitSchedule(r.stack, tooLong, { nonce: 8n, deadline: BigInt(deadline) }, await scheduleSigs(tooLong, 8n, deadline));
     await r.increaseTime(7200);
     await expect(executeOperation(r.stack, tooLong)).to.be.revertedWithCustomError(tl, "DelayOutOfBounds");
   });

@@ -42,7 +42,7 @@ describe("SequencerSet: ranked hot standbys", () => {
     const head = await inbox.headAccumulator();
     await (await set.connect(s1).heartbeat(head)).wait();
     await expect(set.connect(s1).claimActive()).to.be.revertedWithCustomError(set, "ActiveNotSilent");
-    await r.increaseTime(DEFAULT_SLA.failoverDelay + 1);
+    await r.increaseTime(DEFAULT_SLA.failoverDelay + 1n);
     // s2 (rank 2) must wait twice as long
     await (await set.connect(s2).heartbeat(head)).wait();
     await expect(set.connect(s2).claimActive()).to.be.revertedWithCustomError(set, "ActiveNotSilent");
@@ -56,7 +56,7 @@ describe("SequencerSet: ranked hot standbys", () => {
     const set = r.stack.contracts.SequencerSet;
     const head = await r.stack.contracts.SequencerInbox.headAccumulator();
     await (await set.connect(r.sequencers[1]).heartbeat(head)).wait();
-    await r.increaseTime(DEFAULT_SLA.heartbeatWindow + 1);
+    await r.increaseTime(DEFAULT_SLA.heartbeatWindow + 1n);
     await expect(set.connect(r.sequencers[1]).claimActive()).to.be.revertedWithCustomError(set, "NotReady");
   });
 
@@ -77,7 +77,7 @@ describe("SequencerSet: ranked hot standbys", () => {
   it("rank 2 may claim after twice the delay when rank 1 never shows up", async () => {
     const set = r.stack.contracts.SequencerSet;
     const head = await r.stack.contracts.SequencerInbox.headAccumulator();
-    await r.increaseTime(2 * DEFAULT_SLA.failoverDelay);
+    await r.increaseTime(2n * DEFAULT_SLA.failoverDelay);
     await (await set.connect(r.sequencers[2]).heartbeat(head)).wait();
     await expect(set.connect(r.sequencers[2]).claimActive()).to.emit(set, "ActiveChanged").withArgs(r.sequencers[0]!.address, r.sequencers[2]!.address, 1, anyValue);
   });

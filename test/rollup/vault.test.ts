@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Contract } from "ethers";
-import { ExitTree, DEFAULT_SLA, refundableDeposits, refundDeposit } from "@sovereign-stack/sdk";
+import { ExitTree, DEFAULT_SLA, refundableDeposits, refundDeposit, type Address, type Hex } from "@sovereign-stack/sdk";
 
 import { deployRollup, type Rollup } from "./fixture.ts";
 
@@ -24,7 +24,7 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
   async function finalizeRoot(exitRoot: string) {
     const b = await r.postBatch();
     await r.commit(b, { exitRoot });
-    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1);
+    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1n);
     return (await r.stack.contracts.StateCommitment.count()) - 1n;
   }
 
@@ -52,12 +52,12 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
   it("pays a withdrawal proven against a finalized root, once", async () => {
     const vault = r.stack.contracts.RollupVault;
     await (await vault.connect(r.citizen).deposit(tokenAddr, A, r.citizen.address)).wait();
-    const id = "0x" + "0a".repeat(32);
-    const tree = new ExitTree([{ account: r.stranger.address, token: tokenAddr, amount: 1n }], [{ withdrawalId: id, account: r.citizen.address, token: tokenAddr, amount: 400n }]);
+    const id: Hex = `0x${"0a".repeat(32)}`;
+    const tree = new ExitTree([{ account: r.stranger.address as Address, token: tokenAddr as Address, amount: 1n }], [{ withdrawalId: id, account: r.citizen.address as Address, token: tokenAddr as Address, amount: 400n }]);
     const b = await r.postBatch();
     await r.commit(b, { exitRoot: tree.root });
     await expect(vault.withdraw(0, id, r.citizen.address, tokenAddr, 400n, tree.withdrawalProof(id))).to.be.revertedWithCustomError(vault, "CommitmentNotFinal");
-    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1);
+    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1n);
     await expect(vault.withdraw(0, id, r.citizen.address, tokenAddr, 401n, tree.withdrawalProof(id))).to.be.revertedWithCustomError(vault, "InvalidProof");
     await expect(vault.connect(r.stranger).withdraw(0, id, r.citizen.address, tokenAddr, 400n, tree.withdrawalProof(id))).to.emit(vault, "WithdrawalPaid");
     expect(await token.getFunction("balanceOf")(r.citizen.address)).to.equal(10_000n - A + 400n);
@@ -71,8 +71,8 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
     await (await vault.connect(r.citizen).deposit(tokenAddr, A, r.citizen.address)).wait();
     await (await vault.connect(r.stranger).deposit(tokenAddr, A, r.stranger.address)).wait();
     const tree = new ExitTree([
-      { account: r.citizen.address, token: tokenAddr, amount: 700n },
-      { account: r.stranger.address, token: tokenAddr, amount: 1300n },
+      { account: r.citizen.address as Address, token: tokenAddr as Address, amount: 700n },
+      { account: r.stranger.address as Address, token: tokenAddr as Address, amount: 1300n },
     ]);
     await finalizeRoot(tree.root);
     const proof = tree.escapeProof(r.citizen.address, tokenAddr);
@@ -89,13 +89,13 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
   it("uses the last commitment final before the exit; later pending ones never count", async () => {
     const vault = r.stack.contracts.RollupVault;
     await (await vault.connect(r.citizen).deposit(tokenAddr, A, r.citizen.address)).wait();
-    const t1 = new ExitTree([{ account: r.citizen.address, token: tokenAddr, amount: 100n }]);
-    const t2 = new ExitTree([{ account: r.citizen.address, token: tokenAddr, amount: 900n }]);
+    const t1 = new ExitTree([{ account: r.citizen.address as Address, token: tokenAddr as Address, amount: 100n }]);
+    const t2 = new ExitTree([{ account: r.citizen.address as Address, token: tokenAddr as Address, amount: 900n }]);
     await finalizeRoot(t1.root);
     const b = await r.postBatch();
     await r.commit(b, { exitRoot: t2.root }); // pending at exit time
     await enterExit();
-    await r.increaseTime(DEFAULT_SLA.finalityDelay * 2);
+    await r.increaseTime(DEFAULT_SLA.finalityDelay * 2n);
     await expect(vault.escape(r.citizen.address, tokenAddr, 900n, t2.escapeProof(r.citizen.address, tokenAddr))).to.be.revertedWithCustomError(vault, "InvalidProof");
     await expect(vault.escape(r.citizen.address, tokenAddr, 100n, t1.escapeProof(r.citizen.address, tokenAddr))).to.emit(vault, "EscapePaid");
   });
@@ -103,7 +103,7 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
   it("never pays out more than was deposited, whatever the root says", async () => {
     const vault = r.stack.contracts.RollupVault;
     await (await vault.connect(r.citizen).deposit(tokenAddr, A, r.citizen.address)).wait();
-    const tree = new ExitTree([{ account: r.citizen.address, token: tokenAddr, amount: A + 1n }]);
+    const tree = new ExitTree([{ account: r.citizen.address as Address, token: tokenAddr as Address, amount: A + 1n }]);
     await finalizeRoot(tree.root);
     await enterExit();
     await expect(vault.escape(r.citizen.address, tokenAddr, A + 1n, tree.escapeProof(r.citizen.address, tokenAddr))).to.be.revertedWithCustomError(vault, "ExceedsDeposits").withArgs(tokenAddr, A + 1n, A);
@@ -117,8 +117,8 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
     await (await (evil.connect(r.citizen) as typeof evil).getFunction("approve")(await vault.getAddress(), 10_000n)).wait();
     await (await vault.connect(r.citizen).deposit(evilAddr, 2000n, r.citizen.address)).wait();
     const tree = new ExitTree([
-      { account: r.citizen.address, token: evilAddr, amount: 1000n },
-      { account: r.stranger.address, token: evilAddr, amount: 1000n },
+      { account: r.citizen.address as Address, token: evilAddr as Address, amount: 1000n },
+      { account: r.stranger.address as Address, token: evilAddr as Address, amount: 1000n },
     ]);
     await finalizeRoot(tree.root);
     await enterExit();
@@ -134,10 +134,10 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
     const vault = r.stack.contracts.RollupVault;
     // deposit 0 is consumed by a batch that becomes final (covered, escapable); deposits 1 and 2 are not
     await (await vault.connect(r.citizen).deposit(tokenAddr, A, r.citizen.address)).wait();
-    const tree = new ExitTree([{ account: r.citizen.address, token: tokenAddr, amount: A }]);
+    const tree = new ExitTree([{ account: r.citizen.address as Address, token: tokenAddr as Address, amount: A }]);
     const b = await r.postBatch({ delayedCount: 1n });
     await r.commit(b, { exitRoot: tree.root });
-    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1);
+    await r.increaseTime(DEFAULT_SLA.finalityDelay + 1n);
     await (await vault.connect(r.stranger).deposit(tokenAddr, 300n, r.stranger.address)).wait();
     await (await vault.connect(r.citizen).deposit(tokenAddr, 200n, r.citizen.address)).wait();
     expect(await refundableDeposits(r.stack)).to.deep.equal([]); // not in exit mode
@@ -164,7 +164,7 @@ describe("RollupVault: deposits, withdrawals and the escape hatch", () => {
 
   it("refuses deposits once the automatic exit can be triggered, before anyone triggers it", async () => {
     const vault = r.stack.contracts.RollupVault.connect(r.citizen);
-    await r.increaseTime(DEFAULT_SLA.maxDowntime + 1);
+    await r.increaseTime(DEFAULT_SLA.maxDowntime + 1n);
     expect(await r.stack.contracts.ExitController.isExitOpen()).to.equal(true);
     await expect(vault.deposit(tokenAddr, A, r.citizen.address)).to.be.revertedWithCustomError(vault, "ExitOpen");
   });

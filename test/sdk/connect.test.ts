@@ -18,7 +18,7 @@ async function thrown(p: Promise<unknown>): Promise<unknown> {
 }
 
 function withAddress(dep: Deployment, name: string, address: string): Deployment {
-  return { ...dep, contracts: { ...dep.contracts, [name]: { ...dep.contracts[name]!, address } } };
+  return { ...dep, contracts: { ...dep.contracts, [name]: { ...dep.contracts[name]!, address: address as Address } } };
 }
 
 describe("SDK connect() verifies the deployment", function () {

@@ -100,12 +100,12 @@ describe("SDK exit actions", function () {
     const c = r.stack.contracts;
     const op = buildOperation({ calls: [{ target: r.stack.address("SlaConfig"), data: c.SlaConfig.interface.encodeFunctionData("setSla", [DEFAULT_SLA]) }], delay: await c.CouncilTimelock.getMinDelay() });
     const { threshold } = await getCouncil(r.stack);
-    const sigs = await Promise.all(r.council.slice(0, Number(threshold)).map((m) => signSchedule(m, domain, op, { nonce, deadline })));
-    await submitSchedule(r.stack, op, { nonce, deadline }, sigs);
+    const sigs = await Promise.all(r.council.slice(0, Number(threshold)).map((m) => signSchedule(m, domain, op, { nonce, deadline: BigInt(deadline) })));
+    await submitSchedule(r.stack, op, { nonce, deadline: BigInt(deadline) }, sigs);
     expect(await ec.nonceUsed(nonce)).to.equal(true);
     const { payload } = await (async () => {
       const p = (await r.exitSignatures(0, "nonce shared with a cancel")).payload;
-      return { payload: { ...p, nonce: nonce.toString() } };
+      return { payload: { ...p, nonce } };
     })();
     const files = await Promise.all(r.council.map((m) => signTriggerExit(m, payload)));
     const snapshot = await readCouncilSnapshot(ec, r.net.ethers.provider, payload.nonce);
@@ -120,7 +120,7 @@ describe("SDK exit actions", function () {
     expect(e).to.be.instanceOf(NotYetError);
     expect((e as NotYetError).opensAt).to.equal(opensAt);
     expect((e as NotYetError).opensAtBlock).to.equal(undefined);
-    await r.increaseTime(DEFAULT_SLA.maxDowntime * 2);
+    await r.increaseTime(DEFAULT_SLA.maxDowntime * 2n);
     const call = await prepareTriggerExitAuto(r.stack);
     expect(call.data).to.equal(r.stack.contracts.ExitController.interface.encodeFunctionData("triggerExitAuto"));
     const res = await triggerExitAuto(r.stack);

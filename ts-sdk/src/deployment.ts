@@ -1,34 +1,40 @@
 import { isAddress, isHexString } from "ethers";
 
 import { InvalidInputError as SdkInputError, check } from "./errors.js";
+import type { Address, Hex } from "./types.js";
 
 /**
- * One deployed contract, as recorded by `npm run deploy` (the JSON file's shape: strings and numbers; `parseDeployment`
- * validates every address and hash).
+ * One deployed contract, as recorded by `npm run deploy` (the JSON file's shape; `parseDeployment` validates every
+ * address and hash). `deployBlock` stays a `number`: this type is the JSON record itself, and a JSON file cannot hold a
+ * bigint (block numbers are far below 2^53). Use {@link deployBlockOf} for a bigint to compute with.
  */
 export interface DeployedContract {
   /** The contract's address. */
-  readonly address: string;
+  readonly address: Address;
   /** The artifact (contract name) it was deployed from. */
   readonly artifact: string;
-  /** The L1 block that holds the deployment transaction. */
+  /** The L1 block that holds the deployment transaction (a JSON number; see {@link deployBlockOf}). */
   readonly deployBlock: number;
   /** The deployment transaction. */
-  readonly txHash: string;
+  readonly txHash: Hex;
   /** Constructor arguments, with bigints as decimal strings. */
   readonly constructorArgs: readonly unknown[];
   /** keccak256 of init code plus encoded arguments: a re-run compares it to decide whether to skip. */
-  readonly initCodeHash: string;
+  readonly initCodeHash: Hex;
 }
 
-/** The content of `deployments/<network>.json`. */
+/**
+ * The content of `deployments/<network>.json`. `chainId` stays a `number` because this type is the JSON record itself
+ * (a JSON file cannot hold a bigint, and every chain id fits a safe integer); {@link chainIdOf} gives the bigint that
+ * ethers' `Network.chainId` is, for comparisons.
+ */
 export interface Deployment {
   readonly network: string;
   readonly chainId: number;
   readonly gitCommit: string;
   readonly solcVersion: string;
   /** The salt under which every component's CREATE3 address was computed (absent in older records). */
-  readonly deploymentSalt?: string;
+  readonly deploymentSalt?: Hex;
   readonly contracts: Readonly<Record<string, DeployedContract>>;
 }
 
@@ -43,12 +49,12 @@ function parseContract(name: string, raw: unknown): DeployedContract {
   check(Array.isArray(r.constructorArgs), `${field}.constructorArgs`, "must be an array");
   check(typeof r.initCodeHash === "string" && isHexString(r.initCodeHash, 32), `${field}.initCodeHash`, "must be a 32-byte hex hash");
   return {
-    address: r.address,
+    address: r.address as Address,
     artifact: r.artifact,
     deployBlock: r.deployBlock as number,
-    txHash: r.txHash,
+    txHash: r.txHash as Hex,
     constructorArgs: r.constructorArgs as unknown[],
-    initCodeHash: r.initCodeHash,
+    initCodeHash: r.initCodeHash as Hex,
   };
 }
 
@@ -80,7 +86,17 @@ export function parseDeployment(input: unknown): Deployment {
     chainId: r.chainId as number,
     gitCommit: r.gitCommit,
     solcVersion: r.solcVersion,
-    ...(r.deploymentSalt === undefined ? {} : { deploymentSalt: r.deploymentSalt as string }),
+    ...(r.deploymentSalt === undefined ? {} : { deploymentSalt: r.deploymentSalt as Hex }),
     contracts,
   };
+}
+
+/** A deployment's chain id as a bigint (ethers' `Network.chainId` type), for comparisons and arithmetic. */
+export function chainIdOf(d: Pick<Deployment, "chainId">): bigint {
+  return BigInt(d.chainId);
+}
+
+/** A contract's deployment block as a bigint, for arithmetic and log queries. */
+export function deployBlockOf(c: Pick<DeployedContract, "deployBlock">): bigint {
+  return BigInt(c.deployBlock);
 }

@@ -20,7 +20,7 @@ export {
   type BaseErrorParameters,
 } from "./errors.js";
 export type { Address, Hex, PreparedCall } from "./types.js";
-export { parseDeployment, type Deployment, type DeployedContract } from "./deployment.js";
+export { parseDeployment, chainIdOf, deployBlockOf, type Deployment, type DeployedContract } from "./deployment.js";
 export { connect, codeMismatch, CONTRACT_NAMES, type ConnectOptions, type Stack, type StackContracts } from "./clients.js";
 export { CONTRACT_ABIS, CONTRACT_FACTORIES, abiWithAllErrors, contractClient, type ContractName, type ContractTypes } from "./registry.js";
 export * as identity from "./identity/index.js";

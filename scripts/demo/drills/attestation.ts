@@ -5,7 +5,7 @@
  * checks isValid and one disclosed field.
  */
 import { Contract, Wallet, concat, getBytes, type ContractRunner, type ContractTransactionResponse, type Signer } from "ethers";
-import { attestation, type Stack } from "@sovereign-stack/sdk";
+import { attestation, type Address, type Hex, type Stack } from "@sovereign-stack/sdk";
 
 import type { Drill, DrillContext } from "../drills.ts";
 import { DrillFailure, expectRevert } from "../timeline.ts";
@@ -14,10 +14,10 @@ const CITIZEN_FIELDS = "string name, uint64 birthDate, bytes2 country, bool resi
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 
 /** Owners' EIP-191 signatures of `hash`, in ascending owner order (what AttestationMockSafe expects). */
-async function ownerSignatures(owners: readonly Signer[], hash: string): Promise<string> {
+async function ownerSignatures(owners: readonly Signer[], hash: string): Promise<Hex> {
   const withAddr = await Promise.all(owners.map(async (w) => ({ w, a: BigInt(await w.getAddress()) })));
   const sorted = withAddr.sort((x, y) => (x.a < y.a ? -1 : 1)).map((x) => x.w);
-  return concat(await Promise.all(sorted.map((w) => w.signMessage(getBytes(hash)))));
+  return concat(await Promise.all(sorted.map((w) => w.signMessage(getBytes(hash))))) as Hex;
 }
 
 /**
@@ -115,7 +115,7 @@ export const attestationDrill: Drill = {
       const request = attestation.buildRequest({ schema, subject: dave.subject, data: daveCommit.data, expirationTime: expiry });
       const terms = { nonce: await registry.nonces(safeAddr), deadline: (await latestTime(ctx)) + 3600n };
       const digest = attestation.attestDigest(domain, request, safeAddr, terms);
-      const delegation = { signer: safeAddr, ...terms, signature: await ownerSignatures(signers, digest) };
+      const delegation = { signer: safeAddr as Address, ...terms, signature: await ownerSignatures(signers, digest) };
       const { attestation: a } = await clients(stack, relayer!).attestBySig(request, delegation);
       if (a.attester !== safeAddr) throw new DrillFailure(`recorded attester ${a.attester} is not the Safe`);
       return a.uid;
@@ -127,7 +127,7 @@ export const attestationDrill: Drill = {
       const request = attestation.buildRequest({ schema, subject: "did:web:id.gov.example:frank", data: frank.data, expirationTime: expiry });
       const nonce = await registry.nonces(safeAddr);
       const terms = { nonce, deadline: (await latestTime(ctx)) + 3600n };
-      const delegation = { signer: safeAddr, ...terms, signature: await ownerSignatures(signers, attestation.attestDigest(domain, request, safeAddr, terms)) };
+      const delegation = { signer: safeAddr as Address, ...terms, signature: await ownerSignatures(signers, attestation.attestDigest(domain, request, safeAddr, terms)) };
       await viaSafe(registryAddr, registry.interface.encodeFunctionData("increaseNonce", [nonce + 1n]));
       await expectRevert(clients(stack, relayer!).attestBySig(request, delegation), "InvalidAccountNonce");
     });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ExitTree, connect, liveness, signCommitment, signTriggerExit, sortSignatures, buildTriggerExit, forceInclude, refundableDeposits, refundDeposit, wrapError, NotYetError, type Stack } from "@sovereign-stack/sdk";
+import { ExitTree, connect, liveness, signCommitment, signTriggerExit, sortSignatures, buildTriggerExit, forceInclude, refundableDeposits, refundDeposit, wrapError, NotYetError, triggerExitToJson, exitSignatureToJson, type Address, type Hex, type Stack } from "@sovereign-stack/sdk";
 
 import type { Drill, DrillContext } from "../drills.ts";
 import { expectRevert } from "../timeline.ts";
@@ -119,13 +119,13 @@ export const rollupDrill: Drill = {
     const queuedBeforeCommit = await c.DelayedInbox.count();
 
     timeline.section("6. The validators commit");
-    const tree = new ExitTree([...ledger].map(([account, amount]) => ({ account, token: tokenAddr, amount })));
+    const tree = new ExitTree([...ledger].map(([account, amount]) => ({ account: account as Address, token: tokenAddr as Address, amount })));
     await timeline.step(`3 of 4 validators sign the commitment of the last batch (exit root over ${ledger.size} balances)`, async () => {
       const batchIndex = (await c.SequencerInbox.batchCount()) - 1n;
       const [, , epoch] = await c.StateCommitment.validators();
-      const data = { index: await c.StateCommitment.count(), batchIndex, accumulator: await c.SequencerInbox.accumulatorOf(batchIndex), l2StateRoot: "0x" + "5a".repeat(32), exitRoot: tree.root, identityRoot: "0x" + "1d".repeat(32) };
+      const data = { index: await c.StateCommitment.count(), batchIndex, accumulator: (await c.SequencerInbox.accumulatorOf(batchIndex)) as Hex, l2StateRoot: ("0x" + "5a".repeat(32)) as Hex, exitRoot: tree.root, identityRoot: ("0x" + "1d".repeat(32)) as Hex };
       const now = (await net.ethers.provider.getBlock("latest"))!.timestamp;
-      const ctx = { chainId: net.chainId, verifyingContract: await c.StateCommitment.getAddress(), prevCommitment: "0x" + "00".repeat(32), validatorEpoch: epoch, deadline: BigInt(now + 3600) };
+      const ctx = { chainId: BigInt(net.chainId), verifyingContract: (await c.StateCommitment.getAddress()) as Address, prevCommitment: ("0x" + "00".repeat(32)) as Hex, validatorEpoch: epoch, deadline: BigInt(now + 3600) };
       const sigs = sortSignatures(await Promise.all(validators.slice(0, 3).map((v) => signCommitment(v, data, ctx))));
       await (await c.StateCommitment.commit(data, ctx.deadline, sigs)).wait();
     });
@@ -145,9 +145,9 @@ export const rollupDrill: Drill = {
     try {
       const now = (await net.ethers.provider.getBlock("latest"))!.timestamp;
       const payload = buildTriggerExit({ chainId: net.chainId, verifyingContract: await c.ExitController.getAddress(), reason: "drill: national datacentre outage", deadline: now + 24 * 3600 });
-      await writeJson(path.join(dir, "payload.json"), payload);
+      await writeJson(path.join(dir, "payload.json"), triggerExitToJson(payload));
       await timeline.step("6 officials sign the payload off-line (npm run exit -- sign --payload payload.json)", async () => {
-        for (const m of council.slice(0, 6)) await writeJson(path.join(dir, `${m.address}.sig.json`), await signTriggerExit(m, payload));
+        for (const m of council.slice(0, 6)) await writeJson(path.join(dir, `${m.address}.sig.json`), exitSignatureToJson(await signTriggerExit(m, payload)));
       });
       await timeline.step("a relayer checks them against the on-chain council and submits (npm run exit -- submit)", async () => {
         const files = await loadSignatureFiles([dir]);

@@ -44,6 +44,11 @@ function addresses(field: string, v: unknown): string[] {
   });
 }
 
+/** The SLA as JSON numbers, the form a params file gives it in. */
+function numericSla(s: SlaParams): Record<keyof SlaParams, number> {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Number(v)])) as Record<keyof SlaParams, number>;
+}
+
 function positiveInt(field: string, v: unknown): number {
   if (!Number.isSafeInteger(v) || (v as number) < 0) throw new DeployError(`${field} must be a non-negative integer, got ${String(v)}`);
   return v as number;
@@ -59,9 +64,9 @@ export async function readRollupSettings(file: string): Promise<RollupSettings> 
   }
   const council = (raw.council ?? {}) as Record<string, unknown>;
   const validators = (raw.validators ?? {}) as Record<string, unknown>;
-  const sla = { ...DEFAULT_SLA, ...((raw.sla ?? {}) as Record<string, unknown>) } as Record<string, unknown>;
-  const slaOut = {} as Record<keyof SlaParams, number>;
-  for (const k of Object.keys(DEFAULT_SLA) as (keyof SlaParams)[]) slaOut[k] = positiveInt(`params.sla.${k}`, sla[k]);
+  const sla = { ...numericSla(DEFAULT_SLA), ...((raw.sla ?? {}) as Record<string, unknown>) } as Record<string, unknown>;
+  const slaOut = {} as Record<keyof SlaParams, bigint>;
+  for (const k of Object.keys(DEFAULT_SLA) as (keyof SlaParams)[]) slaOut[k] = BigInt(positiveInt(`params.sla.${k}`, sla[k]));
   return {
     council: { members: addresses("params.council.members", council.members), threshold: positiveInt("params.council.threshold", council.threshold) },
     timelockDelay: positiveInt("params.timelockDelay", raw.timelockDelay ?? PUBLIC_TIMELOCK),
@@ -77,8 +82,8 @@ export async function readRollupSettings(file: string): Promise<RollupSettings> 
  */
 export function councilWeaknesses(members: number, threshold: number): string[] {
   const out: string[] = [];
-  if (members < STAGE1_MIN_COUNCIL) out.push(`${members} members (Stage 1 needs at least ${STAGE1_MIN_COUNCIL})`);
-  if (threshold * 100 < members * STAGE1_MIN_THRESHOLD_PCT) out.push(`threshold ${threshold}/${members} (Stage 1 needs at least ${STAGE1_MIN_THRESHOLD_PCT}%)`);
+  if (BigInt(members) < STAGE1_MIN_COUNCIL) out.push(`${members} members (Stage 1 needs at least ${STAGE1_MIN_COUNCIL})`);
+  if (BigInt(threshold) * 100n < BigInt(members) * STAGE1_MIN_THRESHOLD_PCT) out.push(`threshold ${threshold}/${members} (Stage 1 needs at least ${STAGE1_MIN_THRESHOLD_PCT}%)`);
   return out;
 }
 
@@ -98,7 +103,8 @@ export function rollupComponents(s: RollupSettings, opts: { local: boolean; allo
       opts.warn("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
     }
   }
-  const slaTuple = (x: SlaParams) => [x.failoverDelay, x.heartbeatWindow, x.inclusionWindow, x.inclusionWindowBlocks, x.maxDowntime, x.maxFinalityDelay, x.finalityDelay];
+  // JSON numbers in the deployment record's constructorArgs, as before (the SLA values are small).
+  const slaTuple = (x: SlaParams) => [x.failoverDelay, x.heartbeatWindow, x.inclusionWindow, x.inclusionWindowBlocks, x.maxDowntime, x.maxFinalityDelay, x.finalityDelay].map(Number);
   // Every address is computed up front (CREATE3 through the StackFactory), so the order is free and every
   // cross reference is an immutable constructor argument.
   return [

@@ -5,7 +5,7 @@
 import { getAddress, isAddress, isHexString, type ContractRunner, type ContractTransactionReceipt, type ContractTransactionResponse, type Signer } from "ethers";
 
 import { TransactionFailedError, check, guard } from "../errors.js";
-import type { Hex } from "../types.js";
+import type { Address, Hex } from "../types.js";
 import type { AttestationRegistry, AttestationSchemaRegistry } from "../typechain/index.js";
 import { registryDomain, type Delegation, type Eip712Domain } from "./eip712.js";
 import { normalizeSchema, type SchemaDefinition } from "./schema.js";
@@ -59,8 +59,8 @@ export class AttestationClient {
       if (getAddress(l.address) !== me) continue;
       const p = this.registry.interface.parseLog(l);
       if (p?.name !== "Attested") continue;
-      const [uid, schema, attester, subject, time, expirationTime, refUID, data] = p.args as unknown as [string, string, string, string, bigint, bigint, string, string];
-      out.push({ uid, schema, attester: getAddress(attester), subject, time, expirationTime, refUID, data });
+      const [uid, schema, attester, subject, time, expirationTime, refUID, data] = p.args as unknown as [Hex, Hex, string, Hex, bigint, bigint, Hex, Hex];
+      out.push({ uid, schema, attester: getAddress(attester) as Address, subject, time, expirationTime, refUID, data });
     }
     return out;
   }

@@ -6,6 +6,7 @@
  */
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { AbiCoder, hexlify, isHexString, randomBytes } from "ethers";
+import type { Hex } from "../types.js";
 
 import { SdkInputError, check } from "../errors.js";
 import { SchemaEncoder, type SchemaValue } from "./schema.js";
@@ -89,7 +90,7 @@ export function verifyDisclosedField(root: string, field: DisclosedField): boole
 }
 
 /** The root a disclosure attestation's data holds. */
-export function disclosureRoot(data: string): string {
+export function disclosureRoot(data: string): Hex {
   check(isHexString(data, 32), "data", "must be a disclosure attestation's data: one 32-byte root");
-  return data;
+  return data as Hex;
 }

@@ -21,13 +21,14 @@ import { check } from "../errors.js";
 import type { AttestationRegistry } from "../typechain/index.js";
 import { encodeSubject } from "./subject.js";
 import type { Attestation, AttestationRequest } from "./types.js";
+import type { Address, Hex } from "../types.js";
 
 /** An EIP-712 domain. */
 export interface Eip712Domain {
   readonly name: string;
   readonly version: string;
   readonly chainId: bigint;
-  readonly verifyingContract: string;
+  readonly verifyingContract: Address;
 }
 
 /** Domain name and version the registry uses. */
@@ -74,21 +75,21 @@ export const OFFCHAIN_TYPES: Record<string, TypedDataField[]> = {
 /** The registry's domain for a chain and address, computed without a chain. */
 export function attestationDomain(chainId: bigint | number, verifyingContract: string): Eip712Domain {
   check(isAddress(verifyingContract), "verifyingContract", "must be the AttestationRegistry address");
-  return { ...ATTESTATION_DOMAIN, chainId: BigInt(chainId), verifyingContract: getAddress(verifyingContract) };
+  return { ...ATTESTATION_DOMAIN, chainId: BigInt(chainId), verifyingContract: getAddress(verifyingContract) as Address };
 }
 
 /** Reads the domain from a deployed registry (EIP-5267). */
 export async function registryDomain(registry: AttestationRegistry): Promise<Eip712Domain> {
   const d = await registry.eip712Domain();
-  return { name: d.name, version: d.version, chainId: d.chainId, verifyingContract: getAddress(d.verifyingContract) };
+  return { name: d.name, version: d.version, chainId: d.chainId, verifyingContract: getAddress(d.verifyingContract) as Address };
 }
 
 /** A delegation the registry's attestBySig / revokeBySig take. */
 export interface Delegation {
-  readonly signer: string;
+  readonly signer: Address;
   readonly nonce: bigint;
   readonly deadline: bigint;
-  readonly signature: string;
+  readonly signature: Hex;
 }
 
 /** Nonce and deadline of a delegated signature. */
@@ -118,21 +119,21 @@ function attestMessage(request: AttestationRequest, attester: string, terms: Del
 }
 
 /** The digest a delegated attestation is signed over (what an ERC-1271 wallet's owners approve). */
-export function attestDigest(domain: Eip712Domain, request: AttestationRequest, attester: string, terms: DelegationTerms): string {
-  return TypedDataEncoder.hash(domain, ATTEST_TYPES, attestMessage(request, attester, terms));
+export function attestDigest(domain: Eip712Domain, request: AttestationRequest, attester: string, terms: DelegationTerms): Hex {
+  return TypedDataEncoder.hash(domain, ATTEST_TYPES, attestMessage(request, attester, terms)) as Hex;
 }
 
 /** The digest a delegated revocation is signed over. */
-export function revokeDigest(domain: Eip712Domain, uid: string, revoker: string, terms: DelegationTerms): string {
+export function revokeDigest(domain: Eip712Domain, uid: string, revoker: string, terms: DelegationTerms): Hex {
   check(isHexString(uid, 32), "uid", "must be a 32-byte attestation uid");
-  return TypedDataEncoder.hash(domain, REVOKE_TYPES, { revoker: getAddress(revoker), uid, nonce: terms.nonce, deadline: terms.deadline });
+  return <Hex>TypedDataEncoder.hash(domain, REVOKE_TYPES, { revoker: getAddress(revoker), uid, nonce: terms.nonce, deadline: terms.deadline });
 }
 
 /** Signs a delegated attestation with an EOA signer; a relayer submits it with `attestBySig`. */
 export async function signDelegatedAttest(signer: Signer, domain: Eip712Domain, request: AttestationRequest, terms: DelegationTerms): Promise<Delegation> {
   const address = await signer.getAddress();
   const signature = await signer.signTypedData(domain, ATTEST_TYPES, attestMessage(request, address, terms));
-  return { signer: address, nonce: terms.nonce, deadline: terms.deadline, signature };
+  return { signer: getAddress(address) as Address, nonce: terms.nonce, deadline: terms.deadline, signature: signature as Hex };
 }
 
 /** Signs a delegated revocation with an EOA signer. */
@@ -140,20 +141,20 @@ export async function signDelegatedRevoke(signer: Signer, domain: Eip712Domain, 
   const address = await signer.getAddress();
   check(isHexString(uid, 32), "uid", "must be a 32-byte attestation uid");
   const signature = await signer.signTypedData(domain, REVOKE_TYPES, { revoker: address, uid, nonce: terms.nonce, deadline: terms.deadline });
-  return { signer: address, nonce: terms.nonce, deadline: terms.deadline, signature };
+  return { signer: getAddress(address) as Address, nonce: terms.nonce, deadline: terms.deadline, signature: signature as Hex };
 }
 
 // ---- off-chain attestations ----
 
 /** The signed content of an off-chain attestation: an attestation's content plus a salt (its uid is the digest). */
-export type OffchainAttestation = Omit<Attestation, "uid"> & { readonly salt: string };
+export type OffchainAttestation = Omit<Attestation, "uid"> & { readonly salt: Hex };
 
 /** An off-chain attestation with its signature; `uid` is its EIP-712 digest. */
 export interface SignedOffchainAttestation {
   readonly domain: Eip712Domain;
   readonly message: OffchainAttestation;
-  readonly signature: string;
-  readonly uid: string;
+  readonly signature: Hex;
+  readonly uid: Hex;
 }
 
 /** What {@link signOffchain} takes. */
@@ -171,8 +172,8 @@ export interface OffchainInput {
 }
 
 /** The uid (EIP-712 digest) of an off-chain attestation. */
-export function offchainUid(domain: Eip712Domain, message: OffchainAttestation): string {
-  return TypedDataEncoder.hash(domain, OFFCHAIN_TYPES, message);
+export function offchainUid(domain: Eip712Domain, message: OffchainAttestation): Hex {
+  return TypedDataEncoder.hash(domain, OFFCHAIN_TYPES, message) as Hex;
 }
 
 /** Signs an off-chain attestation. Nothing touches the chain. */
@@ -184,17 +185,17 @@ export async function signOffchain(signer: Signer, domain: Eip712Domain, input: 
   const salt = input.salt ?? hexlify(randomBytes(32));
   check(isHexString(salt, 32), "offchain.salt", "must be 32 bytes");
   const message: OffchainAttestation = {
-    schema: input.schema,
-    attester: await signer.getAddress(),
-    subject: encodeSubject(input.subject),
+    schema: input.schema as Hex,
+    attester: (await signer.getAddress()) as Address,
+    subject: encodeSubject(input.subject) as Hex,
     time: BigInt(input.time ?? Math.floor(Date.now() / 1000)),
     expirationTime: BigInt(input.expirationTime ?? 0),
-    refUID,
-    data: input.data,
-    salt,
+    refUID: refUID as Hex,
+    data: input.data as Hex,
+    salt: salt as Hex,
   };
   const signature = await signer.signTypedData(domain, OFFCHAIN_TYPES, message);
-  return { domain, message, signature, uid: offchainUid(domain, message) };
+  return { domain, message, signature: signature as Hex, uid: offchainUid(domain, message) };
 }
 
 /** Why an off-chain attestation failed verification. */
@@ -203,7 +204,7 @@ export type OffchainFailure = "uid-mismatch" | "bad-signature" | "expired" | "no
 /** The verdict of {@link verifyOffchain}. */
 export interface OffchainVerification {
   readonly valid: boolean;
-  readonly uid: string;
+  readonly uid: Hex;
   readonly reason?: OffchainFailure;
 }
 

@@ -9,13 +9,14 @@ import { attestationRegistryEventsAbi } from "../abi/events.js";
 import { check, guard } from "../errors.js";
 import { encodeSubject } from "./subject.js";
 import { attestationUid, type Attestation } from "./types.js";
+import type { Address, Hex } from "../types.js";
 
 /** An indexed attestation with its revocation state and provenance. */
 export interface IndexedAttestation extends Attestation {
   /** Chain time of the revocation, or null. */
   readonly revokedAt: bigint | null;
-  readonly blockNumber: number;
-  readonly txHash: string;
+  readonly blockNumber: bigint;
+  readonly txHash: Hex;
 }
 
 const iface = new Interface(attestationRegistryEventsAbi);
@@ -55,13 +56,13 @@ export class AttestationIndex {
       const parsed = iface.parseLog(log);
       if (parsed === null) continue;
       if (parsed.name === "Attested") {
-        const [uid, schema, attester, subject, time, expirationTime, refUID, data] = parsed.args as unknown as [string, string, string, string, bigint, bigint, string, string];
-        const content = { schema, attester: getAddress(attester), subject, time, expirationTime, refUID, data };
+        const [uid, schema, attester, subject, time, expirationTime, refUID, data] = parsed.args as unknown as [Hex, Hex, string, Hex, bigint, bigint, Hex, Hex];
+        const content = { schema, attester: getAddress(attester) as Address, subject, time, expirationTime, refUID, data };
         if (attestationUid(content) !== uid) {
           this.rejected++;
           continue;
         }
-        this.byUid.set(uid, { uid, ...content, revokedAt: null, blockNumber: log.blockNumber, txHash: log.transactionHash });
+        this.byUid.set(uid, { uid, ...content, revokedAt: null, blockNumber: BigInt(log.blockNumber), txHash: log.transactionHash as Hex });
       } else if (parsed.name === "Revoked") {
         const [uid, , time] = parsed.args as unknown as [string, string, bigint];
         const a = this.byUid.get(uid);

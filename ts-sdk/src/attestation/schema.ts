@@ -3,6 +3,7 @@
  * such as "uint64 birthDate, bytes2 country, bool resident", refusing values that do not fit their types.
  */
 import { AbiCoder, ParamType, ZeroAddress, getAddress, isAddress, isHexString, dataLength, keccak256 } from "ethers";
+import type { Hex } from "../types.js";
 
 import { SdkInputError, check } from "../errors.js";
 
@@ -68,9 +69,9 @@ export function normalizeSchema(def: SchemaDefinition): SchemaDefinitionTuple {
 }
 
 /** The schema id: keccak256(abi.encode(SchemaDefinition)), as the registry computes it. */
-export function schemaUid(def: SchemaDefinition): string {
+export function schemaUid(def: SchemaDefinition): Hex {
   const s = normalizeSchema(def);
-  return keccak256(
+  return <Hex>keccak256(
     AbiCoder.defaultAbiCoder().encode(
       ["tuple(string definition,address hook,bool revocable,uint32 maxValidity,uint8 location,string dataReference)"],
       [[s.definition, s.hook, s.revocable, s.maxValidity, s.location, s.dataReference]],
@@ -180,7 +181,7 @@ export class SchemaEncoder {
    * ABI-encodes values, given in field order or as a record by field name.
    * @throws SdkInputError("data.<field>", …) naming the value that does not fit its type
    */
-  encode(values: readonly SchemaValue[] | Readonly<Record<string, SchemaValue>>): string {
+  encode(values: readonly SchemaValue[] | Readonly<Record<string, SchemaValue>>): Hex {
     const list: SchemaValue[] = [];
     if (Array.isArray(values)) {
       check(values.length === this.params.length, "data", `expected ${this.params.length} values (${this.fields.map((f) => f.name).join(", ")}), got ${values.length}`);
@@ -196,7 +197,7 @@ export class SchemaEncoder {
       }
     }
     const checked = list.map((v, i) => checkValue(`data.${this.params[i]!.name}`, this.params[i]!, v));
-    return AbiCoder.defaultAbiCoder().encode(this.params as ParamType[], checked);
+    return AbiCoder.defaultAbiCoder().encode(this.params as ParamType[], checked) as Hex;
   }
 
   /**

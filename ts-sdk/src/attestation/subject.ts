@@ -3,6 +3,7 @@
  * account) as its UTF-8 bytes. 20 bytes always decode as an address, so ids must not be exactly 20 bytes long.
  */
 import { getAddress, getBytes, hexlify, isAddress, isHexString, toUtf8Bytes, toUtf8String } from "ethers";
+import type { Hex } from "../types.js";
 
 import { SdkInputError, check } from "../errors.js";
 
@@ -13,13 +14,13 @@ export type Subject = { readonly kind: "address"; readonly address: string } | {
  * Encodes a subject: an address → its 20 bytes; a DID or other id → UTF-8 bytes; "" → no subject.
  * @throws SdkInputError("subject", …) for an id of exactly 20 bytes (it would read back as an address)
  */
-export function encodeSubject(subject: string): string {
+export function encodeSubject(subject: string): Hex {
   check(typeof subject === "string", "subject", "must be an address or an id string such as did:web:example.gov:alice");
   if (subject === "") return "0x";
-  if (isAddress(subject)) return getAddress(subject).toLowerCase();
+  if (isAddress(subject)) return getAddress(subject).toLowerCase() as Hex;
   const bytes = toUtf8Bytes(subject);
   check(bytes.length !== 20, "subject", `"${subject}" is exactly 20 bytes and would decode as an address; pad or prefix it`);
-  return hexlify(bytes);
+  return hexlify(bytes) as Hex;
 }
 
 /** Decodes subject bytes from an attestation. */

@@ -5,6 +5,7 @@ import { AbiCoder, ZeroHash, getAddress, isAddress, isHexString, keccak256 } fro
 
 import { check } from "../errors.js";
 import { encodeSubject } from "./subject.js";
+import type { Address, Hex } from "../types.js";
 
 /** What {@link buildRequest} takes. */
 export interface AttestInput {
@@ -26,26 +27,27 @@ export interface AttestInput {
 
 /** The request struct the registry takes. */
 export interface AttestationRequest {
-  readonly schema: string;
-  readonly subject: string;
+  readonly schema: Hex;
+  /** Encoded subject bytes (see encodeSubject). */
+  readonly subject: Hex;
   readonly expirationTime: bigint;
-  readonly refUID: string;
-  readonly data: string;
+  readonly refUID: Hex;
+  readonly data: Hex;
   readonly value: bigint;
-  readonly hookData: string;
+  readonly hookData: Hex;
 }
 
 /** The full content of an on-chain attestation, as emitted in `Attested`. */
 export interface Attestation {
-  readonly uid: string;
-  readonly schema: string;
-  readonly attester: string;
+  readonly uid: Hex;
+  readonly schema: Hex;
+  readonly attester: Address;
   /** Encoded subject bytes (see decodeSubject). */
-  readonly subject: string;
+  readonly subject: Hex;
   readonly time: bigint;
   readonly expirationTime: bigint;
-  readonly refUID: string;
-  readonly data: string;
+  readonly refUID: Hex;
+  readonly data: Hex;
 }
 
 const isBytes32 = (v: unknown): v is string => typeof v === "string" && isHexString(v, 32);
@@ -63,14 +65,14 @@ export function buildRequest(input: AttestInput): AttestationRequest {
   check(typeof value === "bigint" && value >= 0n, "request.value", "must be a non-negative bigint (wei)");
   const hookData = input.hookData ?? "0x";
   check(typeof hookData === "string" && isHexString(hookData), "request.hookData", "must be 0x-prefixed hex");
-  return { schema: input.schema, subject: encodeSubject(input.subject), expirationTime: exp, refUID, data: input.data, value, hookData };
+  return { schema: input.schema as Hex, subject: encodeSubject(input.subject) as Hex, expirationTime: exp, refUID: refUID as Hex, data: input.data as Hex, value, hookData: hookData as Hex };
 }
 
 /** uid = keccak256(abi.encode(schema, attester, time, expirationTime, refUID, keccak256(subject), keccak256(data))). */
-export function attestationUid(a: Omit<Attestation, "uid">): string {
+export function attestationUid(a: Omit<Attestation, "uid">): Hex {
   check(isBytes32(a.schema), "attestation.schema", "must be a 32-byte schema id");
   check(typeof a.attester === "string" && isAddress(a.attester), "attestation.attester", "must be an address");
-  return keccak256(
+  return <Hex>keccak256(
     AbiCoder.defaultAbiCoder().encode(
       ["bytes32", "address", "uint64", "uint64", "bytes32", "bytes32", "bytes32"],
       [a.schema, getAddress(a.attester), a.time, a.expirationTime, a.refUID, keccak256(a.subject), keccak256(a.data)],

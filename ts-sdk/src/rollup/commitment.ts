@@ -1,6 +1,7 @@
 import { TypedDataEncoder, getAddress, verifyTypedData, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
 import { check, guard } from "../errors.js";
+import type { Address, Hex } from "../types.js";
 
 /** EIP-712 types validators sign (must match StateCommitment.COMMITMENT_TYPEHASH). */
 export const COMMITMENT_TYPES: Record<string, TypedDataField[]> = {
@@ -21,19 +22,19 @@ export const COMMITMENT_TYPES: Record<string, TypedDataField[]> = {
 export interface CommitmentData {
   readonly index: bigint;
   readonly batchIndex: bigint;
-  readonly accumulator: string;
-  readonly l2StateRoot: string;
-  readonly exitRoot: string;
-  readonly identityRoot: string;
+  readonly accumulator: Hex;
+  readonly l2StateRoot: Hex;
+  readonly exitRoot: Hex;
+  readonly identityRoot: Hex;
 }
 
 /** The chain context a commitment signature is bound to. */
 export interface CommitmentContext {
-  readonly chainId: bigint | number;
+  readonly chainId: bigint;
   /** The StateCommitment contract. */
-  readonly verifyingContract: string;
+  readonly verifyingContract: Address;
   /** Hash of the previous commitment (zero for the first). */
-  readonly prevCommitment: string;
+  readonly prevCommitment: Hex;
   readonly validatorEpoch: bigint;
   readonly deadline: bigint;
 }
@@ -48,16 +49,16 @@ function typed(data: CommitmentData, ctx: CommitmentContext): { domain: TypedDat
 }
 
 /** The digest validators sign. */
-export function commitmentDigest(data: CommitmentData, ctx: CommitmentContext): string {
+export function commitmentDigest(data: CommitmentData, ctx: CommitmentContext): Hex {
   const t = typed(data, ctx);
-  return TypedDataEncoder.hash(t.domain, COMMITMENT_TYPES, t.message);
+  return TypedDataEncoder.hash(t.domain, COMMITMENT_TYPES, t.message) as Hex;
 }
 
 /** One validator's signature. */
-export async function signCommitment(signer: Signer, data: CommitmentData, ctx: CommitmentContext): Promise<{ signer: string; signature: string }> {
+export async function signCommitment(signer: Signer, data: CommitmentData, ctx: CommitmentContext): Promise<{ signer: Address; signature: Hex }> {
   return guard(async () => {
     const t = typed(data, ctx);
-    return { signer: await signer.getAddress(), signature: await signer.signTypedData(t.domain, COMMITMENT_TYPES, t.message) };
+    return { signer: getAddress(await signer.getAddress()) as Address, signature: (await signer.signTypedData(t.domain, COMMITMENT_TYPES, t.message)) as Hex };
   });
 }
 
@@ -70,17 +71,17 @@ export function verifyCommitmentSignatures(
   data: CommitmentData,
   ctx: CommitmentContext,
   sigs: readonly { signer: string; signature: string }[],
-  committee: { members: readonly string[]; threshold: number },
-): { valid: { signer: string; signature: string }[]; rejected: { signer: string; reason: string }[]; enough: boolean } {
+  committee: { members: readonly string[]; threshold: bigint },
+): { valid: { signer: Address; signature: Hex }[]; rejected: { signer: string; reason: string }[]; enough: boolean } {
   const t = typed(data, ctx);
   const members = new Set(committee.members.map((m) => getAddress(m)));
   const seen = new Set<string>();
-  const valid: { signer: string; signature: string }[] = [];
+  const valid: { signer: Address; signature: Hex }[] = [];
   const rejected: { signer: string; reason: string }[] = [];
   for (const s of sigs) {
-    let signer: string;
+    let signer: Address;
     try {
-      signer = getAddress(s.signer);
+      signer = getAddress(s.signer) as Address;
     } catch {
       rejected.push({ signer: s.signer, reason: "not an address" });
       continue;
@@ -97,11 +98,11 @@ export function verifyCommitmentSignatures(
       if (recovered !== signer) rejected.push({ signer, reason: "signature does not verify for this commitment" });
       else {
         seen.add(signer);
-        valid.push({ signer, signature: s.signature });
+        valid.push({ signer, signature: s.signature as Hex });
       }
     }
   }
-  return { valid: sortSignatures(valid), rejected, enough: valid.length >= committee.threshold };
+  return { valid: sortSignatures(valid), rejected, enough: BigInt(valid.length) >= committee.threshold };
 }
 
 /** Sorts signatures by ascending signer, as the contracts require. */

@@ -33,7 +33,7 @@ export async function getCouncil(stack: Stack): Promise<GetCouncilReturnType> {
 }
 
 /** One council signature, as collected (a signature file, or just signer and signature). */
-export type CouncilSignatureInput = ExitSignatureFile | { readonly signer: string; readonly signature: string };
+export type CouncilSignatureInput = ExitSignatureFile | { readonly signer: Address | string; readonly signature: Hex | string };
 
 /** A signature left out of the submission, and why. */
 export interface RejectedSignature {
@@ -141,14 +141,14 @@ export async function prepareSubmitTriggerExit(stack: Stack, parameters: SubmitT
       provider.getNetwork(),
       provider.getBlock("latest"),
       getCouncil(stack),
-      ec.triggerExitDigest(payload.reason, BigInt(payload.nonce), BigInt(payload.deadline)),
+      ec.triggerExitDigest(payload.reason, payload.nonce, payload.deadline),
     ]);
-    check(BigInt(payload.chainId) === network.chainId, "payload.chainId", `the payload is for chain ${payload.chainId} but the network is chain ${network.chainId}`);
+    check(payload.chainId === network.chainId, "payload.chainId", `the payload is for chain ${payload.chainId} but the network is chain ${network.chainId}`);
     check(getAddress(payload.verifyingContract) === to, "payload.verifyingContract", `the payload names ${payload.verifyingContract} but this network's ExitController is ${to}`);
     check(
-      block === null || payload.deadline >= block.timestamp,
+      block === null || payload.deadline >= BigInt(block.timestamp),
       "payload.deadline",
-      `the payload expired at ${new Date(payload.deadline * 1000).toISOString()}; build a new payload and collect signatures again`,
+      `the payload expired at ${new Date(Number(payload.deadline) * 1000).toISOString()}; build a new payload and collect signatures again`,
     );
     const { sorted, rejected } = await sortOutSignatures(stack, digest as Hex, parameters.signatures, payload);
     if (BigInt(sorted.length) < council.threshold) {
@@ -159,7 +159,7 @@ export async function prepareSubmitTriggerExit(stack: Stack, parameters: SubmitT
       );
     }
     const used = sorted.slice(0, Number(council.threshold));
-    const args: [string, bigint, bigint, { signer: string; signature: string }[]] = [payload.reason, BigInt(payload.nonce), BigInt(payload.deadline), used.map((s) => ({ ...s }))];
+    const args: [string, bigint, bigint, { signer: string; signature: string }[]] = [payload.reason, payload.nonce, payload.deadline, used.map((s) => ({ ...s }))];
     await ec.triggerExit.staticCall(...args);
     return { to, data: ec.interface.encodeFunctionData("triggerExit", args) as Hex, value: 0n, signatures: used, rejected, digest: digest as Hex };
   }, { contract: "ExitController" });

@@ -3,19 +3,20 @@ import { standardLeafHash } from "@openzeppelin/merkle-tree/dist/hashes.js";
 import { getAddress, isAddress, isHexString } from "ethers";
 
 import { check, SdkInputError } from "../errors.js";
+import type { Address, Hex } from "../types.js";
 
 /** An account's L2 balance of a bridged token, claimable through the escape hatch. */
 export interface EscapeBalance {
-  readonly account: string;
-  readonly token: string;
+  readonly account: Address;
+  readonly token: Address;
   readonly amount: bigint;
 }
 
 /** A withdrawal initiated on L2, claimable on L1 once its commitment is final. */
 export interface Withdrawal {
-  readonly withdrawalId: string;
-  readonly account: string;
-  readonly token: string;
+  readonly withdrawalId: Hex;
+  readonly account: Address;
+  readonly token: Address;
   readonly amount: bigint;
 }
 
@@ -23,13 +24,13 @@ export const ESCAPE_LEAF_TYPES = ["address", "address", "uint256"] as const;
 export const WITHDRAWAL_LEAF_TYPES = ["bytes32", "address", "address", "uint256"] as const;
 
 /** StandardMerkleTree leaf hash of an escape balance. */
-export function escapeLeaf(b: EscapeBalance): string {
-  return standardLeafHash([...ESCAPE_LEAF_TYPES], [b.account, b.token, b.amount]);
+export function escapeLeaf(b: EscapeBalance): Hex {
+  return <Hex>standardLeafHash([...ESCAPE_LEAF_TYPES], [b.account, b.token, b.amount]);
 }
 
 /** StandardMerkleTree leaf hash of a withdrawal. */
-export function withdrawalLeaf(w: Withdrawal): string {
-  return standardLeafHash([...WITHDRAWAL_LEAF_TYPES], [w.withdrawalId, w.account, w.token, w.amount]);
+export function withdrawalLeaf(w: Withdrawal): Hex {
+  return <Hex>standardLeafHash([...WITHDRAWAL_LEAF_TYPES], [w.withdrawalId, w.account, w.token, w.amount]);
 }
 
 /**
@@ -67,21 +68,21 @@ export class ExitTree {
     this.tree = SimpleMerkleTree.of(leaves);
   }
 
-  get root(): string {
-    return this.tree.root;
+  get root(): Hex {
+    return this.tree.root as Hex;
   }
 
   /** Proof for an escape claim. */
-  escapeProof(account: string, token: string): string[] {
+  escapeProof(account: string, token: string): Hex[] {
     const i = this.index.get(`b:${getAddress(account)}:${getAddress(token)}`);
     if (i === undefined) throw new SdkInputError("account", `${account} has no balance of ${token} in this exit tree`);
-    return this.tree.getProof(i);
+    return this.tree.getProof(i) as Hex[];
   }
 
   /** Proof for a withdrawal. */
-  withdrawalProof(withdrawalId: string): string[] {
+  withdrawalProof(withdrawalId: string): Hex[] {
     const i = this.index.get(`w:${withdrawalId.toLowerCase()}`);
     if (i === undefined) throw new SdkInputError("withdrawalId", `${withdrawalId} is not in this exit tree`);
-    return this.tree.getProof(i);
+    return this.tree.getProof(i) as Hex[];
   }
 }

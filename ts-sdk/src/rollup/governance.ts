@@ -8,27 +8,28 @@ import { getAddress, isAddress, isHexString, type Signer, type TypedDataDomain, 
 import { check, guard } from "../errors.js";
 import type { Stack } from "../clients.js";
 import { sortSignatures } from "./commitment.js";
+import type { Address, Hex } from "../types.js";
 
 /** A governance operation: the arguments of `TimelockController.scheduleBatch`. */
 export interface GovernanceOperation {
-  readonly targets: readonly string[];
+  readonly targets: readonly Address[];
   readonly values: readonly bigint[];
-  readonly payloads: readonly string[];
+  readonly payloads: readonly Hex[];
   /** An operation that must be done first (zero for none). */
-  readonly predecessor: string;
+  readonly predecessor: Hex;
   /** Distinguishes otherwise identical operations. */
-  readonly salt: string;
+  readonly salt: Hex;
   /** Seconds; at least the timelock's minimum delay. */
   readonly delay: bigint;
 }
 
 /** A council signature as the contracts take it. */
 export interface CouncilSignature {
-  readonly signer: string;
-  readonly signature: string;
+  readonly signer: Address;
+  readonly signature: Hex;
 }
 
-const ZERO32 = "0x" + "00".repeat(32);
+const ZERO32 = ("0x" + "00".repeat(32)) as Hex;
 
 /** EIP-712 types (must match ExitController.SCHEDULE_TYPEHASH, CANCEL_TYPEHASH and VETO_TYPEHASH). */
 export const GOVERNANCE_TYPES = {
@@ -67,7 +68,7 @@ export function exitControllerDomain(chainId: number | bigint, exitController: s
  */
 export function buildOperation(input: {
   calls: readonly { target: string; data: string; value?: bigint }[];
-  delay: bigint | number;
+  delay: bigint;
   salt?: string;
   predecessor?: string;
 }): GovernanceOperation {
@@ -77,35 +78,36 @@ export function buildOperation(input: {
     check(isHexString(c.data), `calls[${i}].data`, "must be 0x-prefixed hex calldata");
     check(c.value === undefined || (typeof c.value === "bigint" && c.value >= 0n), `calls[${i}].value`, "must be a non-negative bigint");
   });
-  const salt = input.salt ?? ZERO32;
-  const predecessor = input.predecessor ?? ZERO32;
+  const salt = (input.salt ?? ZERO32) as Hex;
+  const predecessor = (input.predecessor ?? ZERO32) as Hex;
   check(isHexString(salt, 32), "salt", "must be a 32-byte hex value");
   check(isHexString(predecessor, 32), "predecessor", "must be a 32-byte hex operation id (zero for none)");
   const delay = BigInt(input.delay);
   check(delay >= 0n, "delay", "must be a non-negative number of seconds");
   return {
-    targets: input.calls.map((c) => getAddress(c.target)),
+    targets: input.calls.map((c) => getAddress(c.target) as Address),
     values: input.calls.map((c) => c.value ?? 0n),
-    payloads: input.calls.map((c) => c.data),
+    payloads: input.calls.map((c) => c.data as Hex),
     predecessor,
     salt,
     delay,
   };
 }
 
-type Signed = { nonce: bigint; deadline: number | bigint };
+/** A signed message's single-use nonce and deadline (unix seconds). */
+export type Signed = { nonce: bigint; deadline: bigint };
 
 function checkSigned(s: Signed): void {
   check(typeof s.nonce === "bigint" && s.nonce >= 0n, "nonce", "must be a non-negative bigint");
-  check(BigInt(s.deadline) > 0n, "deadline", "must be a unix time in seconds");
+  check(typeof s.deadline === "bigint" && s.deadline > 0n, "deadline", "must be a unix time in seconds");
 }
 
 /** One member's signature on a `Schedule` message (an EOA; works off-line). */
 export async function signSchedule(signer: Signer, domain: TypedDataDomain, op: GovernanceOperation, s: Signed): Promise<CouncilSignature> {
   return guard(async () => {
     checkSigned(s);
-    const signature = await signer.signTypedData(domain, { Schedule: GOVERNANCE_TYPES.Schedule }, { ...op, nonce: s.nonce, deadline: BigInt(s.deadline) });
-    return { signer: getAddress(await signer.getAddress()), signature };
+    const signature = await signer.signTypedData(domain, { Schedule: GOVERNANCE_TYPES.Schedule }, { ...op, nonce: s.nonce, deadline: s.deadline });
+    return { signer: getAddress(await signer.getAddress()) as Address, signature: signature as Hex };
   });
 }
 
@@ -114,8 +116,8 @@ export async function signCancel(signer: Signer, domain: TypedDataDomain, operat
   return guard(async () => {
     checkSigned(s);
     check(isHexString(operationId, 32), "operationId", "must be a 32-byte timelock operation id");
-    const signature = await signer.signTypedData(domain, { Cancel: GOVERNANCE_TYPES.Cancel }, { operationId, nonce: s.nonce, deadline: BigInt(s.deadline) });
-    return { signer: getAddress(await signer.getAddress()), signature };
+    const signature = await signer.signTypedData(domain, { Cancel: GOVERNANCE_TYPES.Cancel }, { operationId, nonce: s.nonce, deadline: s.deadline });
+    return { signer: getAddress(await signer.getAddress()) as Address, signature: signature as Hex };
   });
 }
 
@@ -132,16 +134,16 @@ export async function signVeto(
     const signature = await signer.signTypedData(
       domain,
       { Veto: GOVERNANCE_TYPES.Veto },
-      { commitmentIndex: commitment.index, commitmentHash: commitment.hash, nonce: s.nonce, deadline: BigInt(s.deadline) },
+      { commitmentIndex: commitment.index, commitmentHash: commitment.hash, nonce: s.nonce, deadline: s.deadline },
     );
-    return { signer: getAddress(await signer.getAddress()), signature };
+    return { signer: getAddress(await signer.getAddress()) as Address, signature: signature as Hex };
   });
 }
 
 /** The timelock's id of an operation (asked of the timelock: one place for the rule). */
-export async function operationId(stack: Stack, op: GovernanceOperation): Promise<string> {
+export async function operationId(stack: Stack, op: GovernanceOperation): Promise<Hex> {
   return guard(async () => {
-    return stack.contracts.CouncilTimelock.hashOperationBatch([...op.targets], [...op.values], [...op.payloads], op.predecessor, op.salt);
+    return <Promise<Hex>>stack.contracts.CouncilTimelock.hashOperationBatch([...op.targets], [...op.values], [...op.payloads], op.predecessor, op.salt);
   });
 }
 
@@ -151,13 +153,13 @@ export async function submitSchedule(
   op: GovernanceOperation,
   s: Signed,
   sigs: readonly CouncilSignature[],
-): Promise<{ id: string; receipt: ContractTransactionReceipt }> {
+): Promise<{ id: Hex; receipt: ContractTransactionReceipt }> {
   return guard(async () => {
     checkSigned(s);
     const tx = await stack.contracts.ExitController.schedule(
       { targets: [...op.targets], values: [...op.values], payloads: [...op.payloads], predecessor: op.predecessor, salt: op.salt, delay: op.delay },
       s.nonce,
-      BigInt(s.deadline),
+      s.deadline,
       sortSignatures(sigs),
     );
     const receipt = (await tx.wait())!;

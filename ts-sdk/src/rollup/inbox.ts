@@ -6,7 +6,7 @@ import { send, signerOf, type SendOptions } from "../send.js";
 import type { Hex, PreparedCall } from "../types.js";
 
 /** Enqueues an L2 transaction on L1 (forced-inclusion path). Returns the queue index. */
-export async function enqueue(stack: Stack, data: string | Uint8Array): Promise<{ index: number; receipt: ContractTransactionReceipt }> {
+export async function enqueue(stack: Stack, data: string | Uint8Array): Promise<{ index: bigint; receipt: ContractTransactionReceipt }> {
   return guard(async () => {
     const hex = typeof data === "string" ? data : hexlify(data);
     check(/^0x([0-9a-fA-F]{2})+$/.test(hex), "data", "must be non-empty hex bytes");
@@ -15,7 +15,7 @@ export async function enqueue(stack: Stack, data: string | Uint8Array): Promise<
     if (receipt === null) throw new TransactionFailedError({ reason: "(enqueue) was dropped" });
     for (const log of receipt.logs) {
       const parsed = inbox.interface.parseLog(log);
-      if (parsed?.name === "MessageEnqueued") return { index: Number(parsed.args.index), receipt };
+      if (parsed?.name === "MessageEnqueued") return { index: parsed.args.index as bigint, receipt };
     }
     throw new SdkInputError("data", "the enqueue transaction emitted no MessageEnqueued event");
   });
@@ -23,7 +23,7 @@ export async function enqueue(stack: Stack, data: string | Uint8Array): Promise<
 
 /** What {@link prepareForceInclude} returns: the call, and how many queue messages it forces in. */
 export interface PrepareForceIncludeReturnType extends PreparedCall {
-  readonly included: number;
+  readonly included: bigint;
   /** The queue count after the call. */
   readonly newDelayedCount: bigint;
 }
@@ -35,7 +35,7 @@ export interface PrepareForceIncludeReturnType extends PreparedCall {
  * @throws NotYetError with `opensAt` and `opensAtBlock` when nothing is forceable yet
  * @throws InvalidInputError when the queue is empty or in exit mode
  */
-export async function prepareForceInclude(stack: Stack, upTo?: number): Promise<PrepareForceIncludeReturnType> {
+export async function prepareForceInclude(stack: Stack, upTo?: bigint | number): Promise<PrepareForceIncludeReturnType> {
   return guard(async () => {
     const c = stack.contracts;
     const provider = stack.runner.provider;
@@ -51,12 +51,12 @@ export async function prepareForceInclude(stack: Stack, upTo?: number): Promise<
     if (block === null) throw new SdkInputError("stack", "cannot read the latest block");
     if (count <= consumed) throw new SdkInputError("queue", "is empty: nothing to force");
     if (upTo !== undefined) {
-      check(Number.isSafeInteger(upTo) && BigInt(upTo) > consumed, "upTo", `must be a queue count above the ${consumed} messages already included`);
+      check((typeof upTo === "bigint" || Number.isSafeInteger(upTo)) && BigInt(upTo) > consumed, "upTo", `must be a queue count above the ${consumed} messages already included`);
     }
     // The chain's next block has a later timestamp and number than `latest`.
     const now = BigInt(block.timestamp) + 1n;
     const nextBlock = BigInt(block.number) + 1n;
-    const limit = upTo === undefined ? count : BigInt(Math.min(upTo, Number(count)));
+    const limit = upTo === undefined || BigInt(upTo) > count ? count : BigInt(upTo);
     const forceable = async (i: bigint): Promise<boolean> => {
       const [ts, bn] = await c.DelayedInbox.messageTime(i);
       return now > ts + sla.inclusionWindow && nextBlock > bn + sla.inclusionWindowBlocks;
@@ -80,7 +80,7 @@ export async function prepareForceInclude(stack: Stack, upTo?: number): Promise<
       to: stack.address("SequencerInbox"),
       data: c.SequencerInbox.interface.encodeFunctionData("forceInclude", [lo]) as Hex,
       value: 0n,
-      included: Number(lo - consumed),
+      included: lo - consumed,
       newDelayedCount: lo,
     };
   }, { contract: "SequencerInbox" });
@@ -90,7 +90,7 @@ export async function prepareForceInclude(stack: Stack, upTo?: number): Promise<
  * Forces every queue message whose window has passed into the canonical sequence, from the stack's signer.
  * @throws NotYetError with `opensAt` and `opensAtBlock` when nothing is forceable yet
  */
-export async function forceInclude(stack: Stack, upTo?: number, options: SendOptions = {}): Promise<{ included: number; receipt: ContractTransactionReceipt }> {
+export async function forceInclude(stack: Stack, upTo?: bigint | number, options: SendOptions = {}): Promise<{ included: bigint; receipt: ContractTransactionReceipt }> {
   return guard(async () => {
     const call = await prepareForceInclude(stack, upTo);
     const receipt = (await send(signerOf(stack.runner), call, options)) as ContractTransactionReceipt;

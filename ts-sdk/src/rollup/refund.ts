@@ -7,6 +7,7 @@ import { AbiCoder, getAddress, type ContractTransactionReceipt } from "ethers";
 
 import type { Stack } from "../clients.js";
 import { TransactionFailedError, check, guard } from "../errors.js";
+import type { Address } from "../types.js";
 
 /** `IDelayedInbox.MessageKind.Deposit`. */
 const DEPOSIT_KIND = 1n;
@@ -14,19 +15,19 @@ const DEPOSIT_KIND = 1n;
 /** A deposit as its delayed message records it. */
 export interface DepositMessage {
   readonly messageIndex: bigint;
-  readonly token: string;
-  readonly from: string;
-  readonly l2Recipient: string;
+  readonly token: Address;
+  readonly from: Address;
+  readonly l2Recipient: Address;
   readonly amount: bigint;
   readonly timestamp: bigint;
   readonly blockNumber: bigint;
 }
 
 /** Every deposit message on the delayed queue, from the `MessageEnqueued` events (from block `fromBlock`). */
-export async function depositMessages(stack: Stack, fromBlock = 0): Promise<DepositMessage[]> {
+export async function depositMessages(stack: Stack, fromBlock: bigint | number = 0n): Promise<DepositMessage[]> {
   return guard(async () => {
     const inbox = stack.contracts.DelayedInbox;
-    const logs = await inbox.queryFilter(inbox.filters.MessageEnqueued(), fromBlock);
+    const logs = await inbox.queryFilter(inbox.filters.MessageEnqueued(), Number(fromBlock));
     const coder = AbiCoder.defaultAbiCoder();
     const out: DepositMessage[] = [];
     for (const l of logs) {
@@ -34,9 +35,9 @@ export async function depositMessages(stack: Stack, fromBlock = 0): Promise<Depo
       const [token, from, l2Recipient, amount] = coder.decode(["address", "address", "address", "uint256"], l.args.data);
       out.push({
         messageIndex: l.args.index,
-        token: getAddress(token as string),
-        from: getAddress(from as string),
-        l2Recipient: getAddress(l2Recipient as string),
+        token: getAddress(token as string) as Address,
+        from: getAddress(from as string) as Address,
+        l2Recipient: getAddress(l2Recipient as string) as Address,
         amount: amount as bigint,
         timestamp: l.args.timestamp,
         blockNumber: l.args.blockNumber,
@@ -50,7 +51,7 @@ export async function depositMessages(stack: Stack, fromBlock = 0): Promise<Depo
  * The deposits the vault would refund now: exit mode, not covered by the last finalized commitment, not yet
  * refunded. Empty outside exit mode.
  */
-export async function refundableDeposits(stack: Stack, fromBlock = 0): Promise<DepositMessage[]> {
+export async function refundableDeposits(stack: Stack, fromBlock: bigint | number = 0n): Promise<DepositMessage[]> {
   return guard(async () => {
     const c = stack.contracts;
     if (!(await c.ExitController.inExit())) return [];

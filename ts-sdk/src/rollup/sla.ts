@@ -1,15 +1,18 @@
+import { getAddress } from "ethers";
+
 import type { Stack } from "../clients.js";
 import { InvalidInputError, guard } from "../errors.js";
+import type { Address, Hex } from "../types.js";
 
-/** The SLA parameters, in seconds (and L1 blocks for `inclusionWindowBlocks`). */
+/** The SLA parameters, in seconds (and L1 blocks for `inclusionWindowBlocks`), as the contract's uints. */
 export interface SlaParams {
-  readonly failoverDelay: number;
-  readonly heartbeatWindow: number;
-  readonly inclusionWindow: number;
-  readonly inclusionWindowBlocks: number;
-  readonly maxDowntime: number;
-  readonly maxFinalityDelay: number;
-  readonly finalityDelay: number;
+  readonly failoverDelay: bigint;
+  readonly heartbeatWindow: bigint;
+  readonly inclusionWindow: bigint;
+  readonly inclusionWindowBlocks: bigint;
+  readonly maxDowntime: bigint;
+  readonly maxFinalityDelay: bigint;
+  readonly finalityDelay: bigint;
 }
 
 /**
@@ -18,66 +21,86 @@ export interface SlaParams {
  * veto window 1 h; finality exit 12 h.
  */
 export const DEFAULT_SLA: SlaParams = Object.freeze({
-  failoverDelay: 5 * 60,
-  heartbeatWindow: 10 * 60,
-  inclusionWindow: 60 * 60,
-  inclusionWindowBlocks: 300,
-  maxDowntime: 4 * 60 * 60,
-  maxFinalityDelay: 12 * 60 * 60,
-  finalityDelay: 60 * 60,
+  failoverDelay: 5n * 60n,
+  heartbeatWindow: 10n * 60n,
+  inclusionWindow: 60n * 60n,
+  inclusionWindowBlocks: 300n,
+  maxDowntime: 4n * 60n * 60n,
+  maxFinalityDelay: 12n * 60n * 60n,
+  finalityDelay: 60n * 60n,
 });
 
 /** L2BEAT Stage 1 council floor. */
-export const STAGE1_MIN_COUNCIL = 8;
-export const STAGE1_MIN_THRESHOLD_PCT = 75;
+export const STAGE1_MIN_COUNCIL = 8n;
+export const STAGE1_MIN_THRESHOLD_PCT = 75n;
 
 /** Reads every SLA parameter in one call. */
 export async function getSla(stack: Stack): Promise<SlaParams> {
   return guard(async () => {
     const s = await stack.contracts.SlaConfig.getSla();
     return {
-      failoverDelay: Number(s.failoverDelay),
-      heartbeatWindow: Number(s.heartbeatWindow),
-      inclusionWindow: Number(s.inclusionWindow),
-      inclusionWindowBlocks: Number(s.inclusionWindowBlocks),
-      maxDowntime: Number(s.maxDowntime),
-      maxFinalityDelay: Number(s.maxFinalityDelay),
-      finalityDelay: Number(s.finalityDelay),
+      failoverDelay: s.failoverDelay,
+      heartbeatWindow: s.heartbeatWindow,
+      inclusionWindow: s.inclusionWindow,
+      inclusionWindowBlocks: s.inclusionWindowBlocks,
+      maxDowntime: s.maxDowntime,
+      maxFinalityDelay: s.maxFinalityDelay,
+      finalityDelay: s.finalityDelay,
     };
   });
 }
 
 /** Readiness of one sequencer. */
 export interface SequencerStatus {
-  readonly address: string;
-  readonly rank: number;
+  readonly address: Address;
+  /** Position in the ranked list (0 = first). */
+  readonly rank: bigint;
   readonly active: boolean;
   /** Last heartbeat time (0 = never) and the accumulator it named. */
-  readonly lastHeartbeat: number;
-  readonly heartbeatAccumulator: string;
+  readonly lastHeartbeat: bigint;
+  readonly heartbeatAccumulator: Hex;
   /** Fresh heartbeat naming the current head. */
   readonly ready: boolean;
   /** When this standby may claim (seconds since epoch), if the active stays silent; null for the active one. */
-  readonly mayClaimAt: number | null;
+  readonly mayClaimAt: bigint | null;
 }
 
-/** Everything an official needs to judge liveness, read in one go. */
+/** The delayed queue's head: index, age, and when it may be forced in. */
+export interface QueueHead {
+  readonly index: bigint;
+  readonly enqueuedAt: bigint;
+  readonly age: bigint;
+  readonly forceableAt: bigint;
+  readonly forceableAtBlock: bigint;
+  readonly pending: bigint;
+}
+
+/** The automatic exit trigger's state. */
+export interface AutoTriggerState {
+  readonly open: boolean;
+  readonly rule: "maxDowntime" | "maxFinalityDelay";
+  /** Unix seconds. */
+  readonly opensAt: bigint;
+}
+
+/** Everything an official needs to judge liveness, read in one go (every chain value a bigint). */
 export interface Liveness {
-  readonly now: number;
+  /** The latest block's timestamp. */
+  readonly now: bigint;
   readonly inExit: boolean;
-  readonly exitedAt: number | null;
+  readonly exitedAt: bigint | null;
   readonly sla: SlaParams;
-  readonly active: string;
-  readonly activeSilentFor: number;
+  readonly active: Address;
+  readonly activeSilentFor: bigint;
   readonly sequencers: readonly SequencerStatus[];
-  readonly headAccumulator: string;
-  readonly batchCount: number;
-  readonly lastBatchTime: number;
-  /** Delayed-queue head: index, age, and when it may be forced in; null when the queue is empty. */
-  readonly queueHead: { readonly index: number; readonly enqueuedAt: number; readonly age: number; readonly forceableAt: number; readonly forceableAtBlock: number; readonly pending: number } | null;
-  readonly lastFinalizedTime: number;
-  readonly lastFinalizedIndex: number | null;
-  readonly autoTrigger: { readonly open: boolean; readonly rule: "maxDowntime" | "maxFinalityDelay"; readonly opensAt: number };
+  readonly headAccumulator: Hex;
+  readonly batchCount: bigint;
+  readonly lastBatchTime: bigint;
+  /** Null when the queue is empty. */
+  readonly queueHead: QueueHead | null;
+  readonly lastFinalizedTime: bigint;
+  readonly lastFinalizedIndex: bigint | null;
+  readonly autoTrigger: AutoTriggerState;
 }
 
 /** Reads the liveness picture: sequencers, queue head, finality and the automatic exit trigger. */
@@ -88,7 +111,7 @@ export async function liveness(stack: Stack): Promise<Liveness> {
     if (provider == null) throw new InvalidInputError("stack.runner", "has no provider: connect() with a provider, or a signer that has one");
     const block = await provider.getBlock("latest");
     if (block === null) throw new InvalidInputError("stack.runner", "its node returned no latest block: point it at a synced node");
-    const now = block.timestamp;
+    const now = BigInt(block.timestamp);
     const [sla, inExit, exitedAt, active, silent, ranked, head, batchCount, lastBatchTime, consumed, queued, lastFinTime, lastFin, auto] = await Promise.all([
       getSla(stack),
       c.ExitController.inExit(),
@@ -105,51 +128,51 @@ export async function liveness(stack: Stack): Promise<Liveness> {
       c.StateCommitment.lastFinalized(),
       c.ExitController.autoTriggerStatus(),
     ]);
-    const lastSignal = now - Number(silent);
+    const lastSignal = now - silent;
     const sequencers: SequencerStatus[] = [];
     for (let i = 0; i < ranked.length; i++) {
-      const addr = ranked[i]!;
+      const addr = getAddress(ranked[i]!) as Address;
       const [acc, at] = await c.SequencerSet.lastHeartbeat(addr);
       const isActive = addr.toLowerCase() === active.toLowerCase();
-      const fresh = at > 0n && now - Number(at) <= sla.heartbeatWindow && acc === head;
-      const rank = Math.max(i, 1);
+      const fresh = at > 0n && now - at <= sla.heartbeatWindow && acc === head;
+      const rank = BigInt(Math.max(i, 1));
       sequencers.push({
         address: addr,
-        rank: i,
+        rank: BigInt(i),
         active: isActive,
-        lastHeartbeat: Number(at),
-        heartbeatAccumulator: acc,
+        lastHeartbeat: at,
+        heartbeatAccumulator: acc as Hex,
         ready: fresh,
-        mayClaimAt: isActive ? null : lastSignal + sla.failoverDelay * rank + 1,
+        mayClaimAt: isActive ? null : lastSignal + sla.failoverDelay * rank + 1n,
       });
     }
-    let queueHead: Liveness["queueHead"] = null;
+    let queueHead: QueueHead | null = null;
     if (queued > consumed) {
       const [ts, bn] = await c.DelayedInbox.messageTime(consumed);
       queueHead = {
-        index: Number(consumed),
-        enqueuedAt: Number(ts),
-        age: now - Number(ts),
-        forceableAt: Number(ts) + sla.inclusionWindow + 1,
-        forceableAtBlock: Number(bn) + sla.inclusionWindowBlocks + 1,
-        pending: Number(queued - consumed),
+        index: consumed,
+        enqueuedAt: ts,
+        age: now - ts,
+        forceableAt: ts + sla.inclusionWindow + 1n,
+        forceableAtBlock: bn + sla.inclusionWindowBlocks + 1n,
+        pending: queued - consumed,
       };
     }
     return {
       now,
       inExit,
-      exitedAt: inExit ? Number(exitedAt) : null,
+      exitedAt: inExit ? exitedAt : null,
       sla,
-      active,
-      activeSilentFor: Number(silent),
+      active: getAddress(active) as Address,
+      activeSilentFor: silent,
       sequencers,
-      headAccumulator: head,
-      batchCount: Number(batchCount),
-      lastBatchTime: Number(lastBatchTime),
+      headAccumulator: head as Hex,
+      batchCount,
+      lastBatchTime,
       queueHead,
-      lastFinalizedTime: Number(lastFinTime),
-      lastFinalizedIndex: lastFin[0] ? Number(lastFin[1]) : null,
-      autoTrigger: { open: auto[0], rule: Number(auto[1]) === 3 ? "maxFinalityDelay" : "maxDowntime", opensAt: Number(auto[2]) },
+      lastFinalizedTime: lastFinTime,
+      lastFinalizedIndex: lastFin[0] ? lastFin[1] : null,
+      autoTrigger: { open: auto[0], rule: auto[1] === 3n ? "maxFinalityDelay" : "maxDowntime", opensAt: auto[2] },
     };
   });
 }
