@@ -36,7 +36,7 @@ export class ProofStore {
     this.fds = { tree: o(FILES.tree), records: o(FILES.records), positions: o(FILES.positions), byIndex: o(FILES.byIndex), byAccount: o(FILES.byAccount) };
     const nodes = Math.min(topNodes, 2 * manifest.count - 1);
     this.top = Buffer.allocUnsafe(nodes * NODE_SIZE);
-    if (nodes > 0 && readSync(this.fds.tree, this.top, 0, this.top.length, 0) !== this.top.length) throw new Error("tree.bin is truncated");
+    if (nodes > 0 && readSync(this.fds.tree, this.top, 0, this.top.length, 0) !== this.top.length) throw new InvalidInputError("store", `${dir}/tree.bin is truncated: the store is damaged; rebuild it or fetch it again`);
   }
 
   /**
