@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {TestBase} from "../lib/TestBase.sol";
 import {TestToken} from "../mocks/TestToken.sol";
-import {TTMerkle} from "./TTHelpers.sol";
+import {TestMerkle} from "../lib/TestMerkle.sol";
 import {MerkleCampaigns} from "../../contracts/tokentable/MerkleCampaigns.sol";
 import {IMerkleCampaigns} from "../../contracts/tokentable/IMerkleCampaigns.sol";
 import {IAttestationRegistry} from "../../contracts/attestation/IAttestationRegistry.sol";
@@ -45,14 +45,14 @@ contract IsolationHandler is TestBase {
             for (uint256 i; i < LEAVES; ++i) {
                 amounts[c][i] = 1e15 * (c + 1) + i * 7;
                 total += amounts[c][i];
-                leaves[c].push(TTMerkle.leaf(i, accounts[i], amounts[c][i]));
+                leaves[c].push(TestMerkle.distributionLeaf(i, accounts[i], amounts[c][i]));
             }
             // campaigns 4 and 5 promise more than they hold
             uint256 funding = c >= 4 ? total / 2 : total;
             IMerkleCampaigns.CampaignParams memory p = IMerkleCampaigns.CampaignParams(
                 tok,
                 uint128(funding),
-                TTMerkle.root(leaves[c]),
+                TestMerkle.root(leaves[c]),
                 uint40(block.timestamp),
                 uint40(block.timestamp + 60 days),
                 address(this),
@@ -65,7 +65,7 @@ contract IsolationHandler is TestBase {
     receive() external payable {}
 
     function _proof(uint256 c, uint256 i) internal view returns (bytes32[] memory) {
-        return TTMerkle.proof(leaves[c], i);
+        return TestMerkle.proof(leaves[c], i);
     }
 
     function claim(uint256 c, uint256 i) external {

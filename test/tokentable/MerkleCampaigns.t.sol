@@ -9,7 +9,8 @@ import {TestBase} from "../lib/TestBase.sol";
 import {TestToken, FeeOnTransferToken} from "../mocks/TestToken.sol";
 import {RawDigestWallet} from "../mocks/RawDigestWallet.sol";
 import {MockZkIdentityVerifier} from "../mocks/MockZkIdentityVerifier.sol";
-import {TTMerkle, ReentrantReceiver} from "./TTHelpers.sol";
+import {TestMerkle} from "../lib/TestMerkle.sol";
+import {ReentrantReceiver} from "./TTHelpers.sol";
 import {MerkleCampaigns} from "../../contracts/tokentable/MerkleCampaigns.sol";
 import {IMerkleCampaigns} from "../../contracts/tokentable/IMerkleCampaigns.sol";
 import {UnsupportedToken, ValueMismatch} from "../../contracts/tokentable/TokenTransfers.sol";
@@ -53,9 +54,9 @@ contract MerkleCampaignsTest is TestBase {
         for (uint256 i; i < N; ++i) {
             accounts[i] = i == 0 ? alice : address(uint160(0x1000 + i));
             amounts[i] = 100 * (i + 1);
-            leaves.push(TTMerkle.leaf(i, accounts[i], amounts[i]));
+            leaves.push(TestMerkle.distributionLeaf(i, accounts[i], amounts[i]));
         }
-        root = TTMerkle.root(leaves);
+        root = TestMerkle.root(leaves);
     }
 
     function _total() internal view returns (uint256 t) {
@@ -72,7 +73,7 @@ contract MerkleCampaignsTest is TestBase {
     }
 
     function _claim(uint256 id, uint256 i) internal returns (uint256) {
-        return mc.claim(id, i, accounts[i], amounts[i], TTMerkle.proof(leaves, i));
+        return mc.claim(id, i, accounts[i], amounts[i], TestMerkle.proof(leaves, i));
     }
 
     // ---- instant claims, bitmap ----
@@ -90,7 +91,7 @@ contract MerkleCampaignsTest is TestBase {
 
     function test_claim_invalidProofOrAmountRefused() public {
         uint256 id = _campaign();
-        bytes32[] memory p = TTMerkle.proof(leaves, 2);
+        bytes32[] memory p = TestMerkle.proof(leaves, 2);
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.InvalidProof.selector, 2));
         mc.claim(id, 2, accounts[2], amounts[2] + 1, p);
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.InvalidProof.selector, 3));
@@ -127,7 +128,7 @@ contract MerkleCampaignsTest is TestBase {
         cs = new IMerkleCampaigns.Claim[](idx.length);
         for (uint256 k; k < idx.length; ++k) {
             uint256 i = idx[k];
-            cs[k] = IMerkleCampaigns.Claim(i, accounts[i], amounts[i], TTMerkle.proof(leaves, i));
+            cs[k] = IMerkleCampaigns.Claim(i, accounts[i], amounts[i], TestMerkle.proof(leaves, i));
         }
     }
 
@@ -239,7 +240,7 @@ contract MerkleCampaignsTest is TestBase {
         uint256 id = _campaign();
         address to = address(0x70);
         uint256 dl = T0 + 1 hours;
-        bytes32[] memory p = TTMerkle.proof(leaves, 0);
+        bytes32[] memory p = TestMerkle.proof(leaves, 0);
         // wrong chain
         bytes memory s = _sig(alicePk, id, 0, to, 0, dl, address(mc), block.chainid + 1);
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.BadSignature.selector, alice));
@@ -272,12 +273,12 @@ contract MerkleCampaignsTest is TestBase {
     function test_claimTo_erc1271() public {
         RawDigestWallet w = new RawDigestWallet(alice);
         accounts[4] = address(w);
-        leaves[4] = TTMerkle.leaf(4, address(w), amounts[4]);
-        root = TTMerkle.root(leaves);
+        leaves[4] = TestMerkle.distributionLeaf(4, address(w), amounts[4]);
+        root = TestMerkle.root(leaves);
         uint256 id = _campaign();
         address to = address(0x70);
         bytes memory s = _sig(alicePk, id, 4, to, 0, T0 + 1, address(mc), block.chainid);
-        mc.claimTo(id, 4, address(w), amounts[4], TTMerkle.proof(leaves, 4), to, 0, T0 + 1, s);
+        mc.claimTo(id, 4, address(w), amounts[4], TestMerkle.proof(leaves, 4), to, 0, T0 + 1, s);
         vm.assertEq(token.balanceOf(to), amounts[4], "contract account signed through ERC-1271");
     }
 
@@ -330,11 +331,11 @@ contract MerkleCampaignsTest is TestBase {
     function test_reentrantReceiver_cannotDoublePay() public {
         ReentrantReceiver r = new ReentrantReceiver();
         accounts[5] = address(r);
-        leaves[5] = TTMerkle.leaf(5, address(r), amounts[5]);
-        root = TTMerkle.root(leaves);
+        leaves[5] = TestMerkle.distributionLeaf(5, address(r), amounts[5]);
+        root = TestMerkle.root(leaves);
         vm.prank(creator);
         uint256 id = mc.createCampaign{value: _total()}(_params(address(0), _total(), 0));
-        r.arm(address(mc), abi.encodeCall(IMerkleCampaigns.claim, (id, 5, address(r), amounts[5], TTMerkle.proof(leaves, 5))));
+        r.arm(address(mc), abi.encodeCall(IMerkleCampaigns.claim, (id, 5, address(r), amounts[5], TestMerkle.proof(leaves, 5))));
         _claim(id, 5);
         vm.assertTrue(r.reentered(), "re-entered");
         vm.assertFalse(r.reentrySucceeded(), "refused");
@@ -366,7 +367,7 @@ contract MerkleCampaignsTest is TestBase {
         issuers[0] = issuer;
         vm.prank(creator);
         uint256 id = mc.createAttestationCampaign(_params(address(token), _total(), 0), kyc, issuers);
-        bytes32[] memory p = TTMerkle.proof(leaves, 1);
+        bytes32[] memory p = TestMerkle.proof(leaves, 1);
         address acct = accounts[1];
 
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.WrongGate.selector, id));
@@ -461,9 +462,9 @@ contract MerkleCampaignsTest is TestBase {
         accts = new address[](128);
         for (uint256 i; i < 128; ++i) {
             accts[i] = address(uint160(0xA0000 + i));
-            ls[i] = TTMerkle.leaf(i, accts[i], 1e18);
+            ls[i] = TestMerkle.distributionLeaf(i, accts[i], 1e18);
         }
-        bytes32 sub = TTMerkle.root(ls);
+        bytes32 sub = TestMerkle.root(ls);
         bytes32[] memory top = new bytes32[](19);
         r = sub;
         for (uint256 k; k < 19; ++k) {
@@ -472,7 +473,7 @@ contract MerkleCampaignsTest is TestBase {
         }
         proofs = new bytes32[][](count);
         for (uint256 i; i < count; ++i) {
-            bytes32[] memory low = TTMerkle.proof(ls, i);
+            bytes32[] memory low = TestMerkle.proof(ls, i);
             proofs[i] = new bytes32[](26);
             for (uint256 k; k < 7; ++k) proofs[i][k] = low[k];
             for (uint256 k; k < 19; ++k) proofs[i][7 + k] = top[k];
