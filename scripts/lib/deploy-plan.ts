@@ -3,12 +3,10 @@
  * record's address holds it with identical init code), new (not in the record, or no code at its address), or
  * changed (bytecode, constructor arguments, or both). Sends nothing and writes nothing.
  */
-import { readFile } from "node:fs/promises";
 
 import { Contract, Interface, concat, keccak256, type Provider, type Signer } from "ethers";
-import { parseDeployment, type Deployment } from "@sovereign-stack/sdk";
 
-import { DeployError, FACTORY, codeMatches, componentSalt, toJsonValue, type Component, type DeployArtifact, type DeployContext } from "./deployer.ts";
+import { DeployError, FACTORY, readPrevious, codeMatches, componentSalt, toJsonValue, type Component, type DeployArtifact, type DeployContext } from "./deployer.ts";
 
 export type PlanStatus = "unchanged" | "new" | "changed";
 
@@ -37,19 +35,6 @@ export interface PlanOptions {
   readonly outFile: string;
 }
 
-async function readRecord(file: string): Promise<Deployment | null> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return null;
-  }
-  try {
-    return parseDeployment(text);
-  } catch (e) {
-    throw new DeployError(`${file} is not a valid deployment record (${(e as Error).message}); move it aside or fix it`);
-  }
-}
 
 const allNew = (chainId: number, components: readonly Component[], fresh: string): DeployPlan => ({
   chainId,
@@ -60,7 +45,7 @@ const allNew = (chainId: number, components: readonly Component[], fresh: string
 /** Computes the plan. Throws the pipeline's DeployError for a stale record on a public network. */
 export async function planDeployment(opts: PlanOptions): Promise<DeployPlan> {
   const chainId = Number((await opts.provider.getNetwork()).chainId);
-  const previous = await readRecord(opts.outFile);
+  const previous = await readPrevious(opts.outFile);
   if (previous === null) return allNew(chainId, opts.components, `no record at ${opts.outFile}`);
   if (previous.chainId !== chainId) {
     if (!opts.local) throw new DeployError(`${opts.outFile} is for chain ${previous.chainId} but ${opts.network} is chain ${chainId}; check --network or move the file aside`);

@@ -104,7 +104,8 @@ export function codeMatches(onchain: string, artifact: DeployArtifact): boolean 
   return maskImmutables(onchain, artifact.immutableReferences) === maskImmutables(artifact.deployedBytecode, artifact.immutableReferences);
 }
 
-async function readPrevious(outFile: string | null): Promise<Deployment | null> {
+/** The deployment record at `outFile`, or null when there is none; a corrupt record is an error saying what to do. */
+export async function readPrevious(outFile: string | null): Promise<Deployment | null> {
   if (outFile === null) return null;
   let text: string;
   try {
