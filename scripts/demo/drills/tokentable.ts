@@ -218,7 +218,7 @@ async function benefitCampaign(tt: TokenTableContext, work: string): Promise<big
   const out = path.join(work, "benefit-store");
   const amountOf = (i: number): bigint => BEN(250 + (i % 7) * 10);
 
-  const built = await t.step(`the distribution CLI builds the tree of a ${RECIPIENTS.toLocaleString("en-US")}-recipient benefit CSV (sovereign-distribution build, what `npm run distribution` runs)`, async () => {
+  const built = await t.step(`the distribution CLI builds the tree of a ${RECIPIENTS.toLocaleString("en-US")}-recipient benefit CSV (sovereign-distribution build, what npm run distribution runs)`, async () => {
     const rows = ["index,account,amount"];
     let sum = 0n;
     for (let i = 0; i < RECIPIENTS; i++) {
