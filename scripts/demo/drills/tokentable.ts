@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { Contract, Interface, Wallet, dataSlice, formatUnits, getAddress, keccak256, parseUnits, toBeHex, type ContractRunner, type ContractTransactionReceipt, type ContractTransactionResponse, type Signer } from "ethers";
+import { Contract, Wallet, dataSlice, formatUnits, getAddress, keccak256, parseUnits, toBeHex, type ContractRunner, type ContractTransactionReceipt, type ContractTransactionResponse, type Signer } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ContractRevertedError, attestation, distribution, identity as id, wrapError, type Address, type Stack } from "@sovereign-stack/sdk";
+import { attestation, distribution, identity as id, type Address, type Hex, type Stack } from "@sovereign-stack/sdk";
 import { ProofStore } from "@sovereign-stack/sdk/node";
 import * as typechain from "@sovereign-stack/sdk/typechain";
 
@@ -82,26 +82,14 @@ async function mined(p: Promise<ContractTransactionResponse>): Promise<ContractT
   return r;
 }
 
-/**
- * TokenTable errors are not in the SDK's shared error table (its claim helpers decode them with the contract's own
- * ABI); for direct calls the drill decodes them the same way, so `expectRevert` sees their names.
- */
-function decodingWith(contract: "MerkleCampaigns" | "TokenVesting", iface: Interface) {
-  return async <T>(p: Promise<T>): Promise<T> => {
-    try {
-      return await p;
-    } catch (e) {
-      const w = wrapError(e, { contract });
-      if (w instanceof ContractRevertedError && w.errorName === undefined && w.data !== undefined) {
-        const desc = iface.parseError(w.data);
-        if (desc !== null) throw new ContractRevertedError({ errorName: desc.name, args: [...desc.args], data: w.data, contract, cause: e });
-      }
-      throw w;
-    }
-  };
+/** A direct TokenVesting call whose custom errors (not in the SDK's shared table) decode by name for `expectRevert`. */
+async function vestingCall<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw distribution.tokenTableError(e, "TokenVesting");
+  }
 }
-const campaignCall = decodingWith("MerkleCampaigns", typechain.MerkleCampaigns__factory.createInterface());
-const vestingCall = decodingWith("TokenVesting", typechain.TokenVesting__factory.createInterface());
 
 interface TokenTableContext {
   readonly ctx: DrillContext;
@@ -199,7 +187,7 @@ async function vestingGrants(tt: TokenTableContext, agencies: readonly HardhatEt
     const vested = (GRANTS[1] * 6_250n) / 10_000n;
     await distribution.claimVesting(agencies[1]!, { vesting: vestingAddr, scheduleId: idB });
     must((await token.balanceOf(agencies[1]!.address)) === vested, "agency B was not paid its vested part");
-    await expectRevert(vestingCall(vesting.connect(agencies[1]!).claim(idB)), "NothingToClaim");
+    await expectRevert(distribution.claimVesting(agencies[1]!, { vesting: vestingAddr, scheduleId: idB }), "NothingToClaim");
   });
   return { vesting, ids };
 }
@@ -301,24 +289,21 @@ async function attestedCampaign(tt: TokenTableContext, stack: Stack, office: Sig
     return createCampaign(tt, "attestation-gated", funding, () => campaigns.connect(ministry).createAttestationCampaign(params, schema, [officeAddr]));
   });
 
-  const proofOf = (a: attestation.Attestation): typechain.IMerkleCampaigns.AttestationProofStruct => ({ attester: a.attester, time: a.time, expirationTime: a.expirationTime, refUID: a.refUID, dataHash: keccak256(a.data) });
-  const claim = (who: string, att: typechain.IMerkleCampaigns.AttestationProofStruct) => {
-    const p = tree.proofOf(who);
-    return campaignCall(campaigns.connect(relayer).claimAttested(campaignId, p.index, p.account, p.amount, [...p.proof], att).then((tx) => tx.wait()));
-  };
+  const campaignsAddr = await campaigns.getAddress();
+  const claim = (who: string, att: attestation.Attestation) => distribution.claimAttested(relayer, { campaigns: campaignsAddr, campaignId, ...tree.proofOf(who), attestation: att });
 
   await t.step("erin, who holds no credential, is refused (InvalidAttestation)", async () => {
-    const now = BigInt(await latestTime(ctx));
-    await expectRevert(claim(erin, { attester: officeAddr, time: now, expirationTime: 0n, refUID: `0x${"00".repeat(32)}`, dataHash: keccak256(data) }), "InvalidAttestation");
+    const never = { schema: schema as Hex, attester: officeAddr as Address, subject: attestation.encodeSubject(erin), time: BigInt(await latestTime(ctx)), expirationTime: 0n, refUID: `0x${"00".repeat(32)}` as Hex, data };
+    await expectRevert(claim(erin, { ...never, uid: attestation.attestationUid(never) }), "InvalidAttestation");
   });
   await t.step("erin with a credential from an issuer the campaign does not accept is refused (AttesterNotAccepted)", async () => {
     const expirationTime = (await latestTime(ctx)) + 365 * DAY;
     const forged = (await client(stranger).attest({ schema, subject: erin, data, expirationTime })).attestation;
-    await expectRevert(claim(erin, proofOf(forged)), "AttesterNotAccepted");
+    await expectRevert(claim(erin, forged), "AttesterNotAccepted");
   });
-  await t.step("dave, whose credential was revoked, is refused (InvalidAttestation)", () => expectRevert(claim(dave, proofOf(creds.dave)), "InvalidAttestation"));
-  await t.step("carol, with a valid credential, is paid", async () => {
-    await claim(carol, proofOf(creds.carol));
+  await t.step("dave, whose credential was revoked, is refused (InvalidAttestation)", () => expectRevert(claim(dave, creds.dave), "InvalidAttestation"));
+  await t.step("carol, with a valid credential, is paid (SDK claimAttested, submitted by a relayer)", async () => {
+    await claim(carol, creds.carol);
     must((await token.balanceOf(carol)) === AMOUNT, `carol was not paid ${fmt(AMOUNT)}`);
     must((await campaigns.getCampaign(campaignId)).paid === AMOUNT, "the campaign's paid total is not carol's leaf");
   });
@@ -351,6 +336,7 @@ async function anonymousCampaign(tt: TokenTableContext, stack: Stack, governance
     return createCampaign(tt, "anonymous", funding, () => campaigns.connect(ministry).createZkCampaign(token.address, funding, PER_PERSON, now, now + CAMPAIGN_DAYS * DAY, ministry.address, id.policyStruct(POLICY)));
   });
   const scope = await campaigns.zkScope(campaignId);
+  const campaignsAddr = await campaigns.getAddress();
   const prove = async (recipient: string) =>
     id.proveIdentity(
       {
@@ -368,15 +354,15 @@ async function anonymousCampaign(tt: TokenTableContext, stack: Stack, governance
   const [wallet1, wallet2] = [Wallet.createRandom().address, Wallet.createRandom().address];
   await t.step("frank proves the policy in zero knowledge (bound to his wallet, nullifier scoped to the campaign); a relayer submits; he is paid", async () => {
     const p = await prove(wallet1);
-    const receipt = await campaignCall(campaigns.connect(relayer).claimAnonymous(campaignId, wallet1, p.calldata.proof, p.calldata.publicSignals).then((tx) => tx.wait()));
+    const { receipt } = await distribution.claimAnonymous(relayer, { campaigns: campaignsAddr, campaignId, recipient: wallet1, proof: p.calldata });
     must((await token.balanceOf(wallet1)) === PER_PERSON, `frank's wallet was not paid ${fmt(PER_PERSON)}`);
-    must(await stack.contracts.ZkIdentityVerifier.isNullifierUsed(await campaigns.getAddress(), scope, p.signals.nullifier), "the nullifier is not recorded");
-    t.note(`proof ${p.timings.proveMs.toFixed(0)} ms; gasUsed ${receipt?.gasUsed}; no list, no identity on-chain`);
+    must(await stack.contracts.ZkIdentityVerifier.isNullifierUsed(campaignsAddr, scope, p.signals.nullifier), "the nullifier is not recorded");
+    t.note(`proof ${p.timings.proveMs.toFixed(0)} ms; gasUsed ${receipt.gasUsed}; no list, no identity on-chain`);
   });
 
   await t.step("frank's second claim, with a fresh proof from the same credential to another wallet, is refused (NullifierAlreadyUsed)", async () => {
     const p = await prove(wallet2);
-    await expectRevert(campaignCall(campaigns.connect(relayer).claimAnonymous(campaignId, wallet2, p.calldata.proof, p.calldata.publicSignals)), "NullifierAlreadyUsed");
+    await expectRevert(distribution.claimAnonymous(relayer, { campaigns: campaignsAddr, campaignId, recipient: wallet2, proof: p.calldata }), "NullifierAlreadyUsed");
     must((await token.balanceOf(wallet2)) === 0n && (await campaigns.getCampaign(campaignId)).paid === PER_PERSON, "a second payment was made");
   });
   return campaignId;
@@ -386,9 +372,10 @@ async function anonymousCampaign(tt: TokenTableContext, stack: Stack, governance
 
 async function clawbacks(tt: TokenTableContext, benefitId: bigint, stranger: Signer): Promise<void> {
   const { ctx, t, ministry, relayer, campaigns, token } = tt;
+  const campaignsAddr = await campaigns.getAddress();
   await t.step("clawback before the deadline is refused (ClawbackNotAllowed), and only the clawback address may claw back (NotClawbackAddress)", async () => {
-    await expectRevert(campaignCall(campaigns.connect(ministry).clawback(benefitId)), "ClawbackNotAllowed");
-    await expectRevert(campaignCall(campaigns.connect(stranger).clawback(benefitId)), "NotClawbackAddress");
+    await expectRevert(distribution.clawbackCampaign(ministry, { campaigns: campaignsAddr, campaignId: benefitId }), "ClawbackNotAllowed");
+    await expectRevert(distribution.clawbackCampaign(stranger, { campaigns: campaignsAddr, campaignId: benefitId }), "NotClawbackAddress");
   });
 
   await t.step(`chain time passes the ${CAMPAIGN_DAYS}-day claim deadline`, async () => {
@@ -401,7 +388,7 @@ async function clawbacks(tt: TokenTableContext, benefitId: bigint, stranger: Sig
     for (const { id: campaignId, name } of tt.created) {
       const c = await campaigns.getCampaign(campaignId);
       const before = await token.balanceOf(ministry.address);
-      await campaignCall(campaigns.connect(ministry).clawback(campaignId).then((tx) => tx.wait()));
+      await distribution.clawbackCampaign(ministry, { campaigns: campaignsAddr, campaignId });
       const got = (await token.balanceOf(ministry.address)) - before;
       const after = await campaigns.getCampaign(campaignId);
       must(got === c.funded - c.paid && after.clawedBack === got && after.closed, `${name}: clawed back ${fmt(got)}, expected ${fmt(c.funded - c.paid)}`);
@@ -413,7 +400,7 @@ async function clawbacks(tt: TokenTableContext, benefitId: bigint, stranger: Sig
     const [c] = tt.created;
     const view = await campaigns.getCampaign(c!.id);
     must(view.closed, "the benefit campaign is not closed");
-    await expectRevert(campaignCall(campaigns.connect(relayer).claim(c!.id, 0n, citizen(0), BEN(250), [])), "ClaimsNotOpen");
+    await expectRevert(distribution.claimCampaign(relayer, { campaigns: campaignsAddr, campaignId: c!.id, index: 0n, account: citizen(0), amount: BEN(250), proof: [] }), "ClaimsNotOpen");
   });
 }
 
