@@ -104,6 +104,8 @@ export class BatchPoster {
   readonly #markers = new WeakSet<Uint8Array>();
   #state: ApplierState;
   #pending: PlannedBlock[] = [];
+  /** The last block known to be on L1 and the log's delayed cursor after it (genesis: block 0, nothing consumed). */
+  #posted = { block: 0n, delayedNext: 0n };
 
   constructor(opts: BatchPosterOptions) {
     const maxBytes = opts.maxBatchBytes ?? 120_000;
@@ -139,13 +141,17 @@ export class BatchPoster {
     if (l1Block === null) throw new PosterOutOfSyncError("cannot read the latest L1 block");
     const postedEngineBlock = nextL2; // engine block = L2 block + 1, so L1's next L2 block is the last engine block posted
     await this.#planUpTo();
-    this.#pending = this.#pending.filter((b) => b.plan.number > postedEngineBlock);
+    while (this.#pending.length > 0 && this.#pending[0]!.plan.number <= postedEngineBlock) {
+      const done = this.#pending.shift()!;
+      this.#posted = { block: done.plan.number, delayedNext: done.plan.cursor.delayedNext };
+    }
+    if (this.#state.nextBlock - 1n < postedEngineBlock) throw new PosterOutOfSyncError(`L1 holds blocks up to ${postedEngineBlock} but the log seals only up to ${this.#state.nextBlock - 1n}`);
+    if (this.#posted.block === postedEngineBlock && this.#posted.delayedNext !== consumed) {
+      throw new PosterOutOfSyncError(`L1 consumed ${consumed} delayed messages by block ${postedEngineBlock} where the log has ${this.#posted.delayedNext} (a forced inclusion the log has not ordered?)`);
+    }
     const applied = this.#engine.head().number;
     const ready = this.#pending.filter((b) => b.plan.number <= applied);
-    if (ready.length === 0) {
-      if (this.#state.nextBlock - 1n < postedEngineBlock) throw new PosterOutOfSyncError(`L1 holds blocks up to ${postedEngineBlock} but the log seals only up to ${this.#state.nextBlock - 1n}`);
-      return null;
-    }
+    if (ready.length === 0) return null;
     const first = ready[0]!;
     if (first.plan.number !== postedEngineBlock + 1n) throw new PosterOutOfSyncError(`the next block to post is ${first.plan.number} but L1 expects ${postedEngineBlock + 1n}`);
     if (first.delayedBefore !== consumed) throw new PosterOutOfSyncError(`L1 consumed ${consumed} delayed messages where the log has ${first.delayedBefore} before block ${first.plan.number} (a forced inclusion the log has not ordered?)`);
