@@ -6,8 +6,9 @@
  * {@link RootsProvider}. For each recorded batch after the last on-chain commitment it builds the next
  * `IStateCommitment.CommitmentData`, signs its EIP-712 digest (the SDK's `signCommitment`, the one encoding
  * of `StateCommitment.COMMITMENT_TYPEHASH`), and publishes the signature on the {@link SignatureBoard}. Any
- * validator that sees at least the threshold of valid member signatures for a digest submits `commit`; a
- * race lost to another validator ("already committed") is not an error.
+ * validator that sees at least the threshold of valid member signatures for a digest submits `commit`, the
+ * latest such batch first (commitments may skip batches; they only move forward); a race lost to another
+ * validator ("already committed") is not an error.
  *
  * The deadline every validator signs is deterministic (the batch's L1 time + `deadlineWindow`), so all of
  * them sign the same digest. A restarted validator re-reads L1 from `deployBlock`; its engine skips the blocks
@@ -147,7 +148,7 @@ export class Validator {
       const now = BigInt((await provider.getBlock("latest"))!.timestamp);
       for (const k of [...this.#roots.keys()]) if (prev !== null && k <= prev.batchIndex) this.#roots.delete(k);
       let committed = false;
-      for (const r of [...this.#roots.values()].sort((a, b) => (a.batchIndex < b.batchIndex ? -1 : 1))) {
+      for (const r of [...this.#roots.values()].sort((a, b) => (a.batchIndex > b.batchIndex ? -1 : 1))) {
         if (r.deadline <= now) continue;
         const data: CommitmentData = { index: count, batchIndex: r.batchIndex, accumulator: r.accumulator as Hex, l2StateRoot: r.l2StateRoot as Hex, exitRoot: r.exitRoot as Hex, identityRoot: r.identityRoot as Hex };
         const ctx = { chainId: network.chainId, verifyingContract, prevCommitment: (prev?.hash ?? ZERO_ACCUMULATOR) as Hex, validatorEpoch: epoch, deadline: r.deadline };
