@@ -223,10 +223,8 @@ describe("chain derivation from L1", function () {
         { timestamp: ts + 1n, items: [tx(random(50))] },
       ];
       const enc = encodeBatch(good);
-      const raw = (tree: unknown) => {
-        const rlp = RLP.encode(tree as Uint8Array);
-        return Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(rlp));
-      };
+      const packed = (tree: unknown) => Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(RLP.encode(tree as Uint8Array)));
+      const raw = (blocks: unknown, sigs: Uint8Array = new Uint8Array()) => packed([blocks, sigs]);
       const tsb = (t: bigint) => bytes(toBeHex(t));
       const flip = enc.slice();
       flip[Math.floor(enc.length / 2)]! ^= 0x40;
@@ -242,11 +240,18 @@ describe("chain derivation from L1", function () {
         { name: "flipped bit", data: flip, n: 2, valid: false },
         { name: "decompression bomb", data: bomb, n: 2, valid: false },
         { name: "data unavailable", data: null, n: 2, valid: false },
-        { name: "rlp: a byte string instead of blocks", data: raw(random(10)), n: 1, valid: false },
+        { name: "rlp: a byte string instead of [blocks, signatures]", data: packed(random(10)), n: 1, valid: false },
+        { name: "rlp: blocks without the signature stream", data: packed([[tsb(ts), [[]]]]), n: 1, valid: false },
+        { name: "rlp: a split tx with no signature left", data: raw([[tsb(ts), [[], [Uint8Array.of(2), [random(2)]]]]]), n: 1, valid: false },
+        { name: "rlp: signatures left over", data: raw([[tsb(ts), [[]]]], random(64)), n: 1, valid: false },
+        { name: "rlp: signature stream not a multiple of 64", data: raw([[tsb(ts), [[]]]], random(63)), n: 1, valid: false },
+        { name: "rlp: a split tx with a bad type prefix", data: raw([[tsb(ts), [[], [Uint8Array.of(0x80), [random(2)]]]]], random(64)), n: 1, valid: false },
+        { name: "rlp: a split tx whose fields are bytes", data: raw([[tsb(ts), [[], [Uint8Array.of(2), random(2)]]]], random(64)), n: 1, valid: false },
+        { name: "a split tx rebuilt from random fields and signature (valid batch, tx rejected)", data: raw([[tsb(ts + 500n), [[], [Uint8Array.of(2), [random(2), random(3)]]]]], random(64)), n: 1, valid: true },
         { name: "rlp: block of three fields", data: raw([[tsb(ts), [], []]]), n: 1, valid: false },
         { name: "rlp: non-canonical timestamp", data: raw([[Uint8Array.of(0, ...tsb(ts)), [[]]]]), n: 1, valid: false },
         { name: "rlp: nested list item", data: raw([[tsb(ts), [[random(3)]]]]), n: 1, valid: false },
-        { name: "rlp: trailing bytes", data: Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(Uint8Array.of(...RLP.encode([[tsb(ts), [[]]]]), 0x00))), n: 1, valid: false },
+        { name: "rlp: trailing bytes", data: Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(Uint8Array.of(...RLP.encode([[[tsb(ts), [[]]]], new Uint8Array()]), 0x00))), n: 1, valid: false },
         { name: "too few blocks", data: enc, n: 3, valid: false },
         { name: "too many blocks", data: enc, n: 1, valid: false },
         { name: "no delayed marker", data: encodeBatch([{ timestamp: ts, items: [tx(random(20))] }]), n: 1, valid: false },
@@ -311,6 +316,16 @@ describe("chain derivation from L1", function () {
       } finally {
         for (const e of engines) await e.close();
       }
+    });
+
+    it("round-trips every transaction byte for byte, signatures split out or not", async () => {
+      const wi = buildWorkload({ tokenBytecode: await tokenBytecode(), nBlocks: 10, perBlock: 6, invalid: true, seed: 4 });
+      const rnd = prng(9);
+      const odd = [new Uint8Array(), Uint8Array.of(0x02), Uint8Array.of(0x02, 0xc0), Uint8Array.of(0xc3, 0x01, 0x02, 0x03), Uint8Array.from({ length: 90 }, () => Math.floor(rnd() * 256))];
+      const blocks: BatchBlock[] = wi.blocks.map((b, i) => ({ timestamp: b.timestamp, items: [...b.txs.map((t) => ({ kind: "tx" as const, raw: t.raw })), { kind: "delayed" as const }, { kind: "tx" as const, raw: odd[i % odd.length]! }] }));
+      const d = decodeBatch(encodeBatch(blocks));
+      expect(d.ok).to.equal(true);
+      if (d.ok) expect(d.blocks.map((b) => ({ t: b.timestamp, items: b.items.map((it) => (it.kind === "tx" ? Buffer.from(it.raw).toString("hex") : "delayed")) }))).to.deep.equal(blocks.map((b) => ({ t: b.timestamp, items: b.items.map((it) => (it.kind === "tx" ? Buffer.from(it.raw).toString("hex") : "delayed")) })));
     });
 
     it("decodes random bytes to a typed error, never an exception (1000 inputs)", () => {
