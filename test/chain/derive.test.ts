@@ -11,6 +11,10 @@ import {
   Deriver,
   Engine,
   FORMAT_BROTLI_RLP,
+  L1ConsistencyError,
+  L1Reader,
+  L1ReaderOptionError,
+  initialCursor,
   ZERO_ACCUMULATOR,
   decodeBatch,
   encodeBatch,
@@ -30,7 +34,7 @@ import { brotliCompressSync } from "node:zlib";
 
 import { deployRollup, MAX_U64, type Rollup } from "../rollup/fixture.ts";
 import { cleanupDirs, tempDir, tokenBytecode } from "./helpers.ts";
-import { DELAYED_KEYS, TestSequencer, enqueueOnL1, l2Transfer, readAll } from "./l1.ts";
+import { DELAYED_KEYS, TestSequencer, enqueueOnL1, l2Transfer, readAll, readerOf } from "./l1.ts";
 import { GAS_LIMIT, T0, buildWorkload, makeGenesis, prng, type Workload } from "./workload.ts";
 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/^0x/, ""), "hex"));
@@ -192,6 +196,46 @@ describe("chain derivation from L1", function () {
     } finally {
       await engine.close();
     }
+  });
+
+  describe("L1 reader", () => {
+    it("reads the same messages and batches in pages of 3 blocks, resumed from its cursor, as in one read", async () => {
+      const whole = await (await readerOf(r)).poll(initialCursor(0n));
+      const paged = await readerOf(r, { pageSize: 3 });
+      const latest = BigInt(await r.net.ethers.provider.getBlockNumber());
+      const half = new L1Reader({ provider: r.net.ethers.provider, delayedInbox: await r.stack.contracts.DelayedInbox.getAddress(), sequencerInbox: await r.stack.contracts.SequencerInbox.getAddress(), confirmations: Number(latest / 2n), pageSize: 3 });
+      const first = await half.poll(initialCursor(0n));
+      expect(first.cursor.fromBlock).to.equal(latest - latest / 2n + 1n);
+      const rest = await paged.poll(first.cursor);
+      expect([...first.delayed, ...rest.delayed]).to.deep.equal(whole.delayed);
+      expect([...first.batches, ...rest.batches]).to.deep.equal(whole.batches);
+      expect(rest.cursor).to.deep.equal(whole.cursor);
+      expect(whole.batches.length).to.be.greaterThan(3);
+    });
+
+    it("reads nothing newer than its confirmation depth", async () => {
+      const latest = await r.net.ethers.provider.getBlockNumber();
+      const u = await (await readerOf(r, { confirmations: latest + 1 })).poll(initialCursor(0n));
+      expect(u.delayed).to.deep.equal([]);
+      expect(u.batches).to.deep.equal([]);
+      expect(u.cursor.fromBlock).to.equal(0n);
+    });
+
+    it("throws L1ConsistencyError when the accumulators do not chain from its cursor, and refuses bad options", async () => {
+      const reader = await readerOf(r);
+      const whole = await reader.poll(initialCursor(0n));
+      const bad = { ...initialCursor(0n), delayedAccumulator: "0x" + "77".repeat(32) };
+      let err: unknown;
+      try {
+        await reader.poll(bad);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(L1ConsistencyError);
+      expect(whole.delayed.length).to.be.greaterThan(0);
+      expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: r.deployer.address, sequencerInbox: r.deployer.address, pageSize: 0 })).to.throw(L1ReaderOptionError, /pageSize/);
+      expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: r.deployer.address, sequencerInbox: r.deployer.address, confirmations: -1 })).to.throw(L1ReaderOptionError, /confirmations/);
+    });
   });
 
   describe("totality (fuzz)", () => {
