@@ -362,6 +362,19 @@ describe("chain derivation from L1", function () {
       }
     });
 
+    it("places the consumed messages of a malformed batch one per block, the rest in the last block", () => {
+      const msgs = messages(5);
+      const batch = (n: bigint, d: number): L1Batch => ({
+        index: 0n, kind: BatchKind.Sequenced, accumulator: ZERO_ACCUMULATOR, prevAccumulator: ZERO_ACCUMULATOR, poster: ZERO_ACCUMULATOR.slice(0, 42), data: Uint8Array.of(9), dataHash: keccak256(Uint8Array.of(9)),
+        delayedCount: BigInt(d), delayedAccumulator: ZERO_ACCUMULATOR, l2BlockStart: 4n, l2BlockEnd: 4n + n - 1n, minTimestamp: T0 + 100n, maxTimestamp: MAX_U64, l1BlockNumber: 1n, l1Timestamp: 1n, l1TxHash: "0x",
+      });
+      const plan = (n: bigint, d: number) => planBatch(batch(n, d), { parentTimestamp: T0, delayed: msgs.slice(0, d), payloadOf: messageData });
+      expect(plan(3n, 5).blocks.map((b) => b.txs.length)).to.deep.equal([1, 1, 3]);
+      expect(plan(3n, 1).blocks.map((b) => b.txs.length)).to.deep.equal([1, 0, 0]);
+      expect(plan(3n, 1).blocks.map((b) => [b.number, b.timestamp])).to.deep.equal([[5n, T0 + 100n], [6n, T0 + 101n], [7n, T0 + 102n]]);
+      expect(plan(2n, 0).valid).to.equal(false);
+    });
+
     it("round-trips every transaction byte for byte, signatures split out or not", async () => {
       const wi = buildWorkload({ tokenBytecode: await tokenBytecode(), nBlocks: 10, perBlock: 6, invalid: true, seed: 4 });
       const rnd = prng(9);
