@@ -14,7 +14,7 @@
 
 import { Interface, Transaction, Wallet, encodeRlp, getCreateAddress, toBeHex } from "ethers";
 import { brotliCompressSync, constants as zc, gzipSync } from "node:zlib";
-import { Deriver, EmbeddedLog, Engine, applyLog, encodeBatch, encodeBatchRlp, initialCursor, L1Reader, type BatchBlock, type GenesisConfig, type L1Batch, type PostOutcome } from "@sovereign-stack/node";
+import { BatchPoster, Deriver, EmbeddedLog, Engine, applyLog, encodeBatch, encodeBatchRlp, initialCursor, L1Reader, type BatchBlock, type GenesisConfig, type L1Batch, type PostOutcome } from "@sovereign-stack/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { hre } from "../../scripts/lib/network.ts";
@@ -75,7 +75,6 @@ const suite: BenchSuite = {
     const valEngine = await Engine.open({ dataDir: tempDir("bench-l1-val"), genesis });
     try {
       const active = await r.activeSigner();
-      const { BatchPoster } = await import("@sovereign-stack/node");
       const poster = new BatchPoster({ log: seqLog, engine: seqEngine, signer: active, sequencerInbox: await c.SequencerInbox.getAddress(), sequencerSet: await c.SequencerSet.getAddress(), maxBatchBytes: 1_000_000 });
       const sequence = async (blocks: Block[]): Promise<{ rate: number; posted: PostOutcome }> => {
         for (const b of blocks) await seqLog.append([...b.txs.map((raw) => ({ kind: "tx" as const, raw })), { kind: "seal", block: b.number, timestamp: b.timestamp }]);

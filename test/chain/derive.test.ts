@@ -235,6 +235,7 @@ describe("chain derivation from L1", function () {
       expect(whole.delayed.length).to.be.greaterThan(0);
       expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: r.deployer.address, sequencerInbox: r.deployer.address, pageSize: 0 })).to.throw(L1ReaderOptionError, /pageSize/);
       expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: r.deployer.address, sequencerInbox: r.deployer.address, confirmations: -1 })).to.throw(L1ReaderOptionError, /confirmations/);
+      expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: "0x1234", sequencerInbox: r.deployer.address })).to.throw(L1ReaderOptionError, /delayedInbox/);
     });
   });
 
