@@ -116,12 +116,13 @@ export class Validator {
     return this.#roots;
   }
 
-  /** Derives what L1 holds now, without signing. */
+  /** Derives what L1 holds now, without signing. If it throws, the next call reads the same L1 range again. */
   async derive(): Promise<BatchDerivation[]> {
     const update = await this.#opts.reader.poll(this.#cursor);
     this.#deriver.addDelayed(update.delayed);
     const out: BatchDerivation[] = [];
     for (const b of update.batches) {
+      if (b.index < this.#deriver.position.batchNext) continue; // re-read after a failed step: already derived
       const d = await this.#deriver.applyBatch(b);
       out.push(d);
       const atEnd = this.#opts.engine.head().number === engineBlockOf(b.l2BlockEnd);
