@@ -8,6 +8,7 @@ import { keccak256, toBeHex, type Wallet } from "ethers";
 
 import {
   BatchKind,
+  DerivationInputError,
   Deriver,
   Engine,
   FORMAT_BROTLI_RLP,
@@ -360,6 +361,38 @@ describe("chain derivation from L1", function () {
         for (let i = 1; i < ts.length; i++) expect(ts[i]!.timestamp > ts[i - 1]!.timestamp).to.equal(true);
       } finally {
         for (const e of engines) await e.close();
+      }
+    });
+
+    it("refuses L1 inputs whose accumulators do not chain (DerivationInputError), leaving the engine untouched", async () => {
+      const msgs = messages(2);
+      const f = { dataHash: keccak256(Uint8Array.of(9)), kind: BatchKind.Sequenced, delayedCount: 2n, delayedAccumulator: msgs[1]!.accumulator, l2BlockStart: 0n, l2BlockEnd: 0n, minTimestamp: 0n, maxTimestamp: MAX_U64 };
+      const good: L1Batch = { ...f, index: 0n, accumulator: hashBatch(ZERO_ACCUMULATOR, f), prevAccumulator: ZERO_ACCUMULATOR, poster: ZERO_ACCUMULATOR.slice(0, 42), data: Uint8Array.of(9), l1BlockNumber: 1n, l1Timestamp: 1n, l1TxHash: "0x" };
+      const otherQueue = { ...f, delayedAccumulator: msgs[0]!.accumulator };
+      const bad: [string, L1Batch][] = [
+        ["accumulator not the hash of the fields", { ...good, accumulator: "0x" + "55".repeat(32) }],
+        ["prevAccumulator not the head", { ...good, prevAccumulator: "0x" + "55".repeat(32) }],
+        ["delayed accumulator not the queue's", { ...good, ...otherQueue, accumulator: hashBatch(ZERO_ACCUMULATOR, otherQueue) }],
+        ["not the next index", { ...good, index: 1n }],
+      ];
+      const engine = await Engine.open({ dataDir: tempDir("derive-chain"), genesis: chainGenesis });
+      try {
+        const d = new Deriver(engine);
+        d.addDelayed(msgs);
+        for (const [name, b] of bad) {
+          let err: unknown;
+          try {
+            await d.applyBatch(b);
+          } catch (e) {
+            err = e;
+          }
+          expect(err, name).to.be.instanceOf(DerivationInputError);
+        }
+        expect(engine.head().number).to.equal(0n);
+        expect((await d.applyBatch(good)).valid).to.equal(false);
+        expect(d.position).to.deep.equal({ batchNext: 1n, batchAccumulator: good.accumulator, delayedConsumed: 2n, delayedAccumulator: msgs[1]!.accumulator });
+      } finally {
+        await engine.close();
       }
     });
 
