@@ -396,6 +396,24 @@ describe("chain derivation from L1", function () {
       }
     });
 
+    it("gives the engine each delayed message's payload through the injected payloadOf", async () => {
+      const msgs = messages(1).map((m) => ({ ...m, data: Uint8Array.of(0xde, 0xad) }));
+      const f = { dataHash: ZERO_ACCUMULATOR, kind: BatchKind.Forced, delayedCount: 1n, delayedAccumulator: msgs[0]!.accumulator, l2BlockStart: 0n, l2BlockEnd: 0n, minTimestamp: T0 + 5n, maxTimestamp: T0 + 5n };
+      const forced: L1Batch = { ...f, index: 0n, accumulator: hashBatch(ZERO_ACCUMULATOR, f), prevAccumulator: ZERO_ACCUMULATOR, poster: ZERO_ACCUMULATOR.slice(0, 42), data: null, l1BlockNumber: 1n, l1Timestamp: 1n, l1TxHash: "0x" };
+      const seen: bigint[] = [];
+      const engine = await Engine.open({ dataDir: tempDir("derive-payload"), genesis: chainGenesis });
+      try {
+        const d = new Deriver(engine, { payloadOf: (m) => (seen.push(m.index), l2Transfer(payer, 0, sink, 3n)) });
+        d.addDelayed(msgs);
+        const out = await d.applyBatch(forced);
+        expect(seen).to.deep.equal([0n]);
+        expect(out.results[0]!.receipts).to.have.length(1);
+        expect(await engine.getBalance(sink)).to.equal(3n);
+      } finally {
+        await engine.close();
+      }
+    });
+
     it("places the consumed messages of a malformed batch one per block, the rest in the last block", () => {
       const msgs = messages(5);
       const batch = (n: bigint, d: number): L1Batch => ({
