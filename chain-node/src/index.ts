@@ -1,8 +1,13 @@
 /**
  * @sovereign-stack/node — the chain node: one program in three roles (sequencer, standby, validator).
- * Modules so far: the execution engine (`engine/`), the chain log (`log/`) and the log applier (`apply.ts`).
+ * Modules so far: the execution engine (`engine/`), the chain log (`log/`), the log applier (`apply.ts`), the L1
+ * reader (`l1/`), batches (`batch/`), derivation from L1 (`derive/`) and the validator (`validator/`).
  */
 export const NODE_PACKAGE = "@sovereign-stack/node";
 export * from "./engine/index.ts";
 export * from "./log/index.ts";
 export * from "./apply.ts";
+export * from "./l1/index.ts";
+export * from "./batch/index.ts";
+export * from "./derive/index.ts";
+export * from "./validator/index.ts";
