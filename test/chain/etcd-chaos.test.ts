@@ -1,0 +1,176 @@
+/**
+ * Chaos on the etcd log, 3-member cluster on loopback, writers in their own processes (test/chain/etcd-writer.ts)
+ * under load from several concurrent clients each:
+ * - SIGKILL of the leader: a standby is elected and acknowledges within a few seconds;
+ * - SIGSTOP of the leader, then SIGCONT: the zombie's appends are fenced, it never writes after the new election;
+ * - loss of one etcd member: acknowledgements go on;
+ * - loss of two members: zero acknowledgements and no leader change; after the restore the same leader goes on.
+ * After each: every acknowledged entry is in the log exactly once at its acknowledged position, no entry twice.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import { expect } from "chai";
+import type { Etcd3 } from "etcd3";
+
+import { EtcdLeadership, EtcdLog, connectEtcd, etcdLogKeys } from "@sovereign-stack/node";
+
+import { EtcdCluster } from "../../scripts/lib/etcd.ts";
+import { expectAcksExactlyOnce, freshPrefix, logPayloads, sleep, type Ack } from "./etcd-helpers.ts";
+
+const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), "etcd-writer.ts");
+
+interface WriterEvent {
+  readonly ev: "leader" | "ack" | "err" | "lost";
+  readonly t: number;
+  readonly id?: string;
+  readonly seq?: string;
+  readonly reason?: string;
+}
+
+/** A writer process and what it printed, stamped with this process's receive time. */
+class Writer {
+  readonly events: WriterEvent[] = [];
+  readonly proc: ChildProcess;
+  stderr = "";
+  constructor(
+    readonly name: string,
+    hosts: readonly string[],
+    prefix: string,
+  ) {
+    this.proc = spawn(process.execPath, [WRITER, hosts.join(","), prefix, name, "4", "5"], { stdio: ["ignore", "pipe", "pipe"] });
+    createInterface({ input: this.proc.stdout! }).on("line", (l) => this.events.push({ ...(JSON.parse(l) as Omit<WriterEvent, "t">), t: Date.now() }));
+    this.proc.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
+  }
+  acks(from = 0, to = Infinity): Ack[] {
+    return this.events.filter((e) => e.ev === "ack" && e.t >= from && e.t < to).map((e) => ({ id: e.id!, seq: BigInt(e.seq!) }));
+  }
+  firstEvent(ev: WriterEvent["ev"]): WriterEvent | undefined {
+    return this.events.find((e) => e.ev === ev);
+  }
+  async waitFor(what: string, pred: () => boolean, timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (this.proc.exitCode !== null) throw new Error(`writer ${this.name} exited (${this.proc.exitCode}) waiting for ${what}: ${this.stderr.slice(-500)}`);
+      if (Date.now() > until) throw new Error(`writer ${this.name}: no ${what} within ${timeoutMs} ms; last events ${JSON.stringify(this.events.slice(-3))} ${this.stderr.slice(-300)}`);
+      await sleep(20);
+    }
+  }
+  signal(s: NodeJS.Signals): void {
+    this.proc.kill(s);
+  }
+  async kill(): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = new Promise((r) => this.proc.once("exit", r));
+    this.proc.kill("SIGCONT");
+    this.proc.kill("SIGKILL");
+    await exited;
+  }
+}
+
+describe("chain log on etcd under chaos (3 members)", function () {
+  this.timeout(25_000);
+  let cluster: EtcdCluster;
+  let client: Etcd3;
+  const writers: Writer[] = [];
+  const writer = (name: string, prefix: string) => {
+    const w = new Writer(name, cluster.endpoints, prefix);
+    writers.push(w);
+    return w;
+  };
+
+  before(async function () {
+    this.timeout(240_000); // may install etcd-server with apt-get on a fresh machine
+    cluster = await EtcdCluster.start({ members: 3 });
+    client = connectEtcd({ hosts: cluster.endpoints, callTimeoutMs: 2000 });
+  });
+  afterEach(async () => {
+    await Promise.all(writers.splice(0).map((w) => w.kill()));
+    for (let i = 0; i < cluster.members.length; i++) if (!cluster.isRunning(i)) cluster.restart(i);
+    await cluster.waitHealthy(10_000);
+  });
+  after(async () => {
+    client?.close();
+    await cluster?.stop();
+  });
+
+  async function logOf(prefix: string): Promise<Map<bigint, string>> {
+    return logPayloads(await EtcdLog.open({ client, prefix }));
+  }
+
+  it("SIGKILL of the leader: the standby leads and acknowledges within a few seconds, nothing acknowledged is lost", async () => {
+    const prefix = freshPrefix("chaos-kill");
+    const a = writer("A", prefix);
+    await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
+    const b = writer("B", prefix);
+    await sleep(300); // B is campaigning
+    expect(b.firstEvent("leader")).to.equal(undefined);
+    const killedAt = Date.now();
+    await a.kill();
+    await b.waitFor("first ack", () => b.acks().length > 0, 8000);
+    const gap = b.events.find((e) => e.ev === "ack")!.t - killedAt;
+    expect(gap, "SIGKILL to the standby's first acknowledgement (ms), lease TTL 2 s").to.be.lessThan(4000);
+    await b.waitFor("20 acks", () => b.acks().length >= 20, 5000);
+    await b.kill();
+    expectAcksExactlyOnce([...a.acks(), ...b.acks()], await logOf(prefix));
+  });
+
+  it("SIGSTOP of the leader, then SIGCONT: the zombie is fenced and never writes after the new election", async () => {
+    const prefix = freshPrefix("chaos-stop");
+    const a = writer("A", prefix);
+    await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
+    const b = writer("B", prefix);
+    await sleep(300);
+    a.signal("SIGSTOP");
+    await b.waitFor("20 acks", () => b.acks().length >= 20, 8000);
+    const resumedAt = Date.now();
+    a.signal("SIGCONT");
+    await a.waitFor("a refused append", () => a.events.some((e) => e.t > resumedAt && e.ev === "err" && e.reason === "leader"), 5000);
+    await sleep(500);
+    await Promise.all([a.kill(), b.kill()]);
+    const content = await logOf(prefix);
+    expectAcksExactlyOnce([...a.acks(), ...b.acks()], content);
+    const firstB = [...content].filter(([, id]) => id.startsWith("B.")).map(([s]) => s).sort((x, y) => (x < y ? -1 : 1))[0]!;
+    const zombieWrites = [...content].filter(([s, id]) => s > firstB && id.startsWith("A."));
+    expect(zombieWrites, "entries of A after B's first").to.deep.equal([]);
+  });
+
+  it("loss of one etcd member: acknowledgements go on", async () => {
+    const prefix = freshPrefix("chaos-one");
+    const a = writer("A", prefix);
+    await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
+    await cluster.kill(0);
+    const lostAt = Date.now();
+    await sleep(4000);
+    expect(a.acks(lostAt + 2000).length, "acks in the last 2 s with one member down").to.be.greaterThan(20);
+    cluster.restart(0);
+    await cluster.waitHealthy(10_000);
+    await a.kill();
+    expectAcksExactlyOnce(a.acks(), await logOf(prefix));
+  });
+
+  it("loss of two etcd members: zero acknowledgements and no leader change; after the restore the leader goes on", async () => {
+    const prefix = freshPrefix("chaos-two");
+    const a = writer("A", prefix);
+    await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
+    const b = writer("B", prefix);
+    await sleep(300);
+    await Promise.all([cluster.kill(1), cluster.kill(2)]);
+    const lostAt = Date.now();
+    await sleep(5000); // more than twice the lease TTL
+    const restoredAt = Date.now();
+    cluster.restart(1);
+    cluster.restart(2);
+    await cluster.waitHealthy(10_000);
+    expect(a.acks(lostAt + 500, restoredAt), "acknowledgements without a quorum").to.deep.equal([]);
+    const before = a.acks().length;
+    await a.waitFor("acks after the restore", () => a.acks().length >= before + 20, 10_000);
+    expect(b.firstEvent("leader"), "the standby was never elected").to.equal(undefined);
+    expect(a.firstEvent("lost")).to.equal(undefined);
+    expect(await EtcdLeadership.currentLeader(client, etcdLogKeys(prefix).leader)).to.equal("A");
+    await Promise.all([a.kill(), b.kill()]);
+    expectAcksExactlyOnce(a.acks(), await logOf(prefix));
+  });
+});
