@@ -20,10 +20,9 @@ export class EtcdUnavailableError extends Error {
   override readonly name = "EtcdUnavailableError";
 }
 
-/** The `etcd` executable on PATH (or in /usr/bin, /usr/local/bin), if any. */
+/** The `etcd` executable on `envPath` (default PATH), if any. */
 export function findEtcd(envPath = process.env.PATH ?? ""): string | undefined {
-  const dirs = [...envPath.split(path.delimiter).filter((d) => d !== ""), "/usr/bin", "/usr/local/bin"];
-  for (const d of dirs) {
+  for (const d of envPath.split(path.delimiter).filter((x) => x !== "")) {
     const p = path.join(d, "etcd");
     try {
       accessSync(p, constants.X_OK);

@@ -8,7 +8,7 @@ import type { Etcd3, ITxnRequest, ITxnResponse } from "etcd3";
 
 import { CommitError, EtcdLeadership, EtcdLog, FencingError, LogError, connectEtcd, etcdLogKeys, type EtcdKv, type LogEntry, type SequencedEntry } from "@sovereign-stack/node";
 
-import { EtcdCluster } from "../../scripts/lib/etcd.ts";
+import { ETCD_INSTALL_HINT, EtcdCluster, EtcdUnavailableError, ensureEtcd, findEtcd } from "../../scripts/lib/etcd.ts";
 import { expectAcksExactlyOnce, freshPrefix, logPayloads, openContractLog, openLeaderLog, sleep, type Ack } from "./etcd-helpers.ts";
 import { chainLogContract, tx } from "./log-contract.ts";
 
@@ -210,6 +210,19 @@ describe("chain log (etcd)", function () {
     const pruned = follower.tail(0n);
     expect(await rejection(pruned.next())).to.be.instanceOf(LogError);
     await closeAll();
+  });
+
+  it("finds etcd on PATH, and without it (install not allowed) fails with how to install it", () => {
+    expect(findEtcd()).to.be.a("string");
+    expect(findEtcd("/nonexistent-dir")).to.equal(undefined);
+    let err: unknown;
+    try {
+      ensureEtcd({ envPath: "/nonexistent-dir", install: false });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(EtcdUnavailableError);
+    expect((err as Error).message).to.include(ETCD_INSTALL_HINT).and.include("apt-get install -y etcd-server");
   });
 
   it("rejects bad configuration naming the field", () => {

@@ -47,3 +47,10 @@ export function connectEtcd(opts: EtcdConnectOptions): Etcd3 {
 export function deadlineIn(ms: number): { deadline: number } {
   return { deadline: Date.now() + ms };
 }
+
+/** Cancels a watcher, waiting at most `ms` for etcd to confirm (the client waits forever otherwise). */
+export async function cancelWatcher(w: { cancel(): Promise<void> }, ms = 1000): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([w.cancel().catch(() => undefined), new Promise<void>((r) => (t = setTimeout(r, ms)))]);
+  clearTimeout(t);
+}

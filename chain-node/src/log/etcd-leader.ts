@@ -17,7 +17,7 @@
  */
 import type { Etcd3, IKeyValue, Watcher } from "etcd3";
 
-import { deadlineIn } from "./etcd-client.ts";
+import { cancelWatcher, deadlineIn } from "./etcd-client.ts";
 import { FencingError, LogError } from "./types.ts";
 
 /** What a fenced transaction compares: the leader key holds `value` and was last written at `modRevision`. */
@@ -192,19 +192,41 @@ export class EtcdLeadership {
 
   /**
    * Calls `onChange` with the current leader's name (undefined when none), then on every change of the leader
-   * key. Returns a function that stops watching.
+   * key (never twice in a row with the same value). If etcd cancels the watch (e.g. compaction), it re-reads the
+   * key and watches again. Returns a function that stops watching.
    */
-  static async watchLeader(client: Etcd3, key: string, onChange: (leader: string | undefined) => void): Promise<() => Promise<void>> {
-    const first = await client.kv.range({ key: Buffer.from(key) }, deadlineIn(1000));
-    onChange(candidateOf(first.kvs[0]));
-    const watcher: Watcher = await client
-      .watch()
-      .key(key)
-      .startRevision(String(BigInt(first.header.revision) + 1n))
-      .create();
-    watcher.on("put", (kv) => onChange(candidateOf(kv)));
-    watcher.on("delete", () => onChange(undefined));
-    return () => watcher.cancel();
+  static async watchLeader(client: Etcd3, key: string, onChange: (leader: string | undefined) => void, callTimeoutMs = 1000): Promise<() => Promise<void>> {
+    let last: string | undefined | null = null;
+    const report = (l: string | undefined) => {
+      if (l !== last) {
+        last = l;
+        onChange(l);
+      }
+    };
+    let stopped = false;
+    let watcher: Watcher | undefined;
+    const start = async (): Promise<void> => {
+      const now = await client.kv.range({ key: Buffer.from(key) }, deadlineIn(callTimeoutMs));
+      report(candidateOf(now.kvs[0]));
+      if (stopped) return;
+      const w = client
+        .watch()
+        .key(key)
+        .startRevision(String(BigInt(now.header.revision) + 1n))
+        .watcher();
+      watcher = w;
+      w.on("put", (kv) => report(candidateOf(kv)));
+      w.on("delete", () => report(undefined));
+      w.on("error", () => {
+        void cancelWatcher(w);
+        if (!stopped) setTimeout(() => void start().catch(() => undefined), callTimeoutMs).unref();
+      });
+    };
+    await start();
+    return async () => {
+      stopped = true;
+      if (watcher !== undefined) await cancelWatcher(watcher);
+    };
   }
 
   async #grant(): Promise<void> {

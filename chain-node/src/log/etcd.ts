@@ -23,7 +23,7 @@
 import type { Etcd3, IKeyValue, IRequestOp, ITxnRequest, ITxnResponse } from "etcd3";
 
 import { decodeEntry, encodeEntry, parseSeqKey, seqKey, validateEntry } from "./codec.ts";
-import { deadlineIn } from "./etcd-client.ts";
+import { cancelWatcher, deadlineIn } from "./etcd-client.ts";
 import type { EtcdLeadership, LeaderFence } from "./etcd-leader.ts";
 import { FencingError, LogError, type AppendOptions, type AppendResult, type ChainLog, type LogEntry, type LogHead, type SequencedEntry } from "./types.ts";
 
@@ -223,9 +223,11 @@ export class EtcdLog implements ChainLog {
   async *tail(fromSeq: bigint, signal?: AbortSignal, pollMs = 250): AsyncGenerator<SequencedEntry> {
     let from = fromSeq;
     let wake: (() => void) | undefined;
-    const watcher = await this.#client.watch().key(this.keys.next).create();
+    // A background watch (it reconnects by itself); the poll below covers the time it is down.
+    const watcher = this.#client.watch().key(this.keys.next).watcher();
     const onPut = () => wake?.();
     watcher.on("put", onPut);
+    watcher.on("error", () => undefined);
     const onAbort = () => wake?.();
     signal?.addEventListener("abort", onAbort);
     try {
@@ -255,7 +257,7 @@ export class EtcdLog implements ChainLog {
     } finally {
       signal?.removeEventListener("abort", onAbort);
       watcher.off("put", onPut);
-      await watcher.cancel();
+      await cancelWatcher(watcher);
     }
   }
 
