@@ -4,7 +4,8 @@
  * - SIGKILL of the leader: a standby is elected and acknowledges within a few seconds;
  * - SIGSTOP of the leader, then SIGCONT: the zombie's appends are fenced, it never writes after the new election;
  * - loss of one etcd member: acknowledgements go on;
- * - loss of two members: zero acknowledgements and no leader change; after the restore the same leader goes on.
+ * - loss of two members: zero acknowledgements and no leader change; after the restore the same leader goes on;
+ * - a commit that times out while the quorum is frozen is settled by reading back only after etcd answers again.
  * After each: every acknowledged entry is in the log exactly once at its acknowledged position, no entry twice.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -15,10 +16,10 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import type { Etcd3 } from "etcd3";
 
-import { EtcdLeadership, EtcdLog, connectEtcd, etcdLogKeys } from "@sovereign-stack/node";
+import { CommitError, EtcdLeadership, EtcdLog, connectEtcd, etcdLogKeys, type AppendResult } from "@sovereign-stack/node";
 
 import { EtcdCluster } from "../../scripts/lib/etcd.ts";
-import { expectAcksExactlyOnce, freshPrefix, logPayloads, sleep, type Ack } from "./etcd-helpers.ts";
+import { expectAcksExactlyOnce, freshPrefix, logPayloads, openLeaderLog, sleep, type Ack } from "./etcd-helpers.ts";
 
 const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), "etcd-writer.ts");
 
@@ -172,5 +173,40 @@ describe("chain log on etcd under chaos (3 members)", function () {
     expect(await EtcdLeadership.currentLeader(client, etcdLogKeys(prefix).leader)).to.equal("A");
     await Promise.all([a.kill(), b.kill()]);
     expectAcksExactlyOnce(a.acks(), await logOf(prefix));
+  });
+
+  it("a commit that times out while the quorum is frozen is neither acknowledged nor failed until the read-back answers", async () => {
+    const prefix = freshPrefix("chaos-timeout");
+    const { log, leadership, closeAll } = await openLeaderLog(client, prefix, "w", { commitTimeoutMs: 500, resolveTimeoutMs: 8000 });
+    const enc = (s: string) => ({ kind: "tx" as const, raw: new TextEncoder().encode(s) });
+    expect(await log.append([enc("before")])).to.deep.equal({ firstSeq: 0n, nextSeq: 1n });
+    cluster.pause(1);
+    cluster.pause(2);
+    let settledAt = 0;
+    let outcome: AppendResult | Error | undefined;
+    const pending = log.append([enc("in-doubt")]).then(
+      (r) => ((outcome = r), (settledAt = Date.now())),
+      (e: Error) => ((outcome = e), (settledAt = Date.now())),
+    );
+    await sleep(1500); // three commit deadlines
+    const resumedAt = Date.now();
+    cluster.resume(1);
+    cluster.resume(2);
+    await pending;
+    expect(settledAt, `settled only after etcd could answer the read-back (outcome: ${String(outcome instanceof Error ? outcome.message : outcome)})`).to.be.at.least(resumedAt);
+    const content = await logOf(prefix);
+    if (outcome instanceof Error) {
+      expect(outcome).to.be.instanceOf(CommitError);
+      expect([...content.values()]).to.deep.equal(["before"]);
+    } else {
+      expect(outcome).to.deep.equal({ firstSeq: 1n, nextSeq: 2n });
+      expect([...content.values()]).to.deep.equal(["before", "in-doubt"]);
+    }
+    // The same leader goes on once its lease is confirmed again.
+    const until = Date.now() + 10_000;
+    while (!leadership.isLeader() && Date.now() < until) await sleep(50);
+    const next = await log.append([enc("after")]);
+    expect(next.firstSeq).to.equal(BigInt(content.size));
+    await closeAll();
   });
 });

@@ -166,6 +166,28 @@ describe("chain log (etcd)", function () {
     await closeAll();
   });
 
+  it("keeps the term when the answers of both the commit and its first read-back are lost", async () => {
+    const prefix = freshPrefix("doubt2");
+    let lose = 0; // how many of the next transactions commit but lose their answer
+    const kv: EtcdKv = {
+      txn: async (req, o) => {
+        const res = await client.kv.txn(req, o);
+        if (lose > 0) {
+          lose--;
+          throw Object.assign(new Error("4 DEADLINE_EXCEEDED: injected"), { code: 4 });
+        }
+        return res;
+      },
+    };
+    const { log, leadership, closeAll } = await openLeaderLog(client, prefix, "w", { kv });
+    lose = 2; // the append, then the read-back that moves the fence
+    expect(await log.append([payload("q0")])).to.deep.equal({ firstSeq: 0n, nextSeq: 1n });
+    expect(leadership.isLeader()).to.equal(true);
+    expect(await log.append([payload("q1")])).to.deep.equal({ firstSeq: 1n, nextSeq: 2n });
+    expect([...(await logPayloads(log)).values()]).to.deep.equal(["q0", "q1"]);
+    await closeAll();
+  });
+
   it("never resolves while etcd cannot answer the read-back, and settles the doubt before the next append", async () => {
     const prefix = freshPrefix("unknown");
     let down = false;

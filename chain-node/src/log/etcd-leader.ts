@@ -96,9 +96,14 @@ export class EtcdLeadership {
         signal?.throwIfAborted();
         try {
           if (this.#leaseId === undefined || Date.now() > this.#validUntil) await this.#grant();
-          const existing = await this.#client.kv.range({ key: Buffer.from(this.key) }, deadlineIn(this.#callMs));
-          if (existing.kvs.length === 0) {
-            const value = `${this.candidate}#${this.#leaseId!}`;
+          const value = `${this.candidate}#${this.#leaseId!}`;
+          // Read first, so that waiting candidates poll with reads, not with writes through Raft.
+          const existing = (await this.#client.kv.range({ key: Buffer.from(this.key) }, deadlineIn(this.#callMs))).kvs[0];
+          let won: string | undefined;
+          if (existing !== undefined) {
+            // Our own value (with our lease) means an earlier attempt committed but its answer was lost.
+            if (existing.value.toString() === value) won = existing.mod_revision;
+          } else {
             const res = await this.#client.kv.txn(
               {
                 compare: [{ key: Buffer.from(this.key), target: "Create", result: "Equal", create_revision: 0 }],
@@ -107,12 +112,13 @@ export class EtcdLeadership {
               },
               deadlineIn(this.#callMs),
             );
-            if (res.succeeded && Date.now() < this.#validUntil) {
-              this.#value = value;
-              this.#modRevision = res.header.revision;
-              this.#state = "leader";
-              return;
-            }
+            if (res.succeeded) won = res.header.revision;
+          }
+          if (won !== undefined && Date.now() < this.#validUntil) {
+            this.#value = value;
+            this.#modRevision = won;
+            this.#state = "leader";
+            return;
           }
         } catch (e) {
           if (e instanceof LogError) throw e;
@@ -146,9 +152,13 @@ export class EtcdLeadership {
     return { key: this.key, value: this.#value!, modRevision: this.#modRevision!, leaseId: this.#leaseId! };
   }
 
-  /** The fenced write that moves the leader key's mod revision (see the module comment). Used by the log. */
+  /**
+   * Adopts the leader key's new mod revision after the log moved it (see the module comment), or after the log
+   * found the key still holding this term's value at a later revision (only this term writes that value, so the
+   * later revision is this term's own re-put whose answer was lost). Used by the log.
+   */
   refreshFence(newModRevision: string): void {
-    if (this.#state === "leader") this.#modRevision = newModRevision;
+    if (this.#state === "leader" && BigInt(newModRevision) > BigInt(this.#modRevision!)) this.#modRevision = newModRevision;
   }
 
   /** Ends the term because the log saw the fence fail (the key is no longer ours). */

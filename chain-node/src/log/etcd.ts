@@ -364,10 +364,15 @@ export class EtcdLog implements ChainLog {
     return { compare, success, failure: [{ request_range: { key: Buffer.from(k.leader) } }, { request_range: { key: Buffer.from(k.next) } }] };
   }
 
-  #whyRefused(res: ITxnResponse, fence: LeaderFence, first: bigint): FencingError {
+  #whyRefused(res: ITxnResponse, fence: LeaderFence, first: bigint): FencingError | CommitError {
     const leader = res.responses[0]?.response_range.kvs[0];
     const nextKv = res.responses[1]?.response_range.kvs[0];
-    if (leader === undefined || leader.value.toString() !== fence.value || leader.mod_revision !== fence.modRevision) {
+    if (leader !== undefined && leader.value.toString() === fence.value && leader.mod_revision !== fence.modRevision) {
+      // Still our term: our own fence re-put landed after its answer was lost. Nothing of this batch was written.
+      this.#leadership?.refreshFence(leader.mod_revision);
+      return new CommitError("not-written", `append not written: the leader key moved to revision ${leader.mod_revision} by this writer's own fence refresh; retry`);
+    }
+    if (leader === undefined || leader.value.toString() !== fence.value) {
       const why = `append refused: ${this.keys.leader} no longer holds this writer's lease (${leader === undefined ? "no leader" : `held by ${leader.value.toString()}`})`;
       this.#leadership?.markLost(why);
       return new FencingError("leader", why);
@@ -395,11 +400,17 @@ export class EtcdLog implements ChainLog {
     for (;;) {
       try {
         const res = await this.#kv.txn(
-          { compare: fenceCompares(fence), success: [put(k.leader, Buffer.from(fence.value), fence.leaseId), range], failure: [range] },
+          { compare: fenceCompares(fence), success: [put(k.leader, Buffer.from(fence.value), fence.leaseId), range], failure: [range, { request_range: { key: Buffer.from(k.leader) } }] },
           deadlineIn(this.#commitMs),
         );
         this.#doubt = undefined;
+        // Either we just moved the leader key's revision, or it had already moved: by our own earlier re-put (the
+        // key still holds this term's value: adopt its revision) or by a new leader. In every case the doubtful
+        // transaction, which compares the old revision, can never apply any more.
+        const leaderNow = res.succeeded ? undefined : res.responses[1]!.response_range.kvs[0];
+        const stillOurs = res.succeeded || (leaderNow !== undefined && leaderNow.value.toString() === fence.value);
         if (res.succeeded) this.#leadership?.refreshFence(res.header.revision);
+        else if (stillOurs) this.#leadership?.refreshFence(leaderNow!.mod_revision);
         const kvs = res.responses[res.succeeded ? 1 : 0]!.response_range.kvs;
         const ours = kvs.length === batch.values.length && kvs.every((kv, i) => kv.value.equals(batch.values[i]!));
         if (ours) {
@@ -408,10 +419,10 @@ export class EtcdLog implements ChainLog {
           return;
         }
         this.#next = undefined;
-        const err = res.succeeded
+        const err = stillOurs
           ? new CommitError("not-written", `append not written: the commit failed (${last}) and the read-back found no entries at ${batch.first}`)
           : new FencingError("leader", `append not written: the commit failed (${last}) and ${k.leader} no longer holds this writer's lease`);
-        if (!res.succeeded) this.#leadership?.markLost(err.message);
+        if (!stillOurs) this.#leadership?.markLost(err.message);
         for (const m of batch.members) m.p.reject(err);
         return;
       } catch (e) {
