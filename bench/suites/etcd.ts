@@ -6,16 +6,21 @@
  * holding 1, 32 or 128 entries, one in flight at a time; rows give entries per second and the p50 / p99 latency
  * of one append. The last rows are group commit as the sequencer uses it: many concurrent single-entry appends,
  * coalesced by the log into one transaction in flight. The ratio is etcd / embedded (below 1: etcd is slower).
+ * Then leader failover: a writer process (4 clients) is SIGKILLed KILLS times while a standby campaigns; the rows
+ * give the time from the kill to the standby's first acknowledgement (p50 and max, lease TTL 2 s; op-conductor's
+ * reference is about 1 s, not measured here), and the log prints acknowledged entries lost over all kills.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import type { Etcd3 } from "etcd3";
 import { EmbeddedLog, EtcdLeadership, EtcdLog, connectEtcd, etcdLogKeys, type ChainLog, type LogEntry } from "@sovereign-stack/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { EtcdCluster } from "../../scripts/lib/etcd.ts";
+import { LogWriterProcess } from "../../scripts/lib/etcd-writer.ts";
 
 const ENTRY_BYTES = 1024;
 /** Entries per transaction, and how many sequential transactions to time for each. */
@@ -26,6 +31,7 @@ const MODES: readonly { per: number; txns: number }[] = [
 ];
 const CONCURRENT = 64;
 const CONCURRENT_APPENDS = 2000;
+const KILLS = 5;
 
 interface Timing {
   readonly entriesPerSec: number;
@@ -80,6 +86,28 @@ async function concurrent(log: ChainLog, concurrentCallers: number, total: numbe
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
+/** SIGKILL of the leading writer while a standby campaigns: ms to the standby's first ack, and acks lost. */
+async function failover(cluster: EtcdCluster, client: Etcd3, round: number): Promise<{ gapMs: number; lost: number }> {
+  const prefix = `bench-failover/${round}/${randomBytes(4).toString("hex")}/`;
+  const a = new LogWriterProcess("A", cluster.endpoints, prefix);
+  const b = new LogWriterProcess("B", cluster.endpoints, prefix);
+  try {
+    await a.waitFor("50 acks", () => a.acks().length >= 50, 15_000);
+    const killedAt = Date.now();
+    await a.kill();
+    await b.waitFor("first ack", () => b.acks().length > 0, 15_000);
+    const gapMs = b.firstEvent("ack")!.t - killedAt;
+    await b.kill();
+    const log = await EtcdLog.open({ client, prefix });
+    const { firstSeq, nextSeq } = await log.head();
+    const inLog = new Map((await log.read(firstSeq, nextSeq)).map((e) => [e.seq, e.entry.kind === "tx" ? new TextDecoder().decode(e.entry.raw) : ""]));
+    const lost = [...a.acks(), ...b.acks()].filter((k) => inLog.get(k.seq) !== k.id).length;
+    return { gapMs, lost };
+  } finally {
+    await Promise.all([a.kill(), b.kill()]);
+  }
+}
+
 const suite: BenchSuite = {
   name: "etcd",
   description: "fenced appends to the chain log on a 3-member etcd vs the embedded LevelDB log (1 KB entries)",
@@ -112,6 +140,19 @@ const suite: BenchSuite = {
       await etcdLog.close();
       await embedded.close();
       await leadership.resign();
+
+      const gaps: number[] = [];
+      let lost = 0;
+      for (let k = 0; k < KILLS; k++) {
+        const f = await failover(cluster, client, k);
+        gaps.push(f.gapMs);
+        lost += f.lost;
+      }
+      if (lost > 0) throw new Error(`failover lost ${lost} acknowledged entries: the log's invariant is broken`);
+      gaps.sort((x, y) => x - y);
+      log(`failover over ${KILLS} SIGKILLs: ${gaps.join(", ")} ms; acknowledged entries lost: ${lost}`);
+      rows.push(row(`leader failover, SIGKILL to first new ack (lease 2 s): p50 of ${KILLS}`, "ms", quantile(gaps, 0.5)));
+      rows.push(row(`leader failover, SIGKILL to first new ack (lease 2 s): max of ${KILLS}`, "ms", gaps.at(-1)!));
     } finally {
       client.close();
       await cluster.stop();

@@ -1,5 +1,5 @@
 /**
- * Chaos on the etcd log, 3-member cluster on loopback, writers in their own processes (test/chain/etcd-writer.ts)
+ * Chaos on the etcd log, 3-member cluster on loopback, writers in their own processes (scripts/lib/etcd-writer.ts)
  * under load from several concurrent clients each:
  * - SIGKILL of the leader: a standby is elected and acknowledges within a few seconds;
  * - SIGSTOP of the leader, then SIGCONT: the zombie's appends are fenced, it never writes after the new election;
@@ -8,76 +8,22 @@
  * - a commit that times out while the quorum is frozen is settled by reading back only after etcd answers again.
  * After each: every acknowledged entry is in the log exactly once at its acknowledged position, no entry twice.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-
 import { expect } from "chai";
 import type { Etcd3 } from "etcd3";
 
 import { CommitError, EtcdLeadership, EtcdLog, connectEtcd, etcdLogKeys, type AppendResult } from "@sovereign-stack/node";
 
 import { EtcdCluster } from "../../scripts/lib/etcd.ts";
-import { expectAcksExactlyOnce, freshPrefix, logPayloads, openLeaderLog, sleep, type Ack } from "./etcd-helpers.ts";
-
-const WRITER = path.join(path.dirname(fileURLToPath(import.meta.url)), "etcd-writer.ts");
-
-interface WriterEvent {
-  readonly ev: "leader" | "ack" | "err" | "lost";
-  readonly t: number;
-  readonly id?: string;
-  readonly seq?: string;
-  readonly reason?: string;
-}
-
-/** A writer process and what it printed, stamped with this process's receive time. */
-class Writer {
-  readonly events: WriterEvent[] = [];
-  readonly proc: ChildProcess;
-  stderr = "";
-  constructor(
-    readonly name: string,
-    hosts: readonly string[],
-    prefix: string,
-  ) {
-    this.proc = spawn(process.execPath, [WRITER, hosts.join(","), prefix, name, "4", "5"], { stdio: ["ignore", "pipe", "pipe"] });
-    createInterface({ input: this.proc.stdout! }).on("line", (l) => this.events.push({ ...(JSON.parse(l) as Omit<WriterEvent, "t">), t: Date.now() }));
-    this.proc.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
-  }
-  acks(from = 0, to = Infinity): Ack[] {
-    return this.events.filter((e) => e.ev === "ack" && e.t >= from && e.t < to).map((e) => ({ id: e.id!, seq: BigInt(e.seq!) }));
-  }
-  firstEvent(ev: WriterEvent["ev"]): WriterEvent | undefined {
-    return this.events.find((e) => e.ev === ev);
-  }
-  async waitFor(what: string, pred: () => boolean, timeoutMs: number): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!pred()) {
-      if (this.proc.exitCode !== null) throw new Error(`writer ${this.name} exited (${this.proc.exitCode}) waiting for ${what}: ${this.stderr.slice(-500)}`);
-      if (Date.now() > until) throw new Error(`writer ${this.name}: no ${what} within ${timeoutMs} ms; last events ${JSON.stringify(this.events.slice(-3))} ${this.stderr.slice(-300)}`);
-      await sleep(20);
-    }
-  }
-  signal(s: NodeJS.Signals): void {
-    this.proc.kill(s);
-  }
-  async kill(): Promise<void> {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const exited = new Promise((r) => this.proc.once("exit", r));
-    this.proc.kill("SIGCONT");
-    this.proc.kill("SIGKILL");
-    await exited;
-  }
-}
+import { LogWriterProcess } from "../../scripts/lib/etcd-writer.ts";
+import { expectAcksExactlyOnce, freshPrefix, logPayloads, openLeaderLog, sleep } from "./etcd-helpers.ts";
 
 describe("chain log on etcd under chaos (3 members)", function () {
   this.timeout(25_000);
   let cluster: EtcdCluster;
   let client: Etcd3;
-  const writers: Writer[] = [];
+  const writers: LogWriterProcess[] = [];
   const writer = (name: string, prefix: string) => {
-    const w = new Writer(name, cluster.endpoints, prefix);
+    const w = new LogWriterProcess(name, cluster.endpoints, prefix);
     writers.push(w);
     return w;
   };

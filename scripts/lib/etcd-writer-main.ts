@@ -1,5 +1,5 @@
 /**
- * A log writer in its own process, for the etcd chaos tests (test/chain/etcd-chaos.test.ts): it campaigns for
+ * A log writer in its own process, for the etcd chaos tests and the etcd bench (driven by scripts/lib/etcd-writer.ts): it campaigns for
  * the leader key of a log prefix, then runs several concurrent clients that each append one uniquely named tx
  * entry at a time. It prints one JSON line per event on stdout:
  *   {"ev":"leader"}                      elected
@@ -8,13 +8,13 @@
  *   {"ev":"lost","why":"..."}            the term ended
  * A refused payload is never retried under the same id, so an id in the log twice would be a log bug.
  *
- * node test/chain/etcd-writer.ts <hosts,comma,separated> <prefix> <name> [clients=4] [pauseMs=5]
+ * node scripts/lib/etcd-writer-main.ts <hosts,comma,separated> <prefix> <name> [clients=4] [pauseMs=5]
  */
 import { CommitError, EtcdLeadership, EtcdLog, FencingError, connectEtcd, etcdLogKeys } from "../../chain-node/src/log/index.ts";
 
 const [hostsArg, prefix, name, clientsArg = "4", pauseArg = "5"] = process.argv.slice(2);
 if (hostsArg === undefined || prefix === undefined || name === undefined) {
-  process.stderr.write("usage: etcd-writer.ts <hosts> <prefix> <name> [clients] [pauseMs]\n");
+  process.stderr.write("usage: etcd-writer-main.ts <hosts> <prefix> <name> [clients] [pauseMs]\n");
   process.exit(2);
 }
 const emit = (o: Record<string, string>) => process.stdout.write(JSON.stringify(o) + "\n");
