@@ -90,21 +90,24 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 async function failover(cluster: EtcdCluster, client: Etcd3, round: number): Promise<{ gapMs: number; lost: number }> {
   const prefix = `bench-failover/${round}/${randomBytes(4).toString("hex")}/`;
   const a = new LogWriterProcess("A", cluster.endpoints, prefix);
-  const b = new LogWriterProcess("B", cluster.endpoints, prefix);
+  let b: LogWriterProcess | undefined;
   try {
     await a.waitFor("50 acks", () => a.acks().length >= 50, 15_000);
+    b = new LogWriterProcess("B", cluster.endpoints, prefix);
+    await new Promise((r) => setTimeout(r, 500)); // B is campaigning
     const killedAt = Date.now();
     await a.kill();
-    await b.waitFor("first ack", () => b.acks().length > 0, 15_000);
-    const gapMs = b.firstEvent("ack")!.t - killedAt;
-    await b.kill();
+    const standby = b;
+    await standby.waitFor("first ack", () => standby.acks().length > 0, 15_000);
+    const gapMs = standby.firstEvent("ack")!.t - killedAt;
+    await standby.kill();
     const log = await EtcdLog.open({ client, prefix });
     const { firstSeq, nextSeq } = await log.head();
     const inLog = new Map((await log.read(firstSeq, nextSeq)).map((e) => [e.seq, e.entry.kind === "tx" ? new TextDecoder().decode(e.entry.raw) : ""]));
-    const lost = [...a.acks(), ...b.acks()].filter((k) => inLog.get(k.seq) !== k.id).length;
+    const lost = [...a.acks(), ...standby.acks()].filter((k) => inLog.get(k.seq) !== k.id).length;
     return { gapMs, lost };
   } finally {
-    await Promise.all([a.kill(), b.kill()]);
+    await Promise.all([a.kill(), b?.kill()]);
   }
 }
 

@@ -27,17 +27,13 @@ export interface WriterAck {
 
 /** A writer process campaigning for (then appending to) the log under `prefix`. */
 export class LogWriterProcess {
+  readonly name: string;
   readonly events: WriterEvent[] = [];
   readonly proc: ChildProcess;
   #stderr = "";
 
-  constructor(
-    readonly name: string,
-    hosts: readonly string[],
-    prefix: string,
-    clients = 4,
-    pauseMs = 5,
-  ) {
+  constructor(name: string, hosts: readonly string[], prefix: string, clients = 4, pauseMs = 5) {
+    this.name = name;
     this.proc = spawn(process.execPath, [MAIN, hosts.join(","), prefix, name, String(clients), String(pauseMs)], { stdio: ["ignore", "pipe", "pipe"] });
     createInterface({ input: this.proc.stdout! }).on("line", (l) => this.events.push({ ...(JSON.parse(l) as Omit<WriterEvent, "t">), t: Date.now() }));
     this.proc.stderr!.on("data", (d: Buffer) => (this.#stderr += d.toString()));
