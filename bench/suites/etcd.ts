@@ -94,7 +94,9 @@ async function failover(cluster: EtcdCluster, client: Etcd3, round: number): Pro
   try {
     await a.waitFor("50 acks", () => a.acks().length >= 50, 15_000);
     b = new LogWriterProcess("B", cluster.endpoints, prefix);
-    await new Promise((r) => setTimeout(r, 500)); // B is campaigning
+    const standbyStarted = b;
+    await standbyStarted.waitFor("campaign", () => standbyStarted.firstEvent("campaigning") !== undefined, 15_000);
+    await new Promise((r) => setTimeout(r, 200));
     const killedAt = Date.now();
     await a.kill();
     const standby = b;

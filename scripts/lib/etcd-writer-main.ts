@@ -2,6 +2,7 @@
  * A log writer in its own process, for the etcd chaos tests and the etcd bench (driven by scripts/lib/etcd-writer.ts): it campaigns for
  * the leader key of a log prefix, then runs several concurrent clients that each append one uniquely named tx
  * entry at a time. It prints one JSON line per event on stdout:
+ *   {"ev":"campaigning"}                 started, campaigning
  *   {"ev":"leader"}                      elected
  *   {"ev":"ack","id":"A.2.17","seq":"41"} an append resolved (the entry is durable at seq)
  *   {"ev":"err","reason":"leader"}       an append was refused or failed (reason: leader | seq | not-written | unknown | other)
@@ -22,6 +23,7 @@ const emit = (o: Record<string, string>) => process.stdout.write(JSON.stringify(
 const client = connectEtcd({ hosts: hostsArg.split(","), callTimeoutMs: 1000 });
 const leadership = new EtcdLeadership({ client, key: etcdLogKeys(prefix).leader, candidate: name, ttlSeconds: 2 });
 leadership.onLost((why) => emit({ ev: "lost", why }));
+emit({ ev: "campaigning" });
 await leadership.campaign();
 emit({ ev: "leader" });
 const log = await EtcdLog.open({ client, prefix, leadership, commitTimeoutMs: 1000, resolveTimeoutMs: 2000 });

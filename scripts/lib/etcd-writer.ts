@@ -11,7 +11,7 @@ const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "etcd-write
 
 /** One line the writer printed. */
 export interface WriterEvent {
-  readonly ev: "leader" | "ack" | "err" | "lost";
+  readonly ev: "campaigning" | "leader" | "ack" | "err" | "lost";
   /** When this process received it (ms since the epoch). */
   readonly t: number;
   readonly id?: string;

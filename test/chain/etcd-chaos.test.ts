@@ -52,13 +52,15 @@ describe("chain log on etcd under chaos (3 members)", function () {
     const a = writer("A", prefix);
     await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
     const b = writer("B", prefix);
-    await sleep(300); // B is campaigning
+    await b.waitFor("campaign", () => b.firstEvent("campaigning") !== undefined, 10_000);
+    await sleep(200);
     expect(b.firstEvent("leader")).to.equal(undefined);
     const killedAt = Date.now();
     await a.kill();
     await b.waitFor("first ack", () => b.acks().length > 0, 8000);
     const gap = b.events.find((e) => e.ev === "ack")!.t - killedAt;
-    expect(gap, "SIGKILL to the standby's first acknowledgement (ms), lease TTL 2 s").to.be.lessThan(4000);
+    // Lease TTL 2 s: expiry, the standby's next poll, its grant and first commit. Slack for a loaded 2-core CI box.
+    expect(gap, `SIGKILL to the standby's first acknowledgement: ${gap} ms`).to.be.lessThan(5000);
     await b.waitFor("20 acks", () => b.acks().length >= 20, 5000);
     await b.kill();
     expectAcksExactlyOnce([...a.acks(), ...b.acks()], await logOf(prefix));
@@ -69,7 +71,8 @@ describe("chain log on etcd under chaos (3 members)", function () {
     const a = writer("A", prefix);
     await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
     const b = writer("B", prefix);
-    await sleep(300);
+    await b.waitFor("campaign", () => b.firstEvent("campaigning") !== undefined, 10_000);
+    await sleep(200);
     a.signal("SIGSTOP");
     await b.waitFor("20 acks", () => b.acks().length >= 20, 8000);
     const resumedAt = Date.now();
@@ -90,8 +93,8 @@ describe("chain log on etcd under chaos (3 members)", function () {
     await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
     await cluster.kill(0);
     const lostAt = Date.now();
-    await sleep(4000);
-    expect(a.acks(lostAt + 2000).length, "acks in the last 2 s with one member down").to.be.greaterThan(20);
+    await sleep(5000); // room for a Raft election if the killed member led
+    expect(a.acks(lostAt + 3000).length, "acks in the last 2 s with one member down").to.be.greaterThan(20);
     cluster.restart(0);
     await cluster.waitHealthy(10_000);
     await a.kill();
@@ -103,7 +106,8 @@ describe("chain log on etcd under chaos (3 members)", function () {
     const a = writer("A", prefix);
     await a.waitFor("20 acks", () => a.acks().length >= 20, 10_000);
     const b = writer("B", prefix);
-    await sleep(300);
+    await b.waitFor("campaign", () => b.firstEvent("campaigning") !== undefined, 10_000);
+    await sleep(200);
     await Promise.all([cluster.kill(1), cluster.kill(2)]);
     const lostAt = Date.now();
     await sleep(5000); // more than twice the lease TTL
@@ -111,7 +115,8 @@ describe("chain log on etcd under chaos (3 members)", function () {
     cluster.restart(1);
     cluster.restart(2);
     await cluster.waitHealthy(10_000);
-    expect(a.acks(lostAt + 500, restoredAt), "acknowledgements without a quorum").to.deep.equal([]);
+    // (A commit that reached the quorum just before the kill may still be reported in the first second.)
+    expect(a.acks(lostAt + 1000, restoredAt), "acknowledgements without a quorum").to.deep.equal([]);
     const before = a.acks().length;
     await a.waitFor("acks after the restore", () => a.acks().length >= before + 20, 10_000);
     expect(b.firstEvent("leader"), "the standby was never elected").to.equal(undefined);
