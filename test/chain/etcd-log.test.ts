@@ -208,6 +208,17 @@ describe("chain log (etcd)", function () {
     await closeAll();
   });
 
+  it("reads ranges longer than one etcd page in order, honouring the limit", async () => {
+    const prefix = freshPrefix("pages");
+    const { log, closeAll } = await openLeaderLog(client, prefix, "w");
+    for (let i = 0; i < 5; i++) await log.append(Array.from({ length: 120 }, (_, j) => payload(`r${i * 120 + j}`)));
+    const all = await log.read(0n, 1000n);
+    expect(all.map((e) => e.seq)).to.deep.equal(Array.from({ length: 600 }, (_, i) => BigInt(i)));
+    expect((await log.read(100n, 600n, 300)).map((e) => e.seq)).to.deep.equal(Array.from({ length: 300 }, (_, i) => BigInt(100 + i)));
+    expect((await logPayloads(log)).get(599n)).to.equal("r599");
+    await closeAll();
+  });
+
   it("tails new entries in order for a follower, from any position", async () => {
     const prefix = freshPrefix("tail");
     const { log, closeAll } = await openLeaderLog(client, prefix, "w");

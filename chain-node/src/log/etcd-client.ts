@@ -38,6 +38,8 @@ export function connectEtcd(opts: EtcdConnectOptions): Etcd3 {
   return new Etcd3({
     hosts: [...opts.hosts],
     dialTimeout: timeout,
+    // A read page of 256 entries of up to 128 KB (a large L2 transaction) fits; gRPC's default is 4 MiB.
+    grpcOptions: { "grpc.max_receive_message_length": 64 << 20 },
     faultHandling: { global: SEND_ONCE },
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
   });

@@ -172,11 +172,18 @@ export class EtcdLog implements ChainLog {
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new LogError(`read: limit must be a non-negative integer, got ${limit}`);
     if (to === from || limit === 0) return [];
     const hi = to > MAX_SEQ_EXCLUSIVE ? MAX_SEQ_EXCLUSIVE : to;
-    const res = await this.#client.kv.range(
-      { key: Buffer.from(seqKey(this.keys.entryPrefix, from)), range_end: Buffer.from(seqKey(this.keys.entryPrefix, hi - 1n) + "\0"), ...(limit === undefined ? {} : { limit }) },
-      deadlineIn(this.#commitMs),
-    );
-    return res.kvs.map((kv) => ({ seq: parseSeqKey(this.keys.entryPrefix, kv.key.toString()), entry: decodeEntry(kv.value) }));
+    const end = Buffer.from(seqKey(this.keys.entryPrefix, hi - 1n) + "\0");
+    // In pages, so that no single answer outgrows gRPC's message limit. Entries never change once written, so
+    // pages read at different revisions still give one consistent run (a prune can only remove a prefix).
+    const out: SequencedEntry[] = [];
+    let cursor = from;
+    for (;;) {
+      const want = limit === undefined ? READ_PAGE : Math.min(READ_PAGE, limit - out.length);
+      const res = await this.#client.kv.range({ key: Buffer.from(seqKey(this.keys.entryPrefix, cursor)), range_end: end, limit: want }, deadlineIn(this.#commitMs));
+      for (const kv of res.kvs) out.push({ seq: parseSeqKey(this.keys.entryPrefix, kv.key.toString()), entry: decodeEntry(kv.value) });
+      if (!res.more || res.kvs.length === 0 || (limit !== undefined && out.length >= limit)) return out;
+      cursor = out[out.length - 1]!.seq + 1n;
+    }
   }
 
   async head(): Promise<LogHead> {
@@ -462,6 +469,8 @@ export class EtcdLog implements ChainLog {
 }
 
 const MAX_SEQ_EXCLUSIVE = 10n ** 20n - 1n;
+/** Entries per range call of {@link EtcdLog.read}. */
+const READ_PAGE = 256;
 
 function fenceCompares(f: LeaderFence): NonNullable<ITxnRequest["compare"]> {
   return [
