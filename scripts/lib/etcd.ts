@@ -42,6 +42,8 @@ export interface EnsureEtcdOptions {
   readonly log?: (line: string) => void;
   /** PATH to search (default process.env.PATH). */
   readonly envPath?: string;
+  /** The apt-get command (default "apt-get"; tests pass a stand-in). */
+  readonly aptGet?: string;
 }
 
 let aptUpdated = false;
@@ -62,12 +64,13 @@ export function ensureEtcd(opts: EnsureEtcdOptions = {}): string {
   }
   (opts.log ?? ((l: string) => process.stderr.write(l + "\n")))("etcd not found: installing Debian's etcd-server with apt-get (about 30 s, once)");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const apt = opts.aptGet ?? "apt-get";
   try {
     if (!aptUpdated) {
-      execFileSync("apt-get", ["update"], { stdio: ["ignore", "ignore", "pipe"], env });
+      execFileSync(apt, ["update"], { stdio: ["ignore", "ignore", "pipe"], env });
       aptUpdated = true;
     }
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "etcd-server"], { stdio: ["ignore", "ignore", "pipe"], env });
+    execFileSync(apt, ["install", "-y", "--no-install-recommends", "etcd-server"], { stdio: ["ignore", "ignore", "pipe"], env });
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim().split("\n").slice(-3).join(" | ") ?? (e as Error).message;
     throw new EtcdUnavailableError(`apt-get could not install etcd-server (${stderr}): ${ETCD_INSTALL_HINT}`);

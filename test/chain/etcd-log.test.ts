@@ -3,6 +3,10 @@
  * flight, order kept, each caller resolved exactly once), commits in doubt resolved by read-back, the follower
  * tail and the leader watch. Runs against a real local etcd (found or installed; never skipped).
  */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import { expect } from "chai";
 import type { Etcd3, ITxnRequest, ITxnResponse } from "etcd3";
 
@@ -256,6 +260,43 @@ describe("chain log (etcd)", function () {
     }
     expect(err).to.be.instanceOf(EtcdUnavailableError);
     expect((err as Error).message).to.include(ETCD_INSTALL_HINT).and.include("apt-get install -y etcd-server");
+  });
+
+  it("installs etcd-server with apt-get when etcd is missing on Debian as root, saying so in one line", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fake-apt-"));
+    try {
+      const bin = path.join(dir, "bin");
+      mkdirSync(bin);
+      const calls = path.join(dir, "calls");
+      // A stand-in for apt-get: records its arguments; "install" puts an etcd on the searched PATH.
+      const fakeApt = path.join(dir, "apt-get");
+      writeFileSync(fakeApt, `#!/bin/sh\necho "$*" >> ${calls}\nif [ "$1" = install ]; then printf '#!/bin/sh\\n' > ${bin}/etcd; chmod +x ${bin}/etcd; fi\n`, { mode: 0o755 });
+      const lines: string[] = [];
+      const isRootDebian = process.getuid?.() === 0 && existsSync("/etc/debian_version");
+      if (isRootDebian) {
+        expect(ensureEtcd({ envPath: bin, aptGet: fakeApt, log: (l) => lines.push(l) })).to.equal(path.join(bin, "etcd"));
+        expect(lines).to.have.length(1);
+        expect(lines[0]).to.match(/installing Debian's etcd-server/);
+        const argv = readFileSync(calls, "utf8").trim().split("\n");
+        expect(argv.at(-1)).to.equal("install -y --no-install-recommends etcd-server");
+        // A failing apt-get is an EtcdUnavailableError that says how to install etcd.
+        rmSync(path.join(bin, "etcd"));
+        writeFileSync(fakeApt, "#!/bin/sh\necho 'E: Unable to locate package etcd-server' >&2\nexit 100\n", { mode: 0o755 });
+        let err: unknown;
+        try {
+          ensureEtcd({ envPath: bin, aptGet: fakeApt, log: () => undefined });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).to.be.instanceOf(EtcdUnavailableError);
+        expect((err as Error).message).to.include("Unable to locate package").and.include(ETCD_INSTALL_HINT);
+      } else {
+        expect(() => ensureEtcd({ envPath: bin, aptGet: fakeApt, log: (l) => lines.push(l) })).to.throw(EtcdUnavailableError, /not installed automatically/);
+        expect(existsSync(calls), "apt-get not run").to.equal(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects bad configuration naming the field", () => {
