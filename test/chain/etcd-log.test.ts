@@ -170,6 +170,28 @@ describe("chain log (etcd)", function () {
     await closeAll();
   });
 
+  it("settles a prune whose answer was lost by reading the head back", async () => {
+    const prefix = freshPrefix("prune-doubt");
+    let lose = false;
+    const kv: EtcdKv = {
+      txn: async (req, o) => {
+        const res = await client.kv.txn(req, o);
+        if (lose) {
+          lose = false;
+          throw Object.assign(new Error("4 DEADLINE_EXCEEDED: injected"), { code: 4 });
+        }
+        return res;
+      },
+    };
+    const { log, closeAll } = await openLeaderLog(client, prefix, "w", { kv });
+    await log.append(Array.from({ length: 10 }, (_, i) => payload(`z${i}`)));
+    lose = true;
+    await log.prune(4n);
+    expect(await log.head()).to.deep.equal({ firstSeq: 5n, nextSeq: 10n });
+    expect((await log.read(0n, 10n)).map((e) => e.seq)).to.deep.equal([5n, 6n, 7n, 8n, 9n]);
+    await closeAll();
+  });
+
   it("keeps the term when the answers of both the commit and its first read-back are lost", async () => {
     const prefix = freshPrefix("doubt2");
     let lose = 0; // how many of the next transactions commit but lose their answer

@@ -200,18 +200,30 @@ export class EtcdLog implements ChainLog {
       const head = await this.head();
       const newFirst = uptoSeq + 1n > head.nextSeq ? head.nextSeq : uptoSeq + 1n;
       if (newFirst <= head.firstSeq) return;
-      const res = await this.#kv.txn(
-        {
-          compare: [...fenceCompares(fence), valueEquals(this.keys.first, head.firstSeq)],
-          success: [
-            { request_delete_range: { key: Buffer.from(seqKey(this.keys.entryPrefix, head.firstSeq)), range_end: Buffer.from(seqKey(this.keys.entryPrefix, newFirst)) } },
-            put(this.keys.first, Buffer.from(newFirst.toString())),
-          ],
-          failure: [],
-        },
-        deadlineIn(this.#commitMs),
-      );
-      if (!res.succeeded) throw new FencingError("leader", `prune refused: the leader key or the log's first entry changed under ${this.keys.leader}`);
+      let res: ITxnResponse | undefined;
+      let failure: unknown;
+      try {
+        res = await this.#kv.txn(
+          {
+            compare: [...fenceCompares(fence), valueEquals(this.keys.first, head.firstSeq)],
+            success: [
+              { request_delete_range: { key: Buffer.from(seqKey(this.keys.entryPrefix, head.firstSeq)), range_end: Buffer.from(seqKey(this.keys.entryPrefix, newFirst)) } },
+              put(this.keys.first, Buffer.from(newFirst.toString())),
+            ],
+            failure: [],
+          },
+          deadlineIn(this.#commitMs),
+        );
+      } catch (e) {
+        failure = e;
+      }
+      if (res?.succeeded === true) return;
+      // Refused or in doubt: a prune is idempotent, so what counts is whether the log now starts late enough.
+      if ((await this.head()).firstSeq >= newFirst) return;
+      if (failure !== undefined) {
+        throw new CommitError("unknown", `prune to ${uptoSeq} not confirmed (${failure instanceof Error ? failure.message : String(failure)}); pruning is idempotent: call it again`);
+      }
+      throw new FencingError("leader", `prune refused: ${this.keys.leader} no longer holds this writer's lease`);
     });
   }
 
