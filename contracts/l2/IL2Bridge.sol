@@ -143,4 +143,9 @@ interface IL2Bridge {
     /// @param holder the L2 holder
     /// @return the L1 escape account
     function escapeAccountOf(address holder) external view returns (address);
+
+    /// @notice {escapeAccountOf} for many holders at once (the exit tree builder reads a page of holders per call).
+    /// @param holderList the L2 holders
+    /// @return accounts their L1 escape accounts, in the same order
+    function escapeAccountsOf(address[] calldata holderList) external view returns (address[] memory accounts);
 }

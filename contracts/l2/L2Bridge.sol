@@ -90,9 +90,15 @@ contract L2Bridge is IL2Bridge {
     }
 
     /// @inheritdoc IL2Bridge
-    function escapeAccountOf(address holder) external view returns (address) {
+    function escapeAccountOf(address holder) public view returns (address) {
         address b = _beneficiary[holder];
         return b == address(0) ? holder : b;
+    }
+
+    /// @inheritdoc IL2Bridge
+    function escapeAccountsOf(address[] calldata holderList) external view returns (address[] memory accounts) {
+        accounts = new address[](holderList.length);
+        for (uint256 i = 0; i < holderList.length; ++i) accounts[i] = escapeAccountOf(holderList[i]);
     }
 
     function _createToken(address l1Token) private returns (address l2Token) {
