@@ -2,7 +2,7 @@
  * Escape hatch end to end: deposits on Hardhat's in-process L1 (the real rollup stack) → the L2 engine credits them as
  * system calls (once, even with repeated DELAYED entries) → L2 transfers and withdrawals → roots → a commitment with
  * that exit root is finalized on L1 → a withdrawal pays, the council exits, and escapes pay from the proofs the chain
- * tool prints (one of them from \`sovereign-chain escape-proof --json\` run as a separate process against the L1 served
+ * tool prints (one of them from `sovereign-chain escape-proof --json` run as a separate process against the L1 served
  * over HTTP), rebuilt from a node's data directory and checked against L1. Payouts never exceed deposits.
  */
 import { execFile } from "node:child_process";
