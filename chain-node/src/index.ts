@@ -1,7 +1,8 @@
 /**
  * @sovereign-stack/node — the chain node: one program in three roles (sequencer, standby, validator).
  * Modules so far: the execution engine (`engine/`), the chain log (`log/`), the log applier (`apply.ts`), the L1
- * reader (`l1/`), batches (`batch/`), derivation from L1 (`derive/`) and the validator (`validator/`).
+ * reader (`l1/`), batches (`batch/`), derivation from L1 (`derive/`), the validator (`validator/`), the L2 bridge
+ * (`bridge/`) and the exit and identity roots (`roots/`).
  */
 export const NODE_PACKAGE = "@sovereign-stack/node";
 export * from "./engine/index.ts";
@@ -11,3 +12,5 @@ export * from "./l1/index.ts";
 export * from "./batch/index.ts";
 export * from "./derive/index.ts";
 export * from "./validator/index.ts";
+export * from "./bridge/index.ts";
+export * from "./roots/index.ts";
