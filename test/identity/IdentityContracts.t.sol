@@ -12,6 +12,8 @@ import {
 } from "../../contracts/identity/verifiers/IIdentityGroth16Verifier.sol";
 import {Identity20Groth16Verifier} from "../../contracts/identity/verifiers/Identity20Groth16Verifier.sol";
 import {Identity32Groth16Verifier} from "../../contracts/identity/verifiers/Identity32Groth16Verifier.sol";
+import {IdentityMembership20Groth16Verifier} from "../../contracts/identity/verifiers/IdentityMembership20Groth16Verifier.sol";
+import {IdentityMembership32Groth16Verifier} from "../../contracts/identity/verifiers/IdentityMembership32Groth16Verifier.sol";
 import {DateLib} from "../../contracts/identity/DateLib.sol";
 
 /// @dev Stands in for the generated verifier so that the contract rules can be fuzzed without proofs
@@ -394,6 +396,16 @@ contract IdentityContractsTest is TestBase {
             uint256(uint32(IIdentityGroth16Verifier.verifyProof.selector)),
             uint256(uint32(Identity32Groth16Verifier.verifyProof.selector)),
             "depth 32"
+        );
+        vm.assertEq(
+            uint256(uint32(IIdentityMembershipGroth16Verifier.verifyProof.selector)),
+            uint256(uint32(IdentityMembership20Groth16Verifier.verifyProof.selector)),
+            "membership, depth 20"
+        );
+        vm.assertEq(
+            uint256(uint32(IIdentityMembershipGroth16Verifier.verifyProof.selector)),
+            uint256(uint32(IdentityMembership32Groth16Verifier.verifyProof.selector)),
+            "membership, depth 32"
         );
     }
 
