@@ -38,7 +38,7 @@ import {
 } from "./lib/ceremony.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CIRCUITS = ["identity_20", "identity_32"] as const;
+const CIRCUITS = ["identity_20", "identity_32", "identity_membership_20", "identity_membership_32"] as const;
 const out = (l: string): void => console.log(l);
 
 function circuitName(v: string): string {
@@ -55,7 +55,8 @@ const ceremonyDir = (c: string): string => path.join(ROOT, "circuits", "ceremony
 const artifactDir = (c: string): string => path.join(ROOT, "circuits", "artifacts", c);
 const r1csOf = (c: string): string => path.join(buildDir(c), `${c}.r1cs`);
 const wasmOf = (c: string): string => path.join(buildDir(c), `${c}_js`, `${c}.wasm`);
-const verifierName = (c: string): string => `Identity${c.replace("identity_", "")}Groth16Verifier`;
+/** identity_20 → Identity20Groth16Verifier (signature mode); identity_membership_20 → IdentityMembership20Groth16Verifier. */
+const verifierName = (c: string): string => (c.startsWith("identity_membership_") ? `IdentityMembership${c.slice(20)}Groth16Verifier` : `Identity${c.slice(9)}Groth16Verifier`);
 
 async function action(fn: () => Promise<void>): Promise<void> {
   try {

@@ -1,9 +1,11 @@
 /**
- * Bench suite `identity`: our identity circuit (depth 20) beside Semaphore v4 at depth 20, in the same run.
- *  - constraints of the circuit (from the committed ceremony manifest);
- *  - witness time and prove time (witness + Groth16), medians of RUNS runs, runs interleaved with the peer's;
- *  - verify + nullifier gas: gasUsed of a real transaction (ZkIdentityVerifier.verify vs Semaphore.validateProof),
+ * Bench suite `identity`: our identity circuits (depth 20) beside Semaphore v4 at depth 20, in the same run.
+ *  - constraints of each mode at depths 20 and 32 (from the committed ceremony manifests);
+ *  - prove time (SDK checks + witness + Groth16) of each mode, medians of RUNS runs, every run of ours next to one of
+ *    Semaphore's (membership, Semaphore, signature, in turn);
+ *  - single verify + nullifier gas: gasUsed of a real transaction (ZkIdentityVerifier.verify vs Semaphore.validateProof),
  *    both on the embedded network, both including the 21 000 intrinsic gas and calldata.
+ * (Batch verification rows go after the single-proof rows.)
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -12,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { ContractFactory, type Contract, type InterfaceAbi } from "ethers";
 import { connect, identity as id } from "@sovereign-stack/sdk";
+import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { deployTo, openNetwork } from "../../scripts/lib/network.ts";
@@ -19,11 +22,20 @@ import { identityComponents } from "../../scripts/lib/stack/identity.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "..", "..");
-const ART = path.join(ROOT, "circuits", "artifacts", "identity_20");
 const PEERS = path.join(ROOT, "bench", "peers");
-const RUNS = 5;
+const RUNS = 7;
 const DEPTH = 20;
 const PEER = "Semaphore v4 (depth 20)";
+
+/** The committed build of a mode and depth. */
+const buildDir = (mode: id.CredentialMode, depth: number): { dir: string; name: string } => {
+  const name = mode === "membership" ? `identity_membership_${depth}` : `identity_${depth}`;
+  return { dir: path.join(ROOT, "circuits", "artifacts", name), name };
+};
+const circuitArtifacts = (mode: id.CredentialMode): id.CircuitArtifacts => {
+  const { dir, name } = buildDir(mode, DEPTH);
+  return { wasm: path.join(dir, `${name}.wasm`), zkey: path.join(dir, `${name}.zkey`), depth: DEPTH, mode };
+};
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,7 +80,7 @@ function compileSemaphore(peerRequire: NodeJS.Require): SolcOutput {
 
 const suite: BenchSuite = {
   name: "identity",
-  description: `ZK identity proof (EdDSA credential + LeanIMT membership + predicates + nullifier, depth ${DEPTH}) vs ${PEER}`,
+  description: `ZK identity proofs, membership and signature modes (LeanIMT membership + predicates + nullifier, signature mode also EdDSA; depth ${DEPTH}) vs ${PEER}`,
   async run(log) {
     const peerRequire = createRequire(path.join(PEERS, "package.json"));
     const load = async <T>(name: string): Promise<T> => (await import(pathToFileURL(peerRequire.resolve(name)).href)) as T;
@@ -89,7 +101,10 @@ const suite: BenchSuite = {
       zkey: path.join(path.dirname(peerRequire.resolve("@zk-kit/semaphore-artifacts/package.json")), `semaphore-${DEPTH}.zkey`),
     };
 
-    const manifest = JSON.parse(await readFile(path.join(ART, "ceremony.json"), "utf8")) as { constraints: number };
+    const constraints = async (mode: id.CredentialMode, depth: number): Promise<number> => {
+      const { dir } = buildDir(mode, depth);
+      return (JSON.parse(await readFile(path.join(dir, "ceremony.json"), "utf8")) as { constraints: number }).constraints;
+    };
 
     // ---- chain setup: ours through the stack manifest, Semaphore compiled from the peer package
     const net = await openNetwork("hardhat");
@@ -97,8 +112,9 @@ const suite: BenchSuite = {
     const result = await deployTo(net, identityComponents(), { outFile: null });
     const stack = await connect(deployer!, result.deployment);
     const issuer = new id.Issuer(id.IssuerKey.create());
-    const people = Array.from({ length: 8 }, () => id.Identity.create());
-    const creds = people.map((p) => issuer.enrol(p.commitment, { birthDate: 19900101, region: 7, expiry: 20991231 }));
+    const people = Array.from({ length: 2 * (RUNS + 1) }, () => id.Identity.create());
+    // even people hold membership-mode credentials, odd ones signature-mode ones (one tree; the leaf is the same)
+    const creds = people.map((p, i) => issuer.enrol(p.commitment, { birthDate: 19900101, region: 7, expiry: 20991231 }, i % 2 === 0 ? "membership" : "signature"));
     const k = issuer.key.publicKey;
     await (await stack.contracts.IdentityRegistry.registerIssuer(deployer!.address, k.x, k.y, 3600, "bench")).wait();
     await issuer.publishRoot(stack.contracts.IdentityRegistry, await stack.contracts.IdentityRegistry.issuerCount());
@@ -118,71 +134,92 @@ const suite: BenchSuite = {
     await (await semaphore.addMembers!(0n, semIds.map((i) => i.commitment))).wait();
     const group = new Group(semIds.map((i) => i.commitment));
 
-    // ---- proving, interleaved
+    // ---- proving, interleaved: membership, Semaphore, signature, in turn
     const block = await net.ethers.provider.getBlock("latest");
     const today = id.todayDateInt(new Date(block!.timestamp * 1000));
     const policy: id.IdentityPolicy = { minAge: 18, regions: [7], dateToleranceDays: 1 };
-    const ours: id.IdentityProof[] = [];
-    const oursWitness: number[] = [];
-    const oursTotal: number[] = [];
-    const peerTotal: number[] = [];
-    let semProof: Awaited<ReturnType<typeof generateProof>> | undefined;
-    // one warm-up each (wasm compilation, curve setup) is not counted
-    for (let r = -1; r < RUNS; r++) {
-      const who = r < 0 ? 0 : r;
+    const proveOurs = async (who: number): Promise<{ proof: id.IdentityProof; ms: number }> => {
+      const credential = creds[who]!;
       const t0 = performance.now();
-      const p = await id.proveIdentity(
+      const proof = await id.proveIdentity(
         {
           identity: people[who]!,
-          credential: creds[who]!,
-          membership: issuer.membershipProof(creds[who]!),
+          credential,
+          membership: issuer.membershipProof(credential),
           policy,
           scope: 1n + BigInt(who),
           message: BigInt(deployer!.address),
           currentDate: today,
         },
-        { wasm: path.join(ART, "identity_20.wasm"), zkey: path.join(ART, "identity_20.zkey") },
+        circuitArtifacts(credential.mode),
       );
-      const t1 = performance.now();
-      const sp = await generateProof(semIds[who]!, group, 42n, 1000n + BigInt(who), DEPTH, semArtifacts);
-      const t2 = performance.now();
+      return { proof, ms: performance.now() - t0 };
+    };
+    const proveTheirs = async (r: number): Promise<{ proof: Awaited<ReturnType<typeof generateProof>>; ms: number }> => {
+      const t0 = performance.now();
+      const proof = await generateProof(semIds[r % semIds.length]!, group, 42n, 1000n + BigInt(r), DEPTH, semArtifacts);
+      return { proof, ms: performance.now() - t0 };
+    };
+    const ours: Record<id.CredentialMode, { proofs: id.IdentityProof[]; ms: number[]; witnessMs: number[] }> = {
+      membership: { proofs: [], ms: [], witnessMs: [] },
+      signature: { proofs: [], ms: [], witnessMs: [] },
+    };
+    const peerMs: number[] = [];
+    let semProof: Awaited<ReturnType<typeof generateProof>> | undefined;
+    // one warm-up round (wasm compilation, curve setup) is not counted
+    for (let r = -1; r < RUNS; r++) {
+      const round = r + 1;
+      const m = await proveOurs(2 * round);
+      const sem = await proveTheirs(round);
+      const s = await proveOurs(2 * round + 1);
       if (r < 0) continue;
-      ours.push(p);
-      oursWitness.push(p.timings.witnessMs);
-      oursTotal.push(t1 - t0);
-      peerTotal.push(t2 - t1);
-      semProof = sp;
-      log(`run ${r + 1}/${RUNS}: ours ${(t1 - t0).toFixed(0)} ms (witness ${p.timings.witnessMs.toFixed(0)} ms), Semaphore ${(t2 - t1).toFixed(0)} ms`);
+      for (const [mode, x] of [["membership", m], ["signature", s]] as const) {
+        ours[mode].proofs.push(x.proof);
+        ours[mode].ms.push(x.ms);
+        ours[mode].witnessMs.push(x.proof.timings.witnessMs);
+      }
+      peerMs.push(sem.ms);
+      semProof = sem.proof;
+      log(`run ${round}/${RUNS}: membership ${m.ms.toFixed(0)} ms, Semaphore ${sem.ms.toFixed(0)} ms, signature ${s.ms.toFixed(0)} ms`);
     }
 
-    // ---- gas: a real verify + nullifier transaction each
-    const p = ours[0]!;
+    // ---- gas: a real verify + nullifier transaction each (fresh nullifiers)
     const v = stack.contracts.ZkIdentityVerifier;
-    const oursTx = await (
-      await v.verify(p.calldata.proof, p.calldata.publicSignals, 1n, BigInt(deployer!.address), id.policyStruct(policy))
-    ).wait();
+    const verifyGas = async (p: id.IdentityProof): Promise<bigint> => {
+      const scope = id.unpackPolicy(p.signals.policy).scope;
+      const tx = await v.verify(p.calldata.proof, p.calldata.publicSignals, scope, BigInt(deployer!.address), id.policyStruct(policy));
+      return (await tx.wait())!.gasUsed;
+    };
+    const membershipGas = await verifyGas(ours.membership.proofs[0]!);
+    const signatureGas = await verifyGas(ours.signature.proofs[0]!);
     const semTx = await (await semaphore.validateProof!(0n, semProof!)).wait();
-    const oursGas = oursTx!.gasUsed;
-    const c = p.calldata.proof;
-    const pairingGas = await stack.contracts.IdentityGroth16Verifier.verifyProof.estimateGas(
+    const semGas = (semTx as { gasUsed: bigint }).gasUsed;
+    const c = ours.membership.proofs[0]!.calldata.proof;
+    const membershipVerifier = typechain.IdentityMembership20Groth16Verifier__factory.connect(await v.membershipGroth16(), deployer!);
+    const pairingGas = await membershipVerifier.verifyProof.estimateGas(
       [c[0]!, c[1]!],
       [
         [c[2]!, c[3]!],
         [c[4]!, c[5]!],
       ],
       [c[6]!, c[7]!],
-      p.calldata.publicSignals,
+      ours.membership.proofs[0]!.publicSignals.map(BigInt) as [bigint, bigint, bigint, bigint],
     );
-    const semGas = (semTx as { gasUsed: bigint }).gasUsed;
-    log(`gasUsed: ours ${oursGas}, Semaphore validateProof ${semGas} (both include 21000 intrinsic gas)`);
+    log(`gasUsed: membership ${membershipGas}, signature ${signatureGas}, Semaphore validateProof ${semGas} (all include 21000 intrinsic gas)`);
 
+    const med = (xs: number[]): number => Math.round(median(xs));
     const rows: BenchRow[] = [
-      row(`constraints (depth ${DEPTH})`, "constraints", manifest.constraints),
-      row("witness generation (median)", "ms", Math.round(median(oursWitness))),
-      row(`prove: witness + Groth16 (median of ${RUNS})`, "ms", Math.round(median(oursTotal)), Math.round(median(peerTotal)), PEER),
-      row("verify + nullifier (tx gasUsed)", "gas", oursGas, semGas, PEER),
-      row("verify + nullifier (execution, excl. 21000)", "gas", oursGas - 21000n, semGas - 21000n, PEER),
-      row("  of which Groth16 verifyProof alone (tx)", "gas", pairingGas),
+      row(`constraints, membership mode, depth ${DEPTH}`, "constraints", await constraints("membership", DEPTH)),
+      row(`constraints, signature mode, depth ${DEPTH}`, "constraints", await constraints("signature", DEPTH)),
+      row("constraints, membership mode, depth 32", "constraints", await constraints("membership", 32)),
+      row("constraints, signature mode, depth 32", "constraints", await constraints("signature", 32)),
+      row("witness generation, membership mode (median)", "ms", med(ours.membership.witnessMs)),
+      row("witness generation, signature mode (median)", "ms", med(ours.signature.witnessMs)),
+      row(`prove time, membership mode (median of ${RUNS})`, "ms", med(ours.membership.ms), med(peerMs), PEER),
+      row(`prove time, signature mode (median of ${RUNS})`, "ms", med(ours.signature.ms), med(peerMs), PEER),
+      row("single verify plus nullifier, membership mode (tx gasUsed)", "gas", membershipGas, semGas, PEER),
+      row("single verify plus nullifier, signature mode (tx gasUsed)", "gas", signatureGas, semGas, PEER),
+      row("  of which Groth16 verifyProof alone, membership mode (tx)", "gas", pairingGas),
     ];
     return rows;
   },

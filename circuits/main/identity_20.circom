@@ -2,4 +2,5 @@ pragma circom 2.1.5;
 
 include "../identity.circom";
 
-component main {public [issuerAx, message, policy]} = ZkIdentity(20);
+// Signature mode, depth 20.
+component main {public [message, policy, issuerAx]} = IdentitySignature(20);

@@ -7,10 +7,13 @@ import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 /// @title IZkIdentityVerifier
 /// @notice Anonymous citizen checks: "holds a valid credential from a registered issuer, is at least `minAge`, lives in
 ///         one of `regions`", with one use per person per scope. Attestation hooks and distribution contracts call this.
-/// @dev Public signals of the identity circuit, in order: [root, nullifier, issuerAx, message, policyWord] where
-///      policyWord packs currentDate (YYYYMMDD, bits 0..31), minAge (32..39), four 16-bit region slots (40..103) and
-///      the 120-bit scope (104..223). The proof names its issuer by `issuerAx`, the x of the issuer's key, which the
-///      {IIdentityRegistry} reserves to one issuer; the root must have been published by that issuer.
+/// @dev Public signals, in order: [root, nullifier, issuerAx, message, policyWord] where policyWord packs currentDate
+///      (YYYYMMDD, bits 0..31), minAge (32..39), four 16-bit region slots (40..103), the 120-bit scope (104..223) and
+///      the mode (bit 224: 0 membership, 1 signature). The proof names its issuer by `issuerAx`, the x of the issuer's
+///      key, which the {IIdentityRegistry} reserves to one issuer; the root must have been published by that issuer.
+///      A membership-mode proof (Groth16 inputs [root, nullifier, message, policyWord]) is authenticated by the
+///      published root alone; a signature-mode proof (inputs [root, nullifier, message, policyWord, issuerAx]) also
+///      proves the issuer's signature under its current key.
 interface IZkIdentityVerifier {
     /// @notice What the caller demands of a proof.
     /// @param minAge minimum age in whole years at the proof's date
@@ -54,7 +57,7 @@ interface IZkIdentityVerifier {
     /// @notice The proof's issuer key is one its issuer rotated away from (credentials signed with it no longer prove).
     /// @param issuerId the issuer the key belonged to
     error IssuerKeyMismatch(uint32 issuerId);
-    /// @notice The proof was made for another policy (minimum age, regions or scope).
+    /// @notice The proof was made for another policy (minimum age, regions or scope), or its mode bits are not 0 or 1.
     /// @param expected the policy word the caller demands
     /// @param actual the proof's policy word
     error PolicyMismatch(uint256 expected, uint256 actual);
@@ -75,7 +78,7 @@ interface IZkIdentityVerifier {
     /// @param nullifier the nullifier
     error NullifierAlreadyUsed(uint256 nullifier);
 
-    /// @notice The generated Groth16 verifier of the identity circuit.
+    /// @notice The generated Groth16 verifier of the signature-mode identity circuit.
     /// @return the verifier
     function groth16() external view returns (IIdentityGroth16Verifier);
 
@@ -122,7 +125,8 @@ interface IZkIdentityVerifier {
     /// @return used true once a proof with it was accepted
     function isNullifierUsed(address consumer, uint256 scope, uint256 nullifier) external view returns (bool used);
 
-    /// @notice The policy word a proof must carry for `policy`, `scope` and the date `currentDate` (YYYYMMDD).
+    /// @notice The policy word a membership-mode proof must carry for `policy`, `scope` and the date `currentDate`
+    ///         (YYYYMMDD); a signature-mode proof carries it with bit 224 set.
     /// @param policy the demanded policy
     /// @param scope the scope (< 2^120)
     /// @param currentDate the proof's date

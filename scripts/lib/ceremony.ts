@@ -83,7 +83,10 @@ export async function compileCircuit(source: string, outDir: string, log: (l: st
   const args = [circom, source, "--O2", "--r1cs", "--wasm", "-o", outDir, ...circomLibraryPaths().flatMap((p) => ["-l", p])];
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }));
+    // circom2 runs under WASI with the working directory's ancestors as its only preopened directories, and
+    // cannot open a library reached through a symlink leaving them (a worktree whose node_modules links to
+    // another checkout): run it from the filesystem root, so every absolute path is inside its sandbox.
+    ({ stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, cwd: path.parse(process.cwd()).root }));
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new CeremonyError(`circom failed on ${source}:\n${err.stderr || err.stdout || err.message}`);

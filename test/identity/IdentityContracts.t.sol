@@ -6,9 +6,14 @@ import {IdentityRegistry} from "../../contracts/identity/IdentityRegistry.sol";
 import {IIdentityRegistry} from "../../contracts/identity/IIdentityRegistry.sol";
 import {ZkIdentityVerifier} from "../../contracts/identity/ZkIdentityVerifier.sol";
 import {IZkIdentityVerifier} from "../../contracts/identity/IZkIdentityVerifier.sol";
-import {IIdentityGroth16Verifier} from "../../contracts/identity/verifiers/IIdentityGroth16Verifier.sol";
+import {
+    IIdentityGroth16Verifier,
+    IIdentityMembershipGroth16Verifier
+} from "../../contracts/identity/verifiers/IIdentityGroth16Verifier.sol";
 import {Identity20Groth16Verifier} from "../../contracts/identity/verifiers/Identity20Groth16Verifier.sol";
 import {Identity32Groth16Verifier} from "../../contracts/identity/verifiers/Identity32Groth16Verifier.sol";
+import {IdentityMembership20Groth16Verifier} from "../../contracts/identity/verifiers/IdentityMembership20Groth16Verifier.sol";
+import {IdentityMembership32Groth16Verifier} from "../../contracts/identity/verifiers/IdentityMembership32Groth16Verifier.sol";
 import {DateLib} from "../../contracts/identity/DateLib.sol";
 
 /// @dev Stands in for the generated verifier so that the contract rules can be fuzzed without proofs
@@ -21,6 +26,19 @@ contract MockGroth16 is IIdentityGroth16Verifier {
     }
 
     function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata, uint256[5] calldata) external view returns (bool) {
+        return answer;
+    }
+}
+
+/// @dev Stands in for the generated membership-mode verifier, and records the inputs the contract assembled.
+contract MockMembershipGroth16 is IIdentityMembershipGroth16Verifier {
+    bool public answer = true;
+
+    function set(bool a) external {
+        answer = a;
+    }
+
+    function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata, uint256[4] calldata) external view returns (bool) {
         return answer;
     }
 }
@@ -38,6 +56,7 @@ contract DateHarness {
 contract IdentityContractsTest is TestBase {
     IdentityRegistry internal registry;
     MockGroth16 internal groth;
+    MockMembershipGroth16 internal mgroth;
     ZkIdentityVerifier internal verifier;
     DateHarness internal dates;
 
@@ -57,7 +76,8 @@ contract IdentityContractsTest is TestBase {
     function setUp() public {
         registry = new IdentityRegistry(GOV);
         groth = new MockGroth16();
-        verifier = new ZkIdentityVerifier(groth, registry);
+        mgroth = new MockMembershipGroth16();
+        verifier = new ZkIdentityVerifier(groth, mgroth, registry);
         dates = new DateHarness();
         vm.warp(1_780_000_000); // 2026-05-28
         vm.prank(GOV);
@@ -74,6 +94,11 @@ contract IdentityContractsTest is TestBase {
 
     function _signals(uint256 root, uint256 nullifier, uint256 message, uint256 word) internal pure returns (uint256[5] memory s) {
         s = [root, nullifier, AX, message, word];
+    }
+
+    /// @dev The policy word of a signature-mode proof (mode bit 224 set).
+    function _signatureWord(uint256 word) internal pure returns (uint256) {
+        return word | (1 << 224);
     }
 
     function _today() internal view returns (uint256) {
@@ -226,10 +251,26 @@ contract IdentityContractsTest is TestBase {
     }
 
     function test_invalidProofRejected() public {
-        groth.set(false);
         uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        // each mode's proof goes to its own circuit's verifier, and only to it
+        groth.set(false);
         verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        verifier.verify(_proof(), _signals(ROOT, 6, 1, _signatureWord(word)), SCOPE, 1, _policy());
+        groth.set(true);
+        mgroth.set(false);
+        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        verifier.verify(_proof(), _signals(ROOT, 6, 1, word), SCOPE, 1, _policy());
+        verifier.verify(_proof(), _signals(ROOT, 6, 1, _signatureWord(word)), SCOPE, 1, _policy());
+    }
+
+    function testFuzz_modeBitsAboveOneRejected(uint256 high) public {
+        high = bound(high, 2, type(uint256).max >> 224);
+        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 bad = word | (high << 224);
+        uint256 expected = word | ((high & 1) << 224);
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.PolicyMismatch.selector, expected, bad));
+        verifier.verify(_proof(), _signals(ROOT, 5, 1, bad), SCOPE, 1, _policy());
     }
 
     function testFuzz_scopeRange(uint256 scope) public {
@@ -301,10 +342,13 @@ contract IdentityContractsTest is TestBase {
     function test_rotatedKeyStaysReservedAndStopsProving() public {
         vm.prank(GOV);
         registry.setIssuerKey(issuerId, BX, BY);
-        // a proof under the old key fails
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        // a signature-mode proof under the old key fails
+        uint256 membershipWord = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 word = _signatureWord(membershipWord);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.IssuerKeyMismatch.selector, issuerId));
         verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        // a membership-mode proof does not use the key: the issuer's published root still authenticates it
+        verifier.verify(_proof(), _signals(ROOT, 4, 1, membershipWord), SCOPE, 1, _policy());
         // and nobody else may take the old key's x
         vm.prank(GOV);
         vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.PublicKeyTaken.selector, AX, issuerId));
@@ -352,6 +396,16 @@ contract IdentityContractsTest is TestBase {
             uint256(uint32(IIdentityGroth16Verifier.verifyProof.selector)),
             uint256(uint32(Identity32Groth16Verifier.verifyProof.selector)),
             "depth 32"
+        );
+        vm.assertEq(
+            uint256(uint32(IIdentityMembershipGroth16Verifier.verifyProof.selector)),
+            uint256(uint32(IdentityMembership20Groth16Verifier.verifyProof.selector)),
+            "membership, depth 20"
+        );
+        vm.assertEq(
+            uint256(uint32(IIdentityMembershipGroth16Verifier.verifyProof.selector)),
+            uint256(uint32(IdentityMembership32Groth16Verifier.verifyProof.selector)),
+            "membership, depth 32"
         );
     }
 

@@ -15,7 +15,7 @@ import * as snarkjs from "snarkjs";
 import { identity } from "@sovereign-stack/sdk";
 
 import { checkSums, compileCircuit, contribute, localPhase1, makeLogger, newPhase2, sha256File, verifyChain } from "../../scripts/lib/ceremony.ts";
-import { ROOT } from "./fixture.ts";
+import { BUILDS, ROOT } from "./fixture.ts";
 
 const quiet = makeLogger(() => {});
 
@@ -94,10 +94,10 @@ describe("trusted setup pipeline", function () {
   });
 });
 
-for (const build of ["identity_20", "identity_32"]) {
+for (const { name: build, mode, depth } of BUILDS) {
   const dir = path.join(ROOT, "circuits", "artifacts", build);
   const zkey = path.join(dir, `${build}.zkey`);
-  describe(`committed ${build} circuit artifacts`, function () {
+  describe(`committed ${build} circuit artifacts (${mode} mode, depth ${depth})`, function () {
     this.timeout(120_000);
     after(() => identity.releaseProver());
 
@@ -116,7 +116,7 @@ for (const build of ["identity_20", "identity_32"]) {
       const fromZkey = (await snarkjs.zKey.exportVerificationKey(zkey)) as Record<string, unknown>;
       const committed = JSON.parse(await readFile(path.join(dir, `${build}.vkey.json`), "utf8")) as Record<string, unknown>;
       expect(committed).to.deep.equal(JSON.parse(JSON.stringify(fromZkey)));
-      const name = `Identity${build.replace("identity_", "")}Groth16Verifier.sol`;
+      const name = `Identity${mode === "membership" ? "Membership" : ""}${depth}Groth16Verifier.sol`;
       const sol = await readFile(path.join(ROOT, "contracts", "identity", "verifiers", name), "utf8");
       expect(sol).to.match(/^\/\/ GENERATED FILE/);
       expect(sol).to.contain(await sha256File(zkey));
@@ -126,6 +126,7 @@ for (const build of ["identity_20", "identity_32"]) {
       expect(constant("deltax1")).to.equal(vk.vk_delta_2[0]![1]);
       vk.IC.forEach((p, i) => expect(constant(`IC${i}x`)).to.equal(p[0]));
       expect(constant(`IC${vk.IC.length}x`)).to.equal("missing");
+      expect(vk.IC, "public signals + 1").to.have.length(mode === "membership" ? 5 : 6);
     });
   });
 }

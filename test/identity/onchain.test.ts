@@ -1,10 +1,10 @@
 /**
- * The identity contracts with real proofs: deployed through the stack manifest, driven through the SDK.
- * A one-per-person benefit claimed anonymously, a second claim refused on the nullifier, a proof moved to
- * another recipient refused, a weaker policy refused, and a revoked citizen refused once the root window passes.
+ * The identity contracts with real proofs of both modes: deployed through the stack manifest, driven through the SDK.
+ * A one-per-person benefit claimed anonymously, a second claim refused on the nullifier (whatever the mode), a proof
+ * moved to another recipient refused, a weaker policy refused, a revoked citizen refused once the root window passes,
+ * and an issuer key rotation that stops signature-mode proofs but not membership-mode ones.
  */
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 
 import { expect } from "chai";
 import { connect, identity as id, type Stack } from "@sovereign-stack/sdk";
@@ -12,9 +12,9 @@ import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";
-import { POLICY, ROOT, SCOPE as FIXTURE_SCOPE, WASM, ZKEY, world, type World } from "./fixture.ts";
+import { artifacts, build, inMode, POLICY, SCOPE as FIXTURE_SCOPE, world, type World } from "./fixture.ts";
 
-const ARTIFACTS = { wasm: WASM, zkey: ZKEY };
+const ARTIFACTS = artifacts();
 const SCOPE = 0x5ca1ab1en;
 const WINDOW = 3600n;
 
@@ -45,11 +45,11 @@ describe("identity contracts with real proofs", function () {
     today = id.todayDateInt(new Date(block!.timestamp * 1000));
   });
 
-  const proveFor = (who: "alice" | "bob", recipient: string, policy = POLICY, issuer = w.issuer) =>
+  const proveFor = (who: "alice" | "bob", recipient: string, mode: id.CredentialMode, policy = POLICY, issuer = w.issuer) =>
     id.proveIdentity(
       {
         identity: who === "alice" ? w.alice : w.bob,
-        credential: who === "alice" ? w.aliceCred : w.bobCred,
+        credential: inMode(who === "alice" ? w.aliceCred : w.bobCred, mode),
         membership: issuer.membershipProof(who === "alice" ? w.aliceCred : w.bobCred),
         policy,
         scope: SCOPE,
@@ -59,9 +59,9 @@ describe("identity contracts with real proofs", function () {
       ARTIFACTS,
     );
 
-  it("a citizen claims once; the second claim fails on the nullifier; a moved proof fails", async () => {
+  it("a citizen claims once (membership mode); a second claim fails on the nullifier, in either mode; a moved proof fails", async () => {
     const [, recipient, thief] = await net.signers();
-    const p = await proveFor("alice", recipient!.address);
+    const p = await proveFor("alice", recipient!.address, "membership");
     const v = stack.contracts.ZkIdentityVerifier;
     await expect(benefit.claim(thief!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "MessageMismatch");
     const before = await net.ethers.provider.getBalance(recipient!.address);
@@ -71,14 +71,22 @@ describe("identity contracts with real proofs", function () {
     expect((await net.ethers.provider.getBalance(recipient!.address)) - before).to.equal(10n ** 15n);
     expect(await v.isNullifierUsed(await benefit.getAddress(), SCOPE, p.signals.nullifier)).to.equal(true);
     await expect(benefit.claim(recipient!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
+    const again = await proveFor("alice", thief!.address, "signature");
+    expect(again.signals.nullifier).to.equal(p.signals.nullifier);
+    await expect(benefit.claim(thief!.address, again.calldata.proof, again.calldata.publicSignals)).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
   });
 
   it("a tampered proof and a proof for a weaker policy are refused", async () => {
     const [, , , r] = await net.signers();
     const v = stack.contracts.ZkIdentityVerifier;
-    const weak = await proveFor("bob", r!.address, { ...POLICY, minAge: 0 });
+    const weak = await proveFor("bob", r!.address, "signature", { ...POLICY, minAge: 0 });
     await expect(benefit.claim(r!.address, weak.calldata.proof, weak.calldata.publicSignals)).to.be.revertedWithCustomError(v, "PolicyMismatch");
-    const good = await proveFor("bob", r!.address);
+    const good = await proveFor("bob", r!.address, "signature");
+    // a membership-mode proof relabelled as signature mode goes to the other circuit's verifier and fails
+    const member = await proveFor("bob", r!.address, "membership");
+    const relabelled = [...member.calldata.publicSignals] as id.VerifierSignals;
+    relabelled[4] = relabelled[4] | (1n << id.MODE_BIT);
+    await expect(benefit.claim(r!.address, member.calldata.proof, relabelled)).to.be.revertedWithCustomError(v, "InvalidProof");
     const bad = [...good.calldata.proof];
     bad[0] = bad[0]! ^ 1n;
     await expect(benefit.claim(r!.address, bad, good.calldata.publicSignals)).to.be.revert(net.ethers);
@@ -91,7 +99,7 @@ describe("identity contracts with real proofs", function () {
   it("a revoked citizen's in-flight proof survives the update but fails once the root window passes", async () => {
     const [, , , , r] = await net.signers();
     const v = stack.contracts.ZkIdentityVerifier;
-    const p = await proveFor("bob", r!.address);
+    const p = await proveFor("bob", r!.address, "membership");
     const reg = stack.contracts.IdentityRegistry;
     w.issuer.revoke(w.bobCred);
     await w.issuer.publishRoot(reg, issuerId);
@@ -110,11 +118,11 @@ describe("identity contracts with real proofs", function () {
     const v = stack.contracts.ZkIdentityVerifier;
     const key = w.issuer.key.publicKey;
     await expect(reg.registerIssuer(otherOperator!.address, key.x, id.SNARK_FIELD - key.y, WINDOW, "Twin")).to.be.revertedWithCustomError(reg, "PublicKeyTaken");
-    const other = id.IssuerKey.fromSecret(0x777n).publicKey;
+    const other = id.IssuerKey.fromSeed(0x777n).publicKey;
     await (await reg.connect(deployer!).registerIssuer(otherOperator!.address, other.x, other.y, WINDOW, "Other Registry")).wait();
     const otherId = await reg.issuerCount();
     const carol = id.Identity.fromSecret(0xca201n);
-    const carolCred = w.issuer.enrol(carol.commitment, { birthDate: 19800101, region: 7, expiry: 20400101 });
+    const carolCred = w.issuer.enrol(carol.commitment, { birthDate: 19800101, region: 7, expiry: 20400101 }, "membership");
     const next = w.issuer.root;
     await (await reg.connect(otherOperator!).publishRoot(otherId, next)).wait();
     const p = await id.proveIdentity(
@@ -127,33 +135,66 @@ describe("identity contracts with real proofs", function () {
     await w.issuer.publishRoot(reg, issuerId);
     expect(await v.check(consumer, ...args)).to.equal(p.signals.nullifier);
   });
+
+  it("after a key rotation, signature-mode proofs under the old key fail and membership-mode ones still prove", async () => {
+    const [deployer, , , , , , , r] = await net.signers();
+    const reg = stack.contracts.IdentityRegistry;
+    const v = stack.contracts.ZkIdentityVerifier;
+    const dave = id.Identity.fromSecret(0xda7en);
+    const daveCred = w.issuer.enrol(dave.commitment, { birthDate: 19700101, region: 11, expiry: 20400101 });
+    await w.issuer.publishRoot(reg, issuerId);
+    const prove = (mode: id.CredentialMode) =>
+      id.proveIdentity(
+        { identity: dave, credential: inMode(daveCred, mode), membership: w.issuer.membershipProof(daveCred), policy: POLICY, scope: SCOPE, message: id.messageForAddress(r!.address), currentDate: today },
+        ARTIFACTS,
+      );
+    const [sig, member] = [await prove("signature"), await prove("membership")];
+    const next = id.IssuerKey.fromSeed(0x2e77n).publicKey;
+    await (await reg.connect(deployer!).setIssuerKey(issuerId, next.x, next.y)).wait();
+    const consumer = await benefit.getAddress();
+    const policy = id.policyStruct(POLICY);
+    await expect(v.check(consumer, sig.calldata.proof, sig.calldata.publicSignals, SCOPE, BigInt(r!.address), policy)).to.be.revertedWithCustomError(v, "IssuerKeyMismatch");
+    expect(await v.check(consumer, member.calldata.proof, member.calldata.publicSignals, SCOPE, BigInt(r!.address), policy)).to.equal(member.signals.nullifier);
+  });
 });
 
-describe("production build (depth 32)", function () {
+describe("production builds (depth 32)", function () {
   this.timeout(300_000);
   after(() => id.releaseProver());
 
-  it("proves a credential and the generated depth-32 verifier accepts it", async () => {
-    const dir = path.join(ROOT, "circuits", "artifacts", "identity_32");
+  it("proves a credential in each mode and the generated depth-32 verifiers accept it", async () => {
     const w = world();
-    const p = await id.proveIdentity(
-      {
-        identity: w.alice,
-        credential: w.aliceCred,
-        membership: w.issuer.membershipProof(w.aliceCred),
-        policy: POLICY,
-        scope: FIXTURE_SCOPE,
-        message: 7n,
-        currentDate: 20260115,
-      },
-      { wasm: path.join(dir, "identity_32.wasm"), zkey: path.join(dir, "identity_32.zkey"), depth: 32 },
-    );
-    const vkey = JSON.parse(await readFile(path.join(dir, "identity_32.vkey.json"), "utf8")) as object;
-    expect((await id.verifyIdentityProof(vkey, p.proof, p.publicSignals, { roots: [w.issuer.root] })).valid).to.equal(true);
     const net = await openNetwork("hardhat");
     const [deployer] = await net.signers();
-    const verifier = await new typechain.Identity32Groth16Verifier__factory(deployer).deploy();
-    const c = p.calldata.proof;
-    expect(await verifier.verifyProof([c[0]!, c[1]!], [[c[2]!, c[3]!], [c[4]!, c[5]!]], [c[6]!, c[7]!], p.calldata.publicSignals)).to.equal(true);
+    for (const mode of ["membership", "signature"] as const) {
+      const b = build(mode, 32);
+      const p = await id.proveIdentity(
+        {
+          identity: w.alice,
+          credential: inMode(w.aliceCred, mode),
+          membership: w.issuer.membershipProof(w.aliceCred),
+          policy: POLICY,
+          scope: FIXTURE_SCOPE,
+          message: 7n,
+          currentDate: 20260115,
+        },
+        artifacts(32),
+      );
+      const vkey = JSON.parse(await readFile(b.vkey, "utf8")) as object;
+      expect((await id.verifyIdentityProof(vkey, p.proof, p.publicSignals, { roots: [w.issuer.root] })).valid, mode).to.equal(true);
+      const c = p.calldata.proof;
+      const pa: [bigint, bigint] = [c[0]!, c[1]!];
+      const pb: [[bigint, bigint], [bigint, bigint]] = [
+        [c[2]!, c[3]!],
+        [c[4]!, c[5]!],
+      ];
+      const pc: [bigint, bigint] = [c[6]!, c[7]!];
+      const inputs = p.publicSignals.map(BigInt);
+      const ok =
+        mode === "membership"
+          ? await (await new typechain.IdentityMembership32Groth16Verifier__factory(deployer).deploy()).verifyProof(pa, pb, pc, inputs as [bigint, bigint, bigint, bigint])
+          : await (await new typechain.Identity32Groth16Verifier__factory(deployer).deploy()).verifyProof(pa, pb, pc, inputs as [bigint, bigint, bigint, bigint, bigint]);
+      expect(ok, mode).to.equal(true);
+    }
   });
 });

@@ -1,5 +1,5 @@
 /** Field, hashing and date helpers shared by the identity module. No I/O. */
-import { getBytes, hexlify, randomBytes, sha512, toBeHex } from "ethers";
+import { hexlify, randomBytes } from "ethers";
 import { poseidon1, poseidon2, poseidon4, poseidon5 } from "poseidon-lite";
 
 import { SdkInputError } from "../errors.js";
@@ -16,13 +16,6 @@ export function randomField(): bigint {
     const v = BigInt(hexlify(randomBytes(32))) & ((1n << 254n) - 1n);
     if (v !== 0n && v < SNARK_FIELD) return v;
   }
-}
-
-/** Deterministic field element from bytes (sha512, reduced): used for EdDSA nonces. */
-export function hashToScalar(parts: readonly bigint[], modulus: bigint): bigint {
-  const bytes = new Uint8Array(parts.length * 32);
-  parts.forEach((p, i) => bytes.set(getBytes(toBeHex(p, 32)), i * 32));
-  return BigInt(sha512(bytes)) % modulus;
 }
 
 /** Checks `v` is a field element and returns it as a bigint. */

@@ -11,16 +11,32 @@ export {
   membershipRoot,
   checkAttributes,
   type Credential,
+  type MembershipCredential,
+  type SignedCredential,
   type CredentialAttributes,
   type MembershipProof,
   type PublicKey,
   type Signature,
 } from "./issuer.js";
-export { packPolicy, unpackPolicy, policyStruct, checkPolicy, REGION_SLOTS, SCOPE_LIMIT, type IdentityPolicy, type UnpackedPolicy } from "./policy.js";
+export {
+  packPolicy,
+  unpackPolicy,
+  policyStruct,
+  checkPolicy,
+  checkMode,
+  REGION_SLOTS,
+  SCOPE_LIMIT,
+  MODE_BIT,
+  CREDENTIAL_MODES,
+  type CredentialMode,
+  type IdentityPolicy,
+  type UnpackedPolicy,
+} from "./policy.js";
 export { SNARK_FIELD, poseidon, randomField, toDateInt, formatDateInt, isValidDateInt, type DateInt } from "./field.js";
 export {
   CIRCUIT_DEPTH,
   buildWitnessInput,
+  artifactsFor,
   proveIdentity,
   releaseProver,
   verifyIdentityProof,
@@ -30,6 +46,9 @@ export {
   todayDateInt,
   type Artifact,
   type ProverArtifacts,
+  type CircuitArtifacts,
+  type ArtifactsByMode,
+  type VerifierSignals,
   type Groth16Proof,
   type IdentityProof,
   type IdentityPublicSignals,

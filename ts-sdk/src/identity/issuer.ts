@@ -1,13 +1,15 @@
 /**
- * Issuer tools: an EdDSA-Poseidon (Baby Jubjub) signing key, credential signing, and the registry tree
- * (a LeanIMT of credential hashes) maintained incrementally, with revocation by zeroing a leaf.
+ * Issuer tools: an EdDSA-Poseidon (Baby Jubjub) signing key (zk-kit's `@zk-kit/eddsa-poseidon`), credentials in
+ * either mode, and the registry tree (a LeanIMT of credential leaves) maintained incrementally, with revocation by
+ * zeroing a leaf.
  */
-import { addPoint, Base8, inCurve, mulPointEscalar, subOrder, type Point } from "@zk-kit/baby-jubjub";
 import { LeanIMT } from "@zk-kit/lean-imt";
-import { toBeHex } from "ethers";
+import { getBytes, hexlify, randomBytes, toBeHex } from "ethers";
 
+import { derivePublicKey, deriveSecretScalar, signMessage, verifySignature as verifyEdDSA } from "#eddsa-poseidon";
 import { SdkInputError, check } from "../errors.js";
-import { formatDateInt, hashToScalar, isValidDateInt, poseidon, randomField, toField, type DateInt } from "./field.js";
+import { formatDateInt, isValidDateInt, poseidon, toField, type DateInt } from "./field.js";
+import { checkMode, type CredentialMode } from "./policy.js";
 
 /** A Baby Jubjub public key (x, y). */
 export interface PublicKey {
@@ -32,62 +34,93 @@ export interface CredentialAttributes {
   readonly expiry: DateInt;
 }
 
-/** A signed credential, held by the citizen. */
-export interface Credential extends CredentialAttributes {
+/** What every credential holds. */
+interface CredentialBase extends CredentialAttributes {
   /** The holder's identity commitment. */
   readonly commitment: bigint;
-  /** The issuer's public key. */
+  /** The issuer's public key: its x names the issuer on-chain (the registry reserves it to one issuer). */
   readonly issuer: PublicKey;
+}
+
+/** A credential proven in membership mode: the issuer's published registry tree is its authentication. */
+export interface MembershipCredential extends CredentialBase {
+  readonly mode: "membership";
+}
+
+/** A credential proven in signature mode: the circuit also checks the issuer's signature over its leaf. */
+export interface SignedCredential extends CredentialBase {
+  readonly mode: "signature";
   /** The issuer's signature over {@link credentialHash}. */
   readonly signature: Signature;
 }
 
-/** Poseidon(commitment, birthDate, region, expiry): what the issuer signs and puts in the registry tree. */
+/** A credential, held by the citizen; `mode` chooses the circuit that proves it. */
+export type Credential = MembershipCredential | SignedCredential;
+
+/** Poseidon(commitment, birthDate, region, expiry): the registry tree leaf, and what the issuer signs. */
 export function credentialHash(c: { commitment: bigint } & CredentialAttributes): bigint {
   return poseidon.h4([c.commitment, BigInt(c.birthDate), BigInt(c.region), BigInt(c.expiry)]);
 }
 
-/** Whether `sig` is a valid signature of `message` by `key` (the circuit's equation S·B8 = R8 + 8·h·A). */
+/** Whether `sig` is a valid EdDSA-Poseidon signature of `message` by `key` (the circuit's equation S·B8 = R8 + 8·h·A). */
 export function verifySignature(message: bigint, sig: Signature, key: PublicKey): boolean {
-  const A: Point<bigint> = [key.x, key.y];
-  const R8: Point<bigint> = [sig.R8x, sig.R8y];
-  if (!inCurve(A) || !inCurve(R8) || sig.S >= subOrder) return false;
-  const h = poseidon.h5([sig.R8x, sig.R8y, key.x, key.y, message]);
-  const left = mulPointEscalar(Base8, sig.S);
-  const right = addPoint(R8, mulPointEscalar(A, 8n * h));
-  return left[0] === right[0] && left[1] === right[1];
+  try {
+    return verifyEdDSA(message, { R8: [sig.R8x, sig.R8y], S: sig.S }, [key.x, key.y]);
+  } catch {
+    return false;
+  }
 }
 
-/** An issuer's signing key. Keep {@link IssuerKey.secret} in an HSM or offline. */
+/** An issuer's EdDSA-Poseidon signing key (zk-kit). Keep {@link IssuerKey.privateKey} in an HSM or offline. */
 export class IssuerKey {
-  readonly secret: bigint;
+  /** The 32-byte private key; zk-kit derives the secret scalar from it (BLAKE-512, pruned). */
+  readonly privateKey: Uint8Array;
   readonly publicKey: PublicKey;
 
-  private constructor(secret: bigint) {
-    this.secret = secret;
-    const [x, y] = mulPointEscalar(Base8, secret);
+  private constructor(privateKey: Uint8Array) {
+    this.privateKey = privateKey;
+    const [x, y] = derivePublicKey(privateKey);
     this.publicKey = { x, y };
   }
 
-  /** A new key from the platform CSPRNG. */
+  /** A new key: 32 bytes from the platform CSPRNG. */
   static create(): IssuerKey {
-    return new IssuerKey((randomField() % (subOrder - 1n)) + 1n);
+    return new IssuerKey(randomBytes(32));
   }
 
-  /** A key from its secret scalar (1 ≤ secret < subgroup order). */
-  static fromSecret(secret: bigint): IssuerKey {
-    check(secret > 0n && secret < subOrder, "issuerKey.secret", "must be in [1, Baby Jubjub subgroup order)");
-    return new IssuerKey(secret);
+  /** A key from its 32-byte private key (bytes or 0x-hex). */
+  static fromPrivateKey(privateKey: Uint8Array | string): IssuerKey {
+    let bytes: Uint8Array;
+    try {
+      bytes = getBytes(privateKey);
+    } catch {
+      throw new SdkInputError("issuerKey.privateKey", "must be 32 bytes or 0x-prefixed hex");
+    }
+    check(bytes.length === 32, "issuerKey.privateKey", `must be 32 bytes, got ${bytes.length}`);
+    return new IssuerKey(Uint8Array.from(bytes));
   }
 
-  /** Signs a field element (deterministic nonce: sha512 of secret and message). */
+  /** A key whose private key is the 32-byte big-endian encoding of `seed` (tests, fixtures; 0 < seed < 2^256). */
+  static fromSeed(seed: bigint): IssuerKey {
+    check(seed > 0n && seed < 1n << 256n, "issuerKey.seed", "must be in [1, 2^256)");
+    return new IssuerKey(getBytes(toBeHex(seed, 32)));
+  }
+
+  /** The secret scalar s with publicKey = s·B8 (what the circuit's equation uses). */
+  get secretScalar(): bigint {
+    return deriveSecretScalar(this.privateKey);
+  }
+
+  /** The private key as 0x-hex, for an encrypted backup. */
+  get privateKeyHex(): string {
+    return hexlify(this.privateKey);
+  }
+
+  /** Signs a field element (zk-kit: deterministic nonce from the private key and the message). */
   sign(message: bigint): Signature {
     const m = toField(message, "message");
-    const r = (hashToScalar([this.secret, m], subOrder - 1n) % (subOrder - 1n)) + 1n;
-    const [R8x, R8y] = mulPointEscalar(Base8, r);
-    const h = poseidon.h5([R8x, R8y, this.publicKey.x, this.publicKey.y, m]);
-    const S = (r + ((8n * h) % subOrder) * this.secret) % subOrder;
-    return { R8x, R8y, S };
+    const sig = signMessage(this.privateKey, m);
+    return { R8x: sig.R8[0], R8y: sig.R8[1], S: sig.S };
   }
 }
 
@@ -107,7 +140,7 @@ export interface MembershipProof {
   readonly siblings: readonly bigint[];
 }
 
-/** The issuer's registry: signs credentials and maintains the tree whose roots it publishes. */
+/** The issuer's registry: issues credentials and maintains the tree whose roots it publishes. */
 export class Issuer {
   readonly key: IssuerKey;
   private readonly tree: LeanIMT<bigint>;
@@ -118,16 +151,23 @@ export class Issuer {
     if (leaves.length > 0) this.tree.insertMany([...leaves]);
   }
 
-  /** Signs a credential for `commitment` without enrolling it. */
-  sign(commitment: bigint, attrs: CredentialAttributes): Credential {
+  /** A credential for `commitment` without enrolling it: signed in signature mode (the default), bare in membership mode. */
+  sign(commitment: bigint, attrs: CredentialAttributes, mode: CredentialMode = "signature"): Credential {
     checkAttributes(attrs);
-    const c = { commitment: toField(commitment, "commitment"), birthDate: attrs.birthDate, region: attrs.region, expiry: attrs.expiry };
-    return { ...c, issuer: this.key.publicKey, signature: this.key.sign(credentialHash(c)) };
+    checkMode(mode);
+    const c = { commitment: toField(commitment, "commitment"), birthDate: attrs.birthDate, region: attrs.region, expiry: attrs.expiry, issuer: this.key.publicKey };
+    if (mode === "membership") return { ...c, mode };
+    return { ...c, mode, signature: this.key.sign(credentialHash(c)) };
   }
 
-  /** Signs a credential and inserts its leaf in the registry tree (publish the new {@link root} afterwards). */
-  enrol(commitment: bigint, attrs: CredentialAttributes): Credential {
-    const cred = this.sign(commitment, attrs);
+  /**
+   * Issues a credential and inserts its leaf in the registry tree (publish the new {@link root} afterwards).
+   * `mode` "membership" is the fast one for on-chain use (the published root authenticates it); "signature" (the
+   * default) also carries the issuer's signature, for verifiers that trust the issuer's key rather than its tree.
+   * Both modes share the leaf, so a signed credential can also be proven in membership mode.
+   */
+  enrol(commitment: bigint, attrs: CredentialAttributes, mode: CredentialMode = "signature"): Credential {
+    const cred = this.sign(commitment, attrs, mode);
     const leaf = credentialHash(cred);
     if (this.tree.indexOf(leaf) !== -1) throw new SdkInputError("commitment", "this credential is already enrolled");
     this.tree.insert(leaf);

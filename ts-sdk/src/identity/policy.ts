@@ -1,7 +1,9 @@
 /**
- * The policy a verifier demands and its packing into the circuit's single `policy` public signal:
- *   bits 0..31 currentDate (YYYYMMDD) · 32..39 minAge · 40..103 four 16-bit region slots (0 = unused) · 104..223 scope.
- * Must match contracts/identity/ZkIdentityVerifier.sol `policyWord`.
+ * The policy a verifier demands and its packing, with the proof's mode, into the circuits' single `policy`
+ * public signal:
+ *   bits 0..31 currentDate (YYYYMMDD) · 32..39 minAge · 40..103 four 16-bit region slots (0 = unused) ·
+ *   104..223 scope · 224 mode (0 membership, 1 signature).
+ * Must match contracts/identity/ZkIdentityVerifier.sol `policyWord` and `circuits/identity.circom` `PolicyWord`.
  */
 import { SdkInputError, check } from "../errors.js";
 import { isValidDateInt, type DateInt } from "./field.js";
@@ -10,6 +12,19 @@ import { isValidDateInt, type DateInt } from "./field.js";
 export const REGION_SLOTS = 4;
 /** Scopes are below 2^120. */
 export const SCOPE_LIMIT = 1n << 120n;
+/** Bit of the policy word that holds the proof's mode. */
+export const MODE_BIT = 224n;
+
+/**
+ * How a credential is proven:
+ * - `membership`: the issuer's registry tree, whose root the issuer publishes on-chain, authenticates the credential
+ *   (no signature in the circuit: the fast mode, for every on-chain use);
+ * - `signature`: the circuit also checks the issuer's EdDSA-Poseidon signature under the public key x, for verifiers
+ *   that trust the issuer's key rather than its published tree.
+ */
+export type CredentialMode = "membership" | "signature";
+/** Every mode, in policy-bit order. */
+export const CREDENTIAL_MODES: readonly CredentialMode[] = ["membership", "signature"];
 
 /** What a verifier demands; mirrors the Solidity `IZkIdentityVerifier.Policy`. */
 export interface IdentityPolicy {
@@ -36,12 +51,18 @@ export function checkPolicy(p: IdentityPolicy): void {
   for (const r of p.regions) check(Number.isInteger(r) && r >= 1 && r <= 0xffff, "policy.regions", `region code ${r} must be in 1..65535`);
 }
 
-/** The packed `policy` public signal for a policy, scope and proof date. */
-export function packPolicy(p: IdentityPolicy, scope: bigint, currentDate: DateInt): bigint {
+/** Throws an SdkInputError unless `mode` is a credential mode. */
+export function checkMode(mode: unknown, field = "mode"): asserts mode is CredentialMode {
+  check((CREDENTIAL_MODES as readonly unknown[]).includes(mode), field, `must be "membership" or "signature", got ${String(mode)}`);
+}
+
+/** The packed `policy` public signal for a policy, scope, proof date and mode. */
+export function packPolicy(p: IdentityPolicy, scope: bigint, currentDate: DateInt, mode: CredentialMode = "membership"): bigint {
   checkPolicy(p);
+  checkMode(mode);
   check(scope >= 0n && scope < SCOPE_LIMIT, "scope", "must be below 2^120");
   check(isValidDateInt(currentDate), "currentDate", `${currentDate} is not a valid YYYYMMDD date`);
-  let w = BigInt(currentDate) | (BigInt(p.minAge) << 32n) | (scope << 104n);
+  let w = BigInt(currentDate) | (BigInt(p.minAge) << 32n) | (scope << 104n) | (BigInt(CREDENTIAL_MODES.indexOf(mode)) << MODE_BIT);
   policyStruct(p).regions.forEach((r, i) => (w |= BigInt(r) << BigInt(40 + 16 * i)));
   return w;
 }
@@ -52,11 +73,19 @@ export interface UnpackedPolicy {
   readonly minAge: number;
   readonly regions: readonly number[];
   readonly scope: bigint;
+  readonly mode: CredentialMode;
 }
 
+/** Decodes a packed policy signal; throws an SdkInputError for a word no circuit accepts. */
 export function unpackPolicy(word: bigint): UnpackedPolicy {
-  if (word < 0n || word >= 1n << 224n) throw new SdkInputError("policy", "is not a packed policy (must be below 2^224)");
+  if (word < 0n || word >= 1n << (MODE_BIT + 1n)) throw new SdkInputError("policy", "is not a packed policy (must be below 2^225)");
   const regions: number[] = [];
   for (let i = 0; i < REGION_SLOTS; i++) regions.push(Number((word >> BigInt(40 + 16 * i)) & 0xffffn));
-  return { currentDate: Number(word & 0xffffffffn), minAge: Number((word >> 32n) & 0xffn), regions, scope: word >> 104n };
+  return {
+    currentDate: Number(word & 0xffffffffn),
+    minAge: Number((word >> 32n) & 0xffn),
+    regions,
+    scope: (word >> 104n) & (SCOPE_LIMIT - 1n),
+    mode: CREDENTIAL_MODES[Number(word >> MODE_BIT)]!,
+  };
 }

@@ -7,20 +7,42 @@ import { SdkInputError, check } from "../errors.js";
 import { formatDateInt, isValidDateInt, SNARK_FIELD, toField, type DateInt } from "./field.js";
 import { credentialHash, membershipRoot, verifySignature, type Credential, type MembershipProof } from "./issuer.js";
 import type { Identity } from "./identity.js";
-import { packPolicy, unpackPolicy, SCOPE_LIMIT, type IdentityPolicy } from "./policy.js";
+import { checkMode, packPolicy, unpackPolicy, SCOPE_LIMIT, type CredentialMode, type IdentityPolicy } from "./policy.js";
 
-/** Tree depth of the shipped circuit build (identity_20). */
+/** Tree depth of the shipped circuit builds (identity_membership_20, identity_20). */
 export const CIRCUIT_DEPTH = 20;
 
 /** A circuit artifact: its bytes, or where to fetch it (URL; in Node also a file path). */
 export type Artifact = Uint8Array | string | URL;
 
-/** The circuit's wasm (witness generator) and final zkey. */
-export interface ProverArtifacts {
+/** One circuit build's wasm (witness generator) and final zkey. */
+export interface CircuitArtifacts {
   readonly wasm: Artifact;
   readonly zkey: Artifact;
   /** Tree depth of the build (default {@link CIRCUIT_DEPTH}). */
   readonly depth?: number;
+  /** The mode the build proves; when set, a credential of the other mode is refused before proving. */
+  readonly mode?: CredentialMode;
+}
+
+/** A build per mode: the prover takes the one of the credential's mode. */
+export interface ArtifactsByMode {
+  readonly membership?: CircuitArtifacts;
+  readonly signature?: CircuitArtifacts;
+}
+
+/** What {@link proveIdentity} proves with: one build (for the credential's mode), or one per mode. */
+export type ProverArtifacts = CircuitArtifacts | ArtifactsByMode;
+
+/** The build of `mode` among `artifacts`; throws an SdkInputError if there is none. */
+export function artifactsFor(artifacts: ProverArtifacts, mode: CredentialMode): CircuitArtifacts {
+  if ("wasm" in artifacts) {
+    check(artifacts.mode === undefined || artifacts.mode === mode, "artifacts", `are the ${artifacts.mode ?? ""} circuit's, but the credential is in ${mode} mode`);
+    return artifacts;
+  }
+  const a = artifacts[mode];
+  check(a !== undefined, "artifacts", `have no ${mode}-mode circuit build, which the credential's mode needs`);
+  return a;
 }
 
 /** A Groth16 proof as snarkjs produces it. */
@@ -32,23 +54,35 @@ export interface Groth16Proof {
   readonly curve: string;
 }
 
-/** The circuit's public signals, decoded. */
+/**
+ * The circuit's public signals, decoded. snarkjs order: membership mode [root, nullifier, message, policy],
+ * signature mode [root, nullifier, message, policy, issuerAx]; the policy word's bit 224 tells the mode.
+ */
 export interface IdentityPublicSignals {
   readonly root: bigint;
   readonly nullifier: bigint;
-  readonly issuerAx: bigint;
   readonly message: bigint;
   readonly policy: bigint;
+  readonly mode: CredentialMode;
+  /** Signature mode: the issuer key x the proof is bound to. Membership mode: undefined (the root authenticates). */
+  readonly issuerAx: bigint | undefined;
 }
+
+/**
+ * The public signals as ZkIdentityVerifier takes them, in both modes: [root, nullifier, issuerAx, message, policy].
+ * In membership mode `issuerAx` only names the issuer whose published roots the root must be among; the proof does
+ * not bind it (the contract leaves it out of the Groth16 inputs).
+ */
+export type VerifierSignals = [bigint, bigint, bigint, bigint, bigint];
 
 /** What {@link proveIdentity} returns. */
 export interface IdentityProof {
   readonly proof: Groth16Proof;
-  /** snarkjs form: decimal strings [root, nullifier, issuerAx, message, policy]. */
+  /** snarkjs form: decimal strings, in the order of {@link IdentityPublicSignals}. */
   readonly publicSignals: readonly string[];
   readonly signals: IdentityPublicSignals;
   /** Arguments for ZkIdentityVerifier.verify / OnePersonBenefit.claim. */
-  readonly calldata: { readonly proof: bigint[]; readonly publicSignals: [bigint, bigint, bigint, bigint, bigint] };
+  readonly calldata: { readonly proof: bigint[]; readonly publicSignals: VerifierSignals };
   /** Milliseconds spent in witness generation and in proving. */
   readonly timings: { readonly witnessMs: number; readonly proveMs: number };
 }
@@ -79,11 +113,12 @@ export function todayDateInt(now: Date = new Date()): DateInt {
 }
 
 /**
- * Checks the request and builds the circuit input, failing fast with a clear SdkInputError (expired
- * credential, under age, wrong region, leaf not in tree, bad signature...) before any proving time is spent.
+ * Checks the request and builds the circuit input of the credential's mode, failing fast with a clear SdkInputError
+ * (expired credential, under age, wrong region, leaf not in tree, bad signature...) before any proving time is spent.
  */
 export function buildWitnessInput(req: ProveRequest, depth = CIRCUIT_DEPTH): Record<string, string | string[]> {
   const { identity, credential: c, membership: m, policy } = req;
+  checkMode(c.mode, "credential.mode");
   const date = req.currentDate ?? todayDateInt();
   check(isValidDateInt(date), "currentDate", `${date} is not a valid YYYYMMDD date`);
   check(req.scope >= 0n && req.scope < SCOPE_LIMIT, "scope", "must be below 2^120");
@@ -97,27 +132,31 @@ export function buildWitnessInput(req: ProveRequest, depth = CIRCUIT_DEPTH): Rec
   );
   check(policy.regions.includes(c.region), "policy.regions", `the credential's region ${c.region} is not in the allowed set [${policy.regions.join(", ")}]`);
   const leaf = credentialHash(c);
-  check(verifySignature(leaf, c.signature, c.issuer), "credential.signature", "does not verify under the issuer's key");
+  if (c.mode === "signature") check(verifySignature(leaf, c.signature, c.issuer), "credential.signature", "does not verify under the issuer's key");
   check(m.leaf === leaf, "membership", "leaf not in tree: the membership proof is for another leaf");
   check(membershipRoot(m) === m.root, "membership", "leaf not in tree: the siblings do not lead to the root");
   check(m.siblings.length <= depth, "membership", `tree depth ${m.siblings.length} exceeds the circuit's ${depth}`);
-  const policyWord = packPolicy(policy, req.scope, date);
+  const policyWord = packPolicy(policy, req.scope, date, c.mode);
   const siblings = [...m.siblings, ...Array<bigint>(depth - m.siblings.length).fill(0n)];
-  return {
+  const input: Record<string, string | string[]> = {
     secret: identity.secret.toString(),
     birthDate: String(c.birthDate),
     region: String(c.region),
     expiry: String(c.expiry),
+    treeDepth: String(m.siblings.length),
+    leafIndex: String(m.index),
+    siblings: siblings.map(String),
+    message: req.message.toString(),
+    policy: policyWord.toString(),
+  };
+  if (c.mode === "membership") return input;
+  return {
+    ...input,
+    issuerAx: c.issuer.x.toString(),
     issuerAy: c.issuer.y.toString(),
     sigS: c.signature.S.toString(),
     sigR8x: c.signature.R8x.toString(),
     sigR8y: c.signature.R8y.toString(),
-    treeDepth: String(m.siblings.length),
-    leafIndex: String(m.index),
-    siblings: siblings.map(String),
-    issuerAx: c.issuer.x.toString(),
-    message: req.message.toString(),
-    policy: policyWord.toString(),
   };
 }
 
@@ -150,32 +189,47 @@ async function artifactSource(a: Artifact, field: string): Promise<Uint8Array | 
 
 const mem = (v: Uint8Array | string): unknown => (typeof v === "string" ? v : { type: "mem", data: v });
 
-/** Proves a request. Throws SdkInputError (before proving) when the request cannot succeed. */
+/**
+ * Proves a request with the circuit of its credential's mode. Throws SdkInputError (before proving) when the request
+ * cannot succeed.
+ */
 export async function proveIdentity(req: ProveRequest, artifacts: ProverArtifacts): Promise<IdentityProof> {
-  const input = buildWitnessInput(req, artifacts.depth ?? CIRCUIT_DEPTH);
-  const [snarkjs, wasm, zkey] = await Promise.all([loadSnarkjs(), artifactSource(artifacts.wasm, "artifacts.wasm"), artifactSource(artifacts.zkey, "artifacts.zkey")]);
+  checkMode(req.credential.mode, "credential.mode");
+  const build = artifactsFor(artifacts, req.credential.mode);
+  const input = buildWitnessInput(req, build.depth ?? CIRCUIT_DEPTH);
+  const [snarkjs, wasm, zkey] = await Promise.all([loadSnarkjs(), artifactSource(build.wasm, "artifacts.wasm"), artifactSource(build.zkey, "artifacts.zkey")]);
   const t0 = performance.now();
   const wtns = { type: "mem" as const };
   await snarkjs.wtns.calculate(input, mem(wasm), wtns);
   const t1 = performance.now();
   const { proof, publicSignals } = await snarkjs.groth16.prove(mem(zkey), wtns);
   const t2 = performance.now();
-  return { proof, publicSignals, signals: decodeSignals(publicSignals), calldata: toCalldata(proof, publicSignals), timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
+  const calldata = toCalldata(proof, publicSignals, req.credential.issuer.x);
+  return { proof, publicSignals, signals: decodeSignals(publicSignals), calldata, timings: { witnessMs: t1 - t0, proveMs: t2 - t1 } };
 }
 
-/** Decodes snarkjs public signals. */
+/** Decodes snarkjs public signals of either mode (4 signals: membership, 5: signature; the policy word must agree). */
 export function decodeSignals(ps: readonly string[]): IdentityPublicSignals {
-  check(ps.length === 5, "publicSignals", `expected 5 signals, got ${ps.length}`);
-  const [root, nullifier, issuerAx, message, policy] = ps.map((s, i) => toField(s, `publicSignals[${i}]`)) as [bigint, bigint, bigint, bigint, bigint];
-  return { root, nullifier, issuerAx, message, policy };
+  check(ps.length === 4 || ps.length === 5, "publicSignals", `expected 4 (membership mode) or 5 (signature mode) signals, got ${ps.length}`);
+  const [root, nullifier, message, policy, issuerAx] = ps.map((s, i) => toField(s, `publicSignals[${i}]`)) as [bigint, bigint, bigint, bigint, bigint | undefined];
+  const { mode } = unpackPolicy(policy);
+  check((mode === "signature") === (ps.length === 5), "publicSignals", `the policy word says ${mode} mode but there are ${ps.length} signals`);
+  return { root, nullifier, message, policy, mode, issuerAx };
 }
 
-/** The Solidity arguments: proof [a0, a1, b00, b01, b10, b11, c0, c1] with b's coordinates in EVM order. */
-export function toCalldata(proof: Groth16Proof, ps: readonly string[]): { proof: bigint[]; publicSignals: [bigint, bigint, bigint, bigint, bigint] } {
+/**
+ * The Solidity arguments: proof [a0, a1, b00, b01, b10, b11, c0, c1] with b's coordinates in EVM order, and the
+ * {@link VerifierSignals}. `issuerAx` names the issuer in membership mode (the credential's `issuer.x`); in signature
+ * mode the proof's own issuerAx is used and a different `issuerAx` is refused.
+ */
+export function toCalldata(proof: Groth16Proof, ps: readonly string[], issuerAx?: bigint): { proof: bigint[]; publicSignals: VerifierSignals } {
   const b = proof.pi_b;
   const v = [proof.pi_a[0], proof.pi_a[1], b[0]?.[1], b[0]?.[0], b[1]?.[1], b[1]?.[0], proof.pi_c[0], proof.pi_c[1]];
   const s = decodeSignals(ps);
-  return { proof: v.map((x, i) => toField(x ?? "", `proof[${i}]`)), publicSignals: [s.root, s.nullifier, s.issuerAx, s.message, s.policy] };
+  if (s.issuerAx !== undefined) check(issuerAx === undefined || issuerAx === s.issuerAx, "issuerAx", "differs from the key the signature-mode proof is bound to");
+  const ax = s.issuerAx ?? issuerAx;
+  check(ax !== undefined, "issuerAx", "is needed for a membership-mode proof: pass the credential's issuer.x (it names the issuer on-chain)");
+  return { proof: v.map((x, i) => toField(x ?? "", `proof[${i}]`)), publicSignals: [s.root, s.nullifier, toField(ax, "issuerAx"), s.message, s.policy] };
 }
 
 /** What an off-chain verifier demands besides a valid proof (each field optional). */
@@ -186,8 +240,10 @@ export interface OffchainExpectations {
   readonly currentDate?: DateInt;
   /** Roots the verifier accepts (e.g. an issuer's recent roots). */
   readonly roots?: readonly bigint[];
-  /** The issuer key x the verifier accepts. */
+  /** The issuer key x the verifier accepts: signature-mode proofs only (a membership-mode proof is refused). */
   readonly issuerAx?: bigint;
+  /** The modes the verifier accepts (default both). */
+  readonly modes?: readonly CredentialMode[];
 }
 
 /** The outcome of {@link verifyIdentityProof}. */
@@ -198,7 +254,7 @@ export interface OffchainVerdict {
   readonly signals: IdentityPublicSignals;
 }
 
-/** Verifies a proof off-chain against the verification key and the verifier's expectations. */
+/** Verifies a proof off-chain against the verification key of its mode's circuit and the verifier's expectations. */
 export async function verifyIdentityProof(
   vkey: object,
   proof: Groth16Proof,
@@ -208,12 +264,17 @@ export async function verifyIdentityProof(
   const signals = decodeSignals(publicSignals);
   const fail = (reason: string): OffchainVerdict => ({ valid: false, reason, signals });
   if (expect.message !== undefined && signals.message !== expect.message) return fail("bound to another message");
-  if (expect.issuerAx !== undefined && signals.issuerAx !== expect.issuerAx) return fail("signed by another issuer key");
+  if (expect.modes !== undefined && !expect.modes.includes(signals.mode)) return fail(`a ${signals.mode}-mode proof, and the verifier accepts ${expect.modes.join(", ")}`);
+  if (expect.issuerAx !== undefined && signals.issuerAx !== expect.issuerAx) {
+    return fail(signals.issuerAx === undefined ? "a membership-mode proof binds no issuer key (check its root instead)" : "signed by another issuer key");
+  }
   if (expect.roots !== undefined && !expect.roots.includes(signals.root)) return fail("unknown or stale registry root");
   if (expect.policy !== undefined && expect.scope !== undefined) {
     const date = expect.currentDate ?? unpackPolicy(signals.policy).currentDate;
-    if (packPolicy(expect.policy, expect.scope, date) !== signals.policy) return fail("made for another policy, scope or date");
+    if (packPolicy(expect.policy, expect.scope, date, signals.mode) !== signals.policy) return fail("made for another policy, scope or date");
   }
+  const nPublic = (vkey as { nPublic?: unknown }).nPublic;
+  if (typeof nPublic === "number" && nPublic !== publicSignals.length) return fail(`the verification key is for a circuit with ${nPublic} public signals (the other mode's)`);
   const snarkjs = await loadSnarkjs();
   if (!(await snarkjs.groth16.verify(vkey, publicSignals, proof))) return fail("the Groth16 proof does not verify");
   return { valid: true, signals };
