@@ -170,8 +170,9 @@ export function makeMethods(seq: Sequencer, options: Partial<MethodOptions> = {}
       const head = chain.headNumber();
       const fromRef = blockRef("filter.fromBlock", fo["fromBlock"]);
       const toRef = blockRef("filter.toBlock", fo["toBlock"]);
-      from = (await resolveNumber("filter.fromBlock", fromRef)) ?? head + 1n;
-      to = (await resolveNumber("filter.toBlock", toRef)) ?? head;
+      // Numbers past the head count towards the range cap as asked; the scan itself stops at the head.
+      from = fromRef.kind === "number" ? fromRef.number : ((await resolveNumber("filter.fromBlock", fromRef)) ?? head);
+      to = toRef.kind === "number" ? toRef.number : ((await resolveNumber("filter.toBlock", toRef)) ?? head);
       if (from > to) return [];
       if (to - from + 1n > o.maxLogRange) throw new RpcError(RpcErrorCode.LimitExceeded, `query exceeds the block range limit: ${to - from + 1n} blocks asked, at most ${o.maxLogRange}`);
     }
