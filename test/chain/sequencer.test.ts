@@ -2,11 +2,15 @@
  * The sequencer: group commit and acknowledgement only after a durable append, append failures and fencing,
  * sealing (interval, clock, early seal on a full block), delayed messages in FIFO order, restart mid-stream.
  */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+
 import { expect } from "chai";
 
-import { FencingError, InMemoryDelayedFeed, RpcError, RpcErrorCode, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
+import { ConfigError, FencingError, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
 
-import { cleanupDirs } from "./helpers.ts";
+import { cleanupDirs, tempDir } from "./helpers.ts";
 import { allChainTxHashes, openNode, signTx, type TestNode } from "./node-harness.ts";
 import { T0, makeGenesis, testKeys } from "./workload.ts";
 
@@ -212,5 +216,57 @@ describe("chain sequencer", function () {
     expect(new Set(chain)).to.deep.equal(acked);
     expect(acked.size).to.equal(keys.length * perKey);
     expect(second.seq.stats.rejectedAtExecution).to.equal(0);
+  });
+
+  describe("the sequencer process (chain-node/src/sequencer/main.ts)", () => {
+    it("names the bad flag or environment variable", () => {
+      expect(() => parseSequencerArgs([])).to.throw(ConfigError, /--data-dir \(or SOVEREIGN_DATA_DIR\): required/);
+      expect(() => parseSequencerArgs(["--data-dir", "x", "--rpc-port", "99999"])).to.throw(ConfigError, /--rpc-port .*got "99999"/);
+      expect(() => parseSequencerArgs(["--data-dir", "x"], { SOVEREIGN_SEAL_INTERVAL_MS: "soon" })).to.throw(ConfigError, /--seal-interval .*got "soon"/);
+      expect(() => parseSequencerArgs(["--data-dir", "x", "--bogus"])).to.throw(ConfigError, /bogus/);
+      expect(parseSequencerArgs(["--chain-id", "7"], { SOVEREIGN_DATA_DIR: "/tmp/d", SOVEREIGN_CHAIN_ID: "9" })).to.deep.include({ dataDir: "/tmp/d", chainId: 7, rpcPort: 8545, sealIntervalMs: 1000 });
+    });
+
+    it("serves RPC, stops cleanly on SIGTERM and resumes from the same directory", async function () {
+      this.timeout(120_000);
+      const dir = tempDir("seq-process");
+      const genesisFile = path.join(dir, "input-genesis.json");
+      writeFileSync(genesisFile, genesisToJson(genesis));
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const url = `http://127.0.0.1:${port}`;
+      const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
+        const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+        const body = (await r.json()) as { result?: unknown; error?: { message: string } };
+        if (body.error !== undefined) throw new Error(body.error.message);
+        return body.result;
+      };
+      const run = async (): Promise<{ stop: () => Promise<number | null>; out: () => string }> => {
+        const child = spawn(process.execPath, ["chain-node/src/sequencer/main.ts", "--data-dir", dir, "--rpc-port", String(port), "--seal-interval", "100", "--genesis", genesisFile], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+        for (let i = 0; !out.includes("RPC http://"); i++) {
+          if (i > 600 || child.exitCode !== null) throw new Error(`the sequencer did not start: ${out}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return { stop: () => (child.kill("SIGTERM"), exited), out: () => out };
+      };
+      const first = await run();
+      const t = signTx(keys[0]!, { nonce: 0 });
+      expect(await rpc("eth_sendRawTransaction", [t.hex])).to.equal(t.hash);
+      expect(await first.stop(), first.out()).to.equal(0);
+      expect(first.out()).to.match(/SIGTERM, stopping\nsequencer: stopped/);
+      const second = await run(); // LevelDB locks were released: the same directories open again
+      try {
+        for (let i = 0; (await rpc("eth_getTransactionReceipt", [t.hash])) === null; i++) {
+          if (i > 100) throw new Error("the acknowledged transaction was not included after the restart");
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(await rpc("eth_getTransactionCount", [keys[0]!.address, "latest"])).to.equal("0x1");
+      } finally {
+        expect(await second.stop()).to.equal(0);
+      }
+    });
   });
 });
