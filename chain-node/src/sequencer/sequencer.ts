@@ -96,6 +96,7 @@ export class Sequencer {
   #delayedNext = 0n;
   // Admission view: bumped whenever the pool drops executed transactions (state and pool change together).
   #epoch = 0;
+  readonly #accounts = new Map<string, AccountState>();
   #nextBaseFee = 0n;
   #queue: Waiting[] = [];
   #writer: Promise<void> | null = null;
@@ -278,18 +279,31 @@ export class Sequencer {
     for (const i of this.#payloads.keys()) if (i < (head.cursor?.delayedNext ?? 0n)) this.#payloads.delete(i);
     this.#nextBaseFee = await this.queries.nextBaseFee();
     if (head.cursor !== null) this.#pool.removeThrough(head.cursor.seq);
+    this.#accounts.clear();
     this.#epoch++;
     this.stats.blocksApplied += report.blocks.length;
     for (const b of report.blocks) this.stats.rejectedAtExecution += b.rejected.length;
     this.#onApplied?.(report);
   }
 
-  /** The sender's head account, read so that no block application slipped in between (see {@link #epoch}). */
+  /**
+   * The sender's account as of the current epoch (the head the pool was last cleaned against), read so that no
+   * pool cleaning slipped in between (see {@link #epoch}) and cached until the next one. A read that lands while
+   * blocks are being applied sees a later state while the pool still holds the applied transactions: that only
+   * makes the nonce rule exact and the balance rule stricter, never admits what it should not. The cache keeps
+   * admission off the engine's lock (held for a whole block) for senders already seen in this epoch.
+   */
   async #account(sender: string): Promise<{ account: AccountState }> {
     for (;;) {
       const epoch = this.#epoch;
+      const hit = this.#accounts.get(sender);
+      if (hit !== undefined) return { account: hit };
       const [nonce, balance] = await Promise.all([this.engine.getNonce(sender), this.engine.getBalance(sender)]);
-      if (epoch === this.#epoch) return { account: { nonce, balance } };
+      if (epoch === this.#epoch) {
+        const account = { nonce, balance };
+        this.#accounts.set(sender, account);
+        return { account };
+      }
     }
   }
 
