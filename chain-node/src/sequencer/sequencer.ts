@@ -158,11 +158,14 @@ export class Sequencer {
       if (entry.kind !== "tx") continue;
       const d = decodeTx(entry.raw, this.engine.common);
       if (!d.ok) continue; // the engine will skip it too
+      this.#openGas += d.tx.gasLimit;
       const p = pendingOf(d.tx, d.sender.toString(), entry.raw);
-      if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) continue;
+      if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) {
+        this.#unpooledUpTo = seq; // a duplicate in the log: the engine skips it, the account cache is dropped after its block
+        continue;
+      }
       this.#pool.add(p);
       this.#pool.markLogged(p, seq);
-      this.#openGas += d.tx.gasLimit;
     }
   }
 
