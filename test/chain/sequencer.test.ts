@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { ConfigError, FencingError, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
+import { ConfigError, FencingError, type ApplyReport, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
 
 import { cleanupDirs, tempDir } from "./helpers.ts";
 import { allChainTxHashes, openNode, signTx, type TestNode } from "./node-harness.ts";
@@ -198,6 +198,33 @@ describe("chain sequencer", function () {
     expect((await n.seq.queries.receipts(1n)).map((r) => r.txHash)).to.deep.equal([forced.hash]);
     expect(n.seq.pendingCount).to.equal(0);
     expect(n.seq.stats.rejectedAtExecution).to.equal(0);
+  });
+
+  it("reports an acknowledged tx the engine rejects at execution (base fee rose after admission): no receipt, counted, reason given", async () => {
+    let ctl!: ControlledLog;
+    const reports: ApplyReport[] = [];
+    const n = await node({ genesis, wrapLog: (l) => (ctl = new ControlledLog(l)), onApplied: (r) => reports.push(r) });
+    // Block 1 burns 20M gas (an initcode loop that runs out of gas), over the 15M target: block 2's base fee rises.
+    await n.seq.submit(signTx(keys[0]!, { nonce: 0, to: null, value: 0n, data: "0x5b600056", gasLimit: 20_000_000n }).raw);
+    let release!: () => void;
+    ctl.readGate = new Promise((r) => (release = r));
+    const sealing = n.seq.sealNow();
+    while (!ctl.appends.some((a) => a.some((e) => e.kind === "seal"))) await new Promise((r) => setTimeout(r, 5));
+    // Block 1 is sealed, not applied: admission still prices against block 1's base fee.
+    const tight = signTx(keys[1]!, { nonce: 0, maxFeePerGas: n.seq.nextBaseFee, maxPriorityFeePerGas: 0n });
+    expect(await n.seq.submit(tight.raw)).to.equal(tight.hash);
+    release();
+    ctl.readGate = null;
+    await sealing;
+    await n.seq.sealNow();
+    expect(n.engine.head().number).to.equal(2n);
+    expect(await n.seq.queries.receipt(tight.hash), "no receipt").to.equal(undefined);
+    expect(n.seq.pending(tight.hash), "no longer pending").to.equal(undefined);
+    expect(n.seq.stats.rejectedAtExecution).to.equal(1);
+    const rejected = reports.flatMap((r) => r.blocks.flatMap((b) => b.rejected.map((x) => ({ block: b.number, ...x }))));
+    expect(rejected).to.have.length(1);
+    expect(rejected[0]!.block).to.equal(2n);
+    expect(rejected[0]!.reason).to.match(/fee|base/i);
   });
 
   it("loses nothing acknowledged and orders nothing twice across a restart mid-stream", async () => {
