@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { ConfigError, FencingError, type ApplyReport, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
+import { ConfigError, FencingError, Sequencer, type ApplyReport, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
 
 import { cleanupDirs, tempDir } from "./helpers.ts";
 import { allChainTxHashes, openNode, signTx, type TestNode } from "./node-harness.ts";
@@ -278,6 +278,20 @@ describe("chain sequencer", function () {
   });
 
   describe("the sequencer process (chain-node/src/sequencer/main.ts)", () => {
+    it("names the bad option of Sequencer.open", async () => {
+      const n = await node({ genesis });
+      for (const [bad, msg] of [
+        [{ sealIntervalMs: 0 }, /sealIntervalMs must be a positive integer, got 0/],
+        [{ maxEntriesPerAppend: 1.5 }, /maxEntriesPerAppend must be a positive integer/],
+        [{ limits: { maxPendingPerSender: -1 } }, /limits.maxPendingPerSender must be a positive integer/],
+      ] as const) {
+        let err: unknown;
+        await Sequencer.open({ engine: n.engine, log: n.log, ...bad }).catch((e: unknown) => (err = e));
+        expect(err, JSON.stringify(bad)).to.be.instanceOf(RangeError);
+        expect((err as Error).message).to.match(msg);
+      }
+    });
+
     it("names the bad flag or environment variable", () => {
       expect(() => parseSequencerArgs([])).to.throw(ConfigError, /--data-dir \(or SOVEREIGN_DATA_DIR\): required/);
       expect(() => parseSequencerArgs(["--data-dir", "x", "--rpc-port", "99999"])).to.throw(ConfigError, /--rpc-port .*got "99999"/);

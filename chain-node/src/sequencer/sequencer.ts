@@ -129,7 +129,14 @@ export class Sequencer {
     this.#onApplied = opts.onApplied;
     this.#onError = opts.onError ?? ((e, where) => console.error(`sequencer ${where}:`, e));
     this.#chainId = BigInt(opts.engine.genesis.chainId);
-    if (!Number.isInteger(this.#interval) || this.#interval < 1) throw new RangeError(`sealIntervalMs must be a positive integer, got ${opts.sealIntervalMs}`);
+    const positive = (name: string, v: number): void => {
+      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`Sequencer: ${name} must be a positive integer, got ${v}`);
+    };
+    positive("sealIntervalMs", this.#interval);
+    positive("maxEntriesPerAppend", this.#maxEntries);
+    positive("limits.maxTxBytes", this.#limits.maxTxBytes);
+    positive("limits.maxPendingPerSender", this.#limits.maxPendingPerSender);
+    positive("limits.maxPendingTotal", this.#limits.maxPendingTotal);
   }
 
   /**
