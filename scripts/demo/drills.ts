@@ -7,6 +7,7 @@ import type { Timeline } from "./timeline.ts";
 import type { RollupSettings } from "../lib/stack/rollup.ts";
 import { attestationDrill } from "./drills/attestation.ts";
 import { identityDrill } from "./drills/identity.ts";
+import { tokentableDrill } from "./drills/tokentable.ts";
 
 export interface DrillContext {
   readonly net: OpenNetwork;
@@ -23,4 +24,4 @@ export interface Drill {
 
 import { rollupDrill } from "./drills/rollup.ts";
 
-export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill];
+export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill, tokentableDrill];

@@ -7,7 +7,8 @@
  *   {@link FencingError} halts the sequencer (it was deposed: it must never write again); any other append
  *   failure answers an error to every transaction of that append and of the queue behind it, never a hash.
  * - **Sealing.** Every `sealIntervalMs` the sealer polls the {@link DelayedFeed}, appends `DELAYED(i)` for each
- *   new message (FIFO) and then `SEAL(block, timestamp)`, and applies the log with `applyLog`. Timestamps come
+ *   new message (FIFO) and then `SEAL(block, timestamp)`, and applies the log with `applyLog`, handing it the
+ *   messages as read (what each kind becomes is the applier's rule, `delayedItem`). Timestamps come
  *   from the injectable clock and strictly increase (`max(clock, last + 1)`). The writer also seals a block
  *   early when the next transaction's gas limit would overflow the block gas limit, so the engine never drops
  *   an acknowledged transaction for lack of block space.
@@ -28,7 +29,8 @@ import { bytesToHex } from "@ethereumjs/util";
 import { decodeTx } from "../engine/decode.ts";
 import type { Engine } from "../engine/engine.ts";
 import { ChainQueries } from "../engine/queries.ts";
-import { applyLog, stateAfterHead, type ApplyReport } from "../apply.ts";
+import { applyLog, delayedItem, stateAfterHead, type ApplyReport } from "../apply.ts";
+import type { DelayedMessage } from "../l1/types.ts";
 import { FencingError, type ChainLog, type LogEntry } from "../log/types.ts";
 import { RpcError, RpcErrorCode } from "../rpc/errors.ts";
 import { DEFAULT_ADMISSION_LIMITS, checkAgainstState, checkStateless, type AccountState, type AdmissionLimits } from "./admission.ts";
@@ -96,7 +98,8 @@ export class Sequencer {
   readonly #onApplied: ((r: ApplyReport) => void) | undefined;
   readonly #onError: (e: unknown, where: "poll" | "seal" | "apply") => void;
   readonly #pool = new PendingPool();
-  readonly #payloads = new Map<bigint, Uint8Array>();
+  /** Delayed messages read from the feed and not yet consumed by an applied block, by index. */
+  readonly #payloads = new Map<bigint, DelayedMessage>();
   readonly #chainId: bigint;
   // Log-side position (what has been appended), advanced only by successful appends.
   #nextSeq = 0n;
@@ -288,7 +291,7 @@ export class Sequencer {
     while (this.#payloads.has(expect)) expect++;
     for (const m of await this.#feed.poll(expect)) {
       if (m.index !== expect) break; // FIFO and contiguous, or nothing
-      this.#payloads.set(m.index, m.data);
+      this.#payloads.set(m.index, m);
       expect++;
     }
   }
@@ -424,8 +427,9 @@ export class Sequencer {
    * execution. Payloads that are not transactions (or that collide with a pending nonce) are left to the engine.
    */
   #poolDelayed(index: bigint, seq: bigint): void {
-    const payload = this.#payloads.get(index);
-    if (payload === undefined) return;
+    const message = this.#payloads.get(index);
+    const payload = message === undefined ? null : delayedItem(index, message); // the applier's rule, not ours
+    if (!(payload instanceof Uint8Array)) return;
     const d = decodeTx(payload, this.engine.common);
     if (!d.ok) return;
     const p = pendingOf(d.tx, d.sender.toString(), payload);

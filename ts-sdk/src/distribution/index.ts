@@ -45,3 +45,18 @@ export {
   type SignedClaimTo,
   type VestingSchedule,
 } from "./claims.js";
+export {
+  campaignAttestationProof,
+  claimAnonymous,
+  claimAttested,
+  clawbackCampaign,
+  prepareAnonymousClaim,
+  prepareAttestedClaim,
+  prepareClawback,
+  tokenTableError,
+  type AnonymousClaimParameters,
+  type AttestedClaimParameters,
+  type CampaignAttestationProof,
+  type IdentityProofCalldata,
+  type TokenTableContract,
+} from "./gated.js";
