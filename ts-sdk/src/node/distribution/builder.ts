@@ -22,7 +22,7 @@ import { InvalidInputError } from "../../errors.js";
 import type { Hex } from "../../types.js";
 import { CSV_HEADER, DUMP_LIMIT, FILES, MAX_ROWS, NODE_SIZE, RECORD_SIZE, STORE_FORMAT, type StoreManifest } from "./format.js";
 import { Keccak } from "./keccak.js";
-import { HashPool, inlineHasher } from "./hash-pool.js";
+import { inlineHasher, startingHasher } from "./hash-pool.js";
 import { KeccakKernel } from "./keccak-kernel.js";
 
 /** A CSV row (or the file) is invalid: `line` is 1-based (0 when the error concerns the whole file). */
@@ -60,7 +60,7 @@ export interface BuildDistributionOptions {
   /** Bytes per read of the CSV (default 8 MB; 64 bytes to 8 MB). Smaller only to test lines cut across reads. */
   readonly readBytes?: number;
   /** Hashing threads: 1 hashes on the calling thread; more start worker threads (default: one per core, or 1 for a
-   *  CSV under 2 MB). */
+   *  CSV under 32 MB). */
   readonly threads?: number;
 }
 
@@ -146,8 +146,12 @@ const C9 = 0x39;
 const MIN_ROW_BYTES = 47; // "0,0x" + 40 hex + ",0\n"
 /** Rows (and internal nodes) per hashing job. */
 const BATCH = 16384;
-/** CSVs smaller than this are hashed on the builder's thread (about 20,000 rows). */
-const INLINE_BELOW = 2 << 20;
+/**
+ * CSVs smaller than this (about 350,000 rows) are hashed on the builder's thread: on a loaded 2-core machine,
+ * starting two workers took longer than hashing 100k rows here (bench suite `distribution`, 100k row: 1.7 s inline,
+ * 2.6 s with workers).
+ */
+const INLINE_BELOW = 32 << 20;
 /** Leaf-block buffers the parser fills in turn. */
 const RING = 4;
 /** Byte → its value as a lowercase hex digit or a decimal digit, 255 otherwise (uppercase takes the general path). */
@@ -291,13 +295,13 @@ async function buildInto(
   // fills the next slot while the workers hash the previous ones.
   const slots = Array.from({ length: RING }, () => new SharedArrayBuffer(BATCH * 96));
   const slotBytes = slots.map((b) => new Uint8Array(b));
-  // the workers start while the parser reads the first batch
+  // the workers start while the parser reads the first batches (hashed on this thread until they are up)
   // (below INLINE_BELOW bytes of CSV, or with threads: 1, on this thread: starting workers would cost more)
   const hashData = { tree: treeShared, slots, batch: BATCH, kernel: await KeccakKernel.module() };
   const threads = opts.threads ?? (size < INLINE_BELOW ? 1 : undefined);
-  const poolReady = threads === 1 ? inlineHasher(hashData) : HashPool.create(hashData, threads);
-  poolReady.catch(() => undefined); // awaited by the first job; a failure surfaces there
-  cleanup.push(() => poolReady.then((p) => p.close(), () => undefined));
+  const hasherReady = threads === 1 ? inlineHasher(hashData) : startingHasher(hashData, threads);
+  hasherReady.catch(() => undefined); // awaited by the first job; a failure surfaces there
+  cleanup.push(() => hasherReady.then((p) => p.close(), () => undefined));
   const inflight: (Promise<void> | undefined)[] = new Array<Promise<void> | undefined>(RING);
   let slot = 0;
   let mem = slotBytes[0]!;
@@ -307,7 +311,7 @@ async function buildInto(
     if (k === 0) return;
     const s0 = slot;
     const dstAt = batchFirst * NODE_SIZE;
-    const job = poolReady.then((pool) => pool.run({ kind: "leaves", slot: s0, srcAt: 0, dstAt, count: k }));
+    const job = hasherReady.then((pool) => pool.run({ kind: "leaves", slot: s0, srcAt: 0, dstAt, count: k }));
     job.catch(() => undefined); // awaited in turn; a failure surfaces there
     inflight[slot] = job;
     slot = (slot + 1) % RING;
@@ -660,7 +664,7 @@ async function buildInto(
   // ---- internal nodes, in runs of consecutive nodes whose children are all done (children of i are 2i+1 and
   // 2i+2: a run [lo, hi] with 2lo+1 > hi reads only finished nodes, laid out as consecutive pairs), each run split
   // into jobs of up to BATCH nodes across the workers
-  const pool = await poolReady;
+  const pool = await hasherReady;
   for (let hi = n - 2; hi >= 0; ) {
     const lo = Math.max(Math.floor((hi - 1) / 2) + 1, 0);
     const jobs: Promise<void>[] = [];

@@ -52,6 +52,35 @@ interface Pending {
   readonly reject: (e: Error) => void;
 }
 
+/**
+ * A {@link Hasher} that runs jobs on the calling thread until the worker pool has started, then on the pool: the
+ * first batches do not wait for the workers to boot (hundreds of milliseconds on a loaded machine).
+ */
+export async function startingHasher(data: HashWorkerData, threads?: number): Promise<Hasher> {
+  const inline = await inlineHasher(data);
+  let pool: HashPool | undefined;
+  let failure: unknown;
+  const starting = HashPool.create(data, threads).then(
+    (p) => {
+      pool = p;
+      return p;
+    },
+    (e: unknown) => {
+      failure = e;
+      return undefined;
+    },
+  );
+  return {
+    run: (job) => {
+      if (failure !== undefined) return Promise.reject(failure as Error);
+      return pool !== undefined ? pool.run(job) : inline.run(job);
+    },
+    close: async () => {
+      await (await starting)?.close();
+    },
+  };
+}
+
 /** A fixed set of hashing workers; jobs queue until a worker is free. */
 export class HashPool implements Hasher {
   private readonly idle: Worker[] = [];
