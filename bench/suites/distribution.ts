@@ -17,6 +17,8 @@
  *   child process (its own peak RSS), vs the disk floor in the same run: `dd` reading the CSV plus `dd` writing a
  *   file of the store's size. Files go to os.tmpdir() and are deleted afterwards.
  * - proofs served per second over HTTP (16 concurrent clients, keep-alive) and one proof's latency, on that store.
+ *
+ * DIST_BENCH_PARTS=vesting,campaign,build100k,big runs only the parts named (default: all).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync, closeSync } from "node:fs";
@@ -389,15 +391,34 @@ async function bigBuildRows(work: string, log: (l: string) => void): Promise<Ben
   return rows;
 }
 
+const PARTS = ["vesting", "campaign", "build100k", "big"] as const;
+
+/** DIST_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them). */
+function benchParts(): Set<string> {
+  const raw = process.env.DIST_BENCH_PARTS;
+  if (raw === undefined || raw.trim() === "") return new Set(PARTS);
+  const parts = raw.split(",").map((p) => p.trim());
+  for (const p of parts) {
+    if (!(PARTS as readonly string[]).includes(p)) throw new Error(`DIST_BENCH_PARTS: unknown part "${p}"; use a comma-separated subset of ${PARTS.join(",")}`);
+  }
+  return new Set(parts);
+}
+
 const suite: BenchSuite = {
   name: "distribution",
   description: "TokenTable: vesting and campaign-claim gas vs Sablier Lockup and Uniswap MerkleDistributor; tree building vs OpenZeppelin and the disk floor; proof service",
   async run(log) {
-    const net = await openNetwork("hardhat");
+    const parts = benchParts();
     const work = mkdtempSync(path.join(tmpdir(), "dist-bench-"));
     try {
-      const rows = [...(await vestingRows(net, log)), ...(await campaignRows(net, log)), await build100k(work, log)];
-      rows.push(...(await bigBuildRows(work, log)));
+      const rows: BenchRow[] = [];
+      if (parts.has("vesting") || parts.has("campaign")) {
+        const net = await openNetwork("hardhat");
+        if (parts.has("vesting")) rows.push(...(await vestingRows(net, log)));
+        if (parts.has("campaign")) rows.push(...(await campaignRows(net, log)));
+      }
+      if (parts.has("build100k")) rows.push(await build100k(work, log));
+      if (parts.has("big")) rows.push(...(await bigBuildRows(work, log)));
       return rows;
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -36,13 +35,19 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
     uint8 private constant GATE_ATTESTATION = 1;
     uint8 private constant GATE_ZK = 2;
 
+    uint8 private constant FLAG_CLOSED = 1;
+    uint8 private constant FLAG_VESTED = 2;
+
+    /// @dev Storage of a campaign. A plain claim reads slots 0, 2 and 3 and writes slot 3; slot 1 is read only by
+    ///      vested claims and clawbacks. A campaign exists iff `deadline != 0` (creation requires a deadline in the
+    ///      future).
     struct Campaign {
         // slot 0: what every claim reads
         address token;
         uint40 start;
         uint40 deadline;
         uint8 gate;
-        bool closed;
+        uint8 flags; // FLAG_CLOSED | FLAG_VESTED
         // slot 1
         address clawbackTo;
         uint40 createdAt;
@@ -224,7 +229,9 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         Campaign storage c = _open(campaignId, GATE_NONE);
         if (claims.length == 0) revert LengthMismatch();
         uint256[] memory pay;
-        (pay, total) = c.presetId == 0 ? _markInstant(c, campaignId, claims) : _markVested(c, campaignId, claims);
+        (pay, total) = c.flags & FLAG_VESTED == 0
+            ? _markInstant(c, campaignId, claims)
+            : _markVested(c, campaignId, claims);
         if (total == 0) return 0;
         _debit(c, campaignId, total);
         address token = c.token;
@@ -240,13 +247,13 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         Campaign storage c = _campaign(campaignId);
         address to = c.clawbackTo;
         if (msg.sender != to) revert NotClawbackAddress(msg.sender);
-        if (c.closed) revert ClawbackNotAllowed(campaignId);
+        if (c.flags & FLAG_CLOSED != 0) revert ClawbackNotAllowed(campaignId);
         uint128 paid = c.paid;
         bool afterDeadline = block.timestamp > c.deadline;
         bool inGrace = paid == 0 && block.timestamp < uint256(c.createdAt) + GRACE_PERIOD;
         if (!afterDeadline && !inGrace) revert ClawbackNotAllowed(campaignId);
         amount = c.funded - paid;
-        c.closed = true;
+        c.flags |= FLAG_CLOSED;
         c.clawedBack = uint128(amount);
         emit ClawedBack(campaignId, to, amount);
         if (amount != 0) TokenTransfers.push(c.token, to, amount);
@@ -270,7 +277,7 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
             clawedBack: c.clawedBack,
             amountPerClaim: c.amountPerClaim,
             gate: c.gate,
-            closed: c.closed
+            closed: c.flags & FLAG_CLOSED != 0
         });
     }
 
@@ -292,7 +299,7 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
     /// @inheritdoc IMerkleCampaigns
     function claimable(uint256 campaignId, uint256 index, uint256 amount, uint256 at) external view returns (uint256) {
         Campaign storage c = _campaign(campaignId);
-        if (c.closed || at < c.start || at > c.deadline) return 0;
+        if (c.flags & FLAG_CLOSED != 0 || at < c.start || at > c.deadline) return 0;
         uint32 presetId = c.presetId;
         if (presetId == 0) {
             return _claimedBitmap[campaignId][index >> 8] & (1 << (index & 0xff)) != 0 ? 0 : amount;
@@ -349,6 +356,7 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         c.start = start;
         c.deadline = deadline;
         c.gate = gate;
+        if (presetId != 0) c.flags = FLAG_VESTED;
         c.clawbackTo = clawbackTo;
         c.createdAt = uint40(block.timestamp);
         c.presetId = presetId;
@@ -358,20 +366,27 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         TokenTransfers.pullExact(token, msg.sender, funding);
     }
 
-    /// @dev The campaign, if it exists, has gate `gate` and is open for claims now.
+    /// @dev The campaign, if it exists, has gate `gate` and is open for claims now. Reads slot 0 only.
     function _open(uint256 id, uint8 gate) private view returns (Campaign storage c) {
         c = _campaigns[id];
-        uint256 start = c.start;
-        if (c.clawbackTo == address(0) && start == 0) revert UnknownCampaign(id);
+        uint256 deadline = c.deadline;
+        if (deadline == 0) revert UnknownCampaign(id);
         if (c.gate != gate) revert WrongGate(id);
-        if (c.closed || block.timestamp < start || block.timestamp > c.deadline) revert ClaimsNotOpen(id);
+        if (c.flags & FLAG_CLOSED != 0 || block.timestamp < c.start || block.timestamp > deadline) {
+            revert ClaimsNotOpen(id);
+        }
     }
 
     function _campaign(uint256 id) private view returns (Campaign storage c) {
         c = _campaigns[id];
-        if (c.clawbackTo == address(0)) revert UnknownCampaign(id);
+        if (c.deadline == 0) revert UnknownCampaign(id);
     }
 
+    /// @dev Checks that the StandardMerkleTree leaf keccak256(keccak256(abi.encode(index, account, amount))), folded
+    ///      up `proof` with sorted pairs, gives `root`: the rule of OpenZeppelin's `MerkleProof.verifyCalldata`, in
+    ///      assembly over the calldata proof with scratch memory only (no allocation per leaf). The ABI decoder has
+    ///      already bounded `proof` to the calldata. The gas goal of a 26-level claim and of relayer batches needs
+    ///      it: OpenZeppelin's loop costs about 2.5k gas more per 26-level proof (bench suite `distribution`).
     function _verify(
         bytes32 root,
         uint256 index,
@@ -379,8 +394,30 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         uint256 amount,
         bytes32[] calldata proof
     ) private pure {
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(index, account, amount))));
-        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert InvalidProof(index);
+        bool ok;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, index)
+            mstore(add(m, 0x20), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(m, 0x40), amount)
+            mstore(0x00, keccak256(m, 0x60))
+            let h := keccak256(0x00, 0x20)
+            let p := proof.offset
+            for {
+                let end := add(p, shl(5, proof.length))
+            } lt(p, end) {
+                p := add(p, 0x20)
+            } {
+                let s := calldataload(p)
+                // the smaller of (h, s) first: d swaps them when h > s
+                let d := mul(xor(h, s), gt(h, s))
+                mstore(0x00, xor(h, d))
+                mstore(0x20, xor(s, d))
+                h := keccak256(0x00, 0x40)
+            }
+            ok := eq(h, root)
+        }
+        if (!ok) revert InvalidProof(index);
     }
 
     /// @dev Batch effects for an instant campaign: verifies every leaf, sets its bit (each bitmap word written once
@@ -398,24 +435,21 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         for (uint256 i; i < claims.length; ++i) {
             Claim calldata cl = claims[i];
             uint256 index = cl.index;
-            _verify(root, index, cl.account, cl.amount, cl.proof);
+            address account = cl.account;
+            uint256 amount = cl.amount;
+            _verify(root, index, account, amount, cl.proof);
             if (index >> 8 != wordIndex) {
                 if (wordIndex != type(uint256).max) bitmap[wordIndex] = word;
                 wordIndex = index >> 8;
                 word = bitmap[wordIndex];
             }
-            uint256 bit = 1 << (index & 0xff);
-            if (word & bit != 0) continue;
-            word |= bit;
-            pay[i] = cl.amount;
-            total += cl.amount;
-            _emitClaimed(id, cl);
+            if (word & (1 << (index & 0xff)) != 0) continue;
+            word |= 1 << (index & 0xff);
+            pay[i] = amount;
+            total += amount;
+            emit Claimed(id, index, account, account, amount);
         }
         bitmap[wordIndex] = word;
-    }
-
-    function _emitClaimed(uint256 id, Claim calldata cl) private {
-        emit Claimed(id, cl.index, cl.account, cl.account, cl.amount);
     }
 
     /// @dev Batch effects for a vested campaign: verifies every leaf and records what vested; skips leaves with
@@ -455,8 +489,7 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         address to
     ) private returns (uint256 paid) {
         _verify(c.root, index, account, amount, proof);
-        uint32 presetId = c.presetId;
-        if (presetId == 0) {
+        if (c.flags & FLAG_VESTED == 0) {
             uint256 bit = 1 << (index & 0xff);
             uint256 word = _claimedBitmap[id][index >> 8];
             if (word & bit != 0) revert AlreadyClaimed(index);
@@ -464,7 +497,7 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
             paid = amount;
         } else {
             uint256 done = _claimedAmount[id][index];
-            uint256 vested = VestingMath.vested(amount, c.start, _presets[presetId], block.timestamp);
+            uint256 vested = VestingMath.vested(amount, c.start, _presets[c.presetId], block.timestamp);
             if (vested <= done) revert NothingToClaim(index);
             _claimedAmount[id][index] = vested;
             paid = vested - done;

@@ -151,6 +151,76 @@ describe("distribution builder (node)", function () {
   });
 });
 
+describe("distribution builder at batch scale", function () {
+  this.timeout(300_000);
+  let work: string;
+  before(() => {
+    work = mkdtempSync(path.join(tmpdir(), "dist-batch-"));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it("40,000 rows (more than two hashing batches) read 4 KB at a time (lines cut across reads), 1 and 2 threads: the SDK tree's root and proofs", async () => {
+    const rows = randomRows(40_000).map(([i, a, m], k): Row => [i, k % 4 === 0 ? a : a.toLowerCase(), m]);
+    const csv = path.join(work, "40k.csv");
+    // CRLF on some lines, mixed-case (checksummed) accounts on others: both parsers, the fast and the general one
+    writeFileSync(csv, csvOf(rows, true).split("\n").map((l, i) => (i % 7 === 3 && l !== "" ? l + "\r" : l)).join("\n"));
+    const sdk = DistributionTree.of(rows.map(([index, account, amount]) => ({ index: BigInt(index), account, amount: BigInt(amount) })));
+    for (const threads of [1, 2]) {
+      const r = await buildDistribution({ csv, out: path.join(work, `t${threads}`), readBytes: 4096, threads, dumpLimit: 0 });
+      expect(r.root).to.equal(sdk.root);
+      expect(r.total).to.equal(rows.reduce((s, x) => s + BigInt(x[2]), 0n));
+      const store = ProofStore.open(r.dir);
+      try {
+        for (const k of [0, 1, 16_383, 16_384, 32_768, 39_999]) {
+          const p = store.proof(k);
+          expect(p.proof).to.deep.equal(sdk.proof(BigInt(k)).proof);
+        }
+      } finally {
+        store.close();
+      }
+    }
+  });
+
+  it("readBytes and threads out of range are refused, naming the field", async () => {
+    const csv = path.join(work, "one.csv");
+    writeFileSync(csv, csvOf(randomRows(1), true));
+    for (const [opt, field] of [[{ readBytes: 10 }, "readBytes"], [{ threads: 0 }, "threads"], [{ threads: 1.5 }, "threads"]] as const) {
+      const err = await buildDistribution({ csv, out: path.join(work, `bad-${field}`), ...opt }).then(() => null, (e: unknown) => e);
+      expect(err).to.be.instanceOf(InvalidInputError).with.property("field", field);
+      expect(readdirSync(work).filter((f) => f.startsWith(`bad-${field}`))).to.deep.equal([]);
+    }
+  });
+});
+
+describe("distribution builder keccak kernel", () => {
+  it("the batched WebAssembly kernel gives ethers' digests: leaves keccak(keccak(96 bytes)), pairs sorted (ties, equal prefixes)", async () => {
+    const { KeccakKernel, IO_BASE } = await import("../../ts-sdk/dist/node/distribution/keccak-kernel.js");
+    const { keccak256, randomBytes: rb, concat } = await import("ethers");
+    const k = await KeccakKernel.create(1 << 16);
+    const n = 100;
+    const blocks = Array.from({ length: n }, () => rb(96));
+    blocks.forEach((b, i) => k.mem.set(b, IO_BASE + 96 * i));
+    k.leaves(IO_BASE, IO_BASE + 96 * n, n);
+    blocks.forEach((b, i) => expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 96 * n + 32 * i, IO_BASE + 96 * n + 32 * i + 32)).toString("hex")).to.equal(keccak256(keccak256(b))));
+    const pairs = Array.from({ length: n }, (_, i) => {
+      const a = rb(32);
+      const b = i % 3 === 0 ? Uint8Array.from(a) : rb(32);
+      if (i % 3 === 1) b.set(a.subarray(0, 8 + (i % 24))); // equal first words: a later word decides
+      if (i % 5 === 0 && i % 3 !== 0) b[31] = a[31]! ^ 1;
+      return [a, b] as const;
+    });
+    pairs.forEach(([a, b], i) => {
+      k.mem.set(a, IO_BASE + 64 * i);
+      k.mem.set(b, IO_BASE + 64 * i + 32);
+    });
+    k.pairs(IO_BASE, IO_BASE + 64 * n, n);
+    pairs.forEach(([a, b], i) => {
+      const want = Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
+      expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 64 * n + 32 * i, IO_BASE + 64 * n + 32 * i + 32)).toString("hex")).to.equal(want);
+    });
+  });
+});
+
 describe("distribution builder keccak back ends", () => {
   it("hash-wasm's module called directly and the public hasher give ethers' digests (and the direct one is in use)", async () => {
     const { Keccak } = await import("../../ts-sdk/dist/node/distribution/keccak.js");
