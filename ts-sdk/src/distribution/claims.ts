@@ -4,17 +4,18 @@
  * live in the contracts: the `ClaimTo` type hash and EIP-712 domain are read from the contract (ERC-5267
  * `eip712Domain()`), vesting comes from `vestedAmount`/`claimable`, and the final word is the transaction itself.
  */
-import { Contract, Interface, TypedDataEncoder, getAddress, isAddress, keccak256, toUtf8Bytes, type ContractRunner, type Signer, type TransactionReceipt, type TypedDataDomain } from "ethers";
+import { Contract, TypedDataEncoder, getAddress, keccak256, toUtf8Bytes, type ContractRunner, type Signer, type TransactionReceipt, type TypedDataDomain } from "ethers";
 
 import { merkleCampaignsAbi } from "../abi/MerkleCampaigns.js";
 import { tokenVestingAbi } from "../abi/TokenVesting.js";
-import { ContractRevertedError, InvalidInputError, TransactionFailedError, check, wrapError } from "../errors.js";
+import { InvalidInputError, TransactionFailedError, check } from "../errors.js";
 import type { Address, Hex, PreparedCall } from "../types.js";
 import { normalizeRecipient, type RecipientProof } from "./leaf.js";
 import { vestedAmount, type VestingPreset } from "./vesting.js";
+import { TOKEN_TABLE_IFACES, addr, tokenTableError, uint, type TokenTableContract } from "./inputs.js";
 
-const campaignsIface = new Interface(merkleCampaignsAbi);
-const vestingIface = new Interface(tokenVestingAbi);
+const campaignsIface = TOKEN_TABLE_IFACES.MerkleCampaigns;
+const vestingIface = TOKEN_TABLE_IFACES.TokenVesting;
 
 /** The EIP-712 `ClaimTo` type, which must hash to the contract's `CLAIM_TO_TYPEHASH` (checked on every use). */
 export const CLAIM_TO_TYPES = {
@@ -38,36 +39,13 @@ export interface ClaimReturnType {
   readonly receipt: TransactionReceipt;
 }
 
-/**
- * {@link wrapError}, then names a revert the shared error table does not know (TokenTable errors are decoded with the
- * contract's own ABI, so they stay out of the rollup/attestation bundles).
- */
-async function guard<T>(fn: () => Promise<T>, context: { contract: "MerkleCampaigns" | "TokenVesting" }): Promise<T> {
+/** Runs `fn`, turning its failure into the SDK's error with the TokenTable contract's own custom error named. */
+async function guard<T>(fn: () => Promise<T>, context: { contract: TokenTableContract }): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    const w = wrapError(e, context);
-    if (w instanceof ContractRevertedError && w.errorName === undefined && w.data !== undefined && w.data.length >= 10) {
-      try {
-        const desc = (context.contract === "MerkleCampaigns" ? campaignsIface : vestingIface).parseError(w.data);
-        if (desc !== null) return Promise.reject(new ContractRevertedError({ errorName: desc.name, args: [...desc.args], data: w.data, contract: context.contract, cause: e }));
-      } catch {
-        // not one of this contract's errors: keep the generic one
-      }
-    }
-    throw w;
+    throw tokenTableError(e, context.contract);
   }
-}
-
-function addr(v: unknown, field: string): Address {
-  check(typeof v === "string" && isAddress(v), field, "must be an address");
-  return getAddress(v) as Address;
-}
-
-function uint(v: unknown, field: string): bigint {
-  const b = typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : v;
-  check(typeof b === "bigint" && b >= 0n && b < 1n << 256n, field, "must be a non-negative integer below 2^256");
-  return b;
 }
 
 function proofOf(v: unknown, field: string): Hex[] {

@@ -5,48 +5,16 @@
  * contract would certainly refuse (an attestation about someone else, a proof bound to another recipient) are
  * refused here first, naming the field; everything else is the contract's word.
  */
-import { Interface, getAddress, isAddress, keccak256, type Signer, type TransactionReceipt } from "ethers";
+import { getAddress, keccak256, type Signer, type TransactionReceipt } from "ethers";
 
-import { merkleCampaignsAbi } from "../abi/MerkleCampaigns.js";
-import { tokenVestingAbi } from "../abi/TokenVesting.js";
 import { decodeSubject } from "../attestation/subject.js";
 import type { Attestation } from "../attestation/types.js";
-import { BaseError, ContractRevertedError, TransactionFailedError, check, wrapError } from "../errors.js";
+import { TransactionFailedError, check } from "../errors.js";
 import type { Address, Hex, PreparedCall } from "../types.js";
 import type { ClaimReturnType } from "./claims.js";
+import { TOKEN_TABLE_IFACES, addr, tokenTableError, uint } from "./inputs.js";
 import { normalizeRecipient, type RecipientProof } from "./leaf.js";
 
-const IFACES = { MerkleCampaigns: new Interface(merkleCampaignsAbi), TokenVesting: new Interface(tokenVestingAbi) } as const;
-
-/** A TokenTable contract whose custom errors {@link tokenTableError} decodes. */
-export type TokenTableContract = keyof typeof IFACES;
-
-/**
- * {@link wrapError}, plus the TokenTable contract's own custom errors, which the SDK's shared error table leaves out:
- * a revert of `contract` becomes a {@link ContractRevertedError} with its `errorName` (e.g. `ClawbackNotAllowed`).
- * Use it around direct typechain calls to `MerkleCampaigns` or `TokenVesting`.
- */
-export function tokenTableError(e: unknown, contract: TokenTableContract): BaseError {
-  const w = wrapError(e, { contract });
-  if (!(w instanceof ContractRevertedError) || w.errorName !== undefined || w.data === undefined || w.data.length < 10) return w;
-  try {
-    const desc = IFACES[contract].parseError(w.data);
-    return desc === null ? w : new ContractRevertedError({ errorName: desc.name, args: [...desc.args], data: w.data, contract, cause: e });
-  } catch {
-    return w; // not one of this contract's errors: keep the generic one
-  }
-}
-
-function addr(v: unknown, field: string): Address {
-  check(typeof v === "string" && isAddress(v), field, "must be an address");
-  return getAddress(v) as Address;
-}
-
-function uint(v: unknown, field: string, bits = 256): bigint {
-  const b = typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : v;
-  check(typeof b === "bigint" && b >= 0n && b < 1n << BigInt(bits), field, `must be a non-negative integer below 2^${bits}`);
-  return b;
-}
 
 function proofOf(v: unknown, field: string): Hex[] {
   check(Array.isArray(v) && v.every((p) => typeof p === "string" && /^0x[0-9a-fA-F]{64}$/.test(p)), field, "must be an array of 32-byte hex strings");
@@ -116,7 +84,7 @@ export function prepareAttestedClaim(p: AttestedClaimParameters): PreparedCall {
   const to = addr(p.campaigns, "campaigns");
   const n = normalizeRecipient(p);
   const a = campaignAttestationProof(p.attestation, n.account);
-  const data = IFACES.MerkleCampaigns.encodeFunctionData("claimAttested", [uint(p.campaignId, "campaignId"), n.index, n.account, n.amount, proofOf(p.proof, "proof"), a]) as Hex;
+  const data = TOKEN_TABLE_IFACES.MerkleCampaigns.encodeFunctionData("claimAttested", [uint(p.campaignId, "campaignId"), n.index, n.account, n.amount, proofOf(p.proof, "proof"), a]) as Hex;
   return { to, data, value: 0n };
 }
 
@@ -160,7 +128,7 @@ export function prepareAnonymousClaim(p: AnonymousClaimParameters): PreparedCall
   const proof = p.proof.proof.map((w, i) => uint(w, `proof.proof[${i}]`));
   const signals = p.proof.publicSignals.map((w, i) => uint(w, `proof.publicSignals[${i}]`));
   check(signals[3] === BigInt(recipient), "recipient", `is ${recipient}, but the proof is bound to ${signals[3]! < 1n << 160n ? getAddress(`0x${signals[3]!.toString(16).padStart(40, "0")}`) : `message ${signals[3]}`}: prove again for this recipient`);
-  const data = IFACES.MerkleCampaigns.encodeFunctionData("claimAnonymous", [uint(p.campaignId, "campaignId"), recipient, proof, signals]) as Hex;
+  const data = TOKEN_TABLE_IFACES.MerkleCampaigns.encodeFunctionData("claimAnonymous", [uint(p.campaignId, "campaignId"), recipient, proof, signals]) as Hex;
   return { to, data, value: 0n };
 }
 
@@ -182,7 +150,7 @@ export async function claimAnonymous(signer: Signer, p: AnonymousClaimParameters
  */
 export function prepareClawback(p: { readonly campaigns: string; readonly campaignId: bigint | number }): PreparedCall {
   const to = addr(p.campaigns, "campaigns");
-  return { to, data: IFACES.MerkleCampaigns.encodeFunctionData("clawback", [uint(p.campaignId, "campaignId")]) as Hex, value: 0n };
+  return { to, data: TOKEN_TABLE_IFACES.MerkleCampaigns.encodeFunctionData("clawback", [uint(p.campaignId, "campaignId")]) as Hex, value: 0n };
 }
 
 /**

@@ -53,10 +53,9 @@ export {
   prepareAnonymousClaim,
   prepareAttestedClaim,
   prepareClawback,
-  tokenTableError,
   type AnonymousClaimParameters,
   type AttestedClaimParameters,
   type CampaignAttestationProof,
   type IdentityProofCalldata,
-  type TokenTableContract,
 } from "./gated.js";
+export { tokenTableError, type TokenTableContract } from "./inputs.js";
