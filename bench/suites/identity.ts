@@ -2,7 +2,7 @@
  * Bench suite `identity`: our identity circuit (depth 20) beside Semaphore v4 at depth 20, in the same run.
  *  - constraints of the circuit (from the committed ceremony manifest);
  *  - witness time and prove time (witness + Groth16), medians of RUNS runs, runs interleaved with the peer's;
- *  - verify + nullifier gas: gasUsed of a real transaction (ZkIdentityVerifier.verify vs Semaphore.validateProof),
+ *  - verify + nullifier gas: gasUsed of a real transaction (ZkIdentityVerifier.validateProof vs Semaphore.validateProof),
  *    both on the embedded network, both including the 21 000 intrinsic gas and calldata.
  */
 import { readFile } from "node:fs/promises";
@@ -159,7 +159,7 @@ const suite: BenchSuite = {
     const p = ours[0]!;
     const v = stack.contracts.ZkIdentityVerifier;
     const oursTx = await (
-      await v.verify(p.calldata.proof, p.calldata.publicSignals, 1n, BigInt(deployer!.address), id.policyStruct(policy))
+      await v.validateProof(id.identityProofStruct(p), 1n, BigInt(deployer!.address), id.policyStruct(policy))
     ).wait();
     const semTx = await (await semaphore.validateProof!(0n, semProof!)).wait();
     const oursGas = oursTx!.gasUsed;

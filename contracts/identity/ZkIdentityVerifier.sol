@@ -4,53 +4,96 @@ pragma solidity ^0.8.24;
 import {IZkIdentityVerifier} from "./IZkIdentityVerifier.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IIdentityGroth16Verifier} from "./verifiers/IIdentityGroth16Verifier.sol";
+import {IIdentityGroth16BatchVerifier} from "./verifiers/IIdentityGroth16BatchVerifier.sol";
 import {DateLib} from "./DateLib.sol";
 
 /// @title ZkIdentityVerifier
 /// @notice Checks identity proofs against the {IdentityRegistry} and a caller's policy, and records nullifiers per
 ///         (caller, scope) so that each person uses a scope once. Namespacing by caller means nobody can burn a
-///         person's nullifier at another consumer by replaying their proof.
+///         person's nullifier at another consumer by replaying their proof. Relayers' batches are checked with one
+///         pairing product ({validateProofs}).
 contract ZkIdentityVerifier is IZkIdentityVerifier {
     /// @inheritdoc IZkIdentityVerifier
     IIdentityGroth16Verifier public immutable groth16;
     /// @inheritdoc IZkIdentityVerifier
+    IIdentityGroth16BatchVerifier public immutable groth16Batch;
+    /// @inheritdoc IZkIdentityVerifier
     IIdentityRegistry public immutable registry;
 
     uint256 private constant SCOPE_LIMIT = 1 << 120;
+    /// @dev How many public signals the identity circuit has (see {_publicSignals}).
+    uint256 private constant PUBLIC_SIGNALS = 5;
+    uint256 private constant SNARK_SCALAR_FIELD =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     mapping(bytes32 key => bool) private _used;
 
-    /// @notice Binds the verifier to a generated Groth16 verifier and an issuer registry, for good.
+    /// @notice Binds the verifier to the generated Groth16 verifiers of one circuit and an issuer registry, for good.
     /// @param groth16_ the generated verifier of the identity circuit
+    /// @param groth16Batch_ the generated batch verifier of the same circuit
     /// @param registry_ the issuer registry
-    constructor(IIdentityGroth16Verifier groth16_, IIdentityRegistry registry_) {
+    constructor(
+        IIdentityGroth16Verifier groth16_,
+        IIdentityGroth16BatchVerifier groth16Batch_,
+        IIdentityRegistry registry_
+    ) {
         groth16 = groth16_;
+        groth16Batch = groth16Batch_;
         registry = registry_;
     }
 
     /// @inheritdoc IZkIdentityVerifier
-    function verify(
-        uint256[8] calldata proof,
-        uint256[5] calldata publicSignals,
+    function validateProof(
+        IdentityProof calldata proof,
         uint256 scope,
         uint256 message,
         Policy calldata policy
     ) external returns (uint256 nullifier) {
-        nullifier = _check(msg.sender, proof, publicSignals, scope, message, policy);
-        _used[_key(msg.sender, scope, nullifier)] = true;
-        emit IdentityProofVerified(msg.sender, scope, nullifier, publicSignals[0], message);
+        nullifier = _check(msg.sender, proof, scope, message, policy);
+        _record(scope, proof);
     }
 
     /// @inheritdoc IZkIdentityVerifier
-    function check(
+    function validateProofs(IdentityProof[] calldata proofs, uint256 scope, Policy calldata policy) external {
+        uint256 n = proofs.length;
+        if (n == 0) revert EmptyBatch();
+        uint256[8][] memory points = new uint256[8][](n);
+        uint256[] memory inputs;
+        uint256 lastRoot;
+        uint256 lastIssuerAx;
+        for (uint256 i = 0; i < n; ++i) {
+            IdentityProof calldata p = proofs[i];
+            _checkStatement(msg.sender, p, scope, policy);
+            // one registry call per run of proofs under the same issuer key and root
+            if (i == 0 || p.root != lastRoot || p.issuerAx != lastIssuerAx) {
+                _checkRoot(p.root, p.issuerAx);
+                (lastRoot, lastIssuerAx) = (p.root, p.issuerAx);
+            }
+            // recorded as we go, so a nullifier repeated inside the batch is refused too
+            _record(scope, p);
+            uint256[PUBLIC_SIGNALS] memory ps = _publicSignals(p, scope, policy);
+            uint256 k = ps.length;
+            if (i == 0) inputs = new uint256[](n * k);
+            for (uint256 j = 0; j < k; ++j) inputs[i * k + j] = ps[j];
+            points[i] = p.points;
+        }
+        if (!groth16Batch.verifyProofs(points, inputs)) {
+            for (uint256 i = 0; i < n; ++i) {
+                if (!_verifyProof(proofs[i].points, _publicSignals(proofs[i], scope, policy))) revert InvalidProofAt(i);
+            }
+            revert InvalidProof();
+        }
+    }
+
+    /// @inheritdoc IZkIdentityVerifier
+    function verifyProof(
         address consumer,
-        uint256[8] calldata proof,
-        uint256[5] calldata publicSignals,
+        IdentityProof calldata proof,
         uint256 scope,
         uint256 message,
         Policy calldata policy
     ) external view returns (uint256 nullifier) {
-        return _check(consumer, proof, publicSignals, scope, message, policy);
+        return _check(consumer, proof, scope, message, policy);
     }
 
     /// @inheritdoc IZkIdentityVerifier
@@ -71,45 +114,85 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         if (!any) revert EmptyRegionSet();
     }
 
-    /// @notice All checks of {verify}, reverting with the reason on failure.
+    /// @notice All checks of {validateProof}, reverting with the reason on failure.
     /// @param consumer whose nullifier namespace to check
-    /// @param proof the Groth16 proof
-    /// @param ps the public signals
+    /// @param proof the proof
     /// @param scope the consumer's scope
-    /// @param message the bound message
+    /// @param message the message the consumer demands
     /// @param policy what the consumer demands
     /// @return nullifier the proof's nullifier
     function _check(
         address consumer,
-        uint256[8] calldata proof,
-        uint256[5] calldata ps,
+        IdentityProof calldata proof,
         uint256 scope,
         uint256 message,
         Policy calldata policy
     ) private view returns (uint256 nullifier) {
-        nullifier = ps[1];
-        if (_used[_key(consumer, scope, nullifier)]) revert NullifierAlreadyUsed(nullifier);
-        if (ps[3] != message) revert MessageMismatch(message, ps[3]);
-        _checkPolicy(ps[4], scope, policy);
-        _checkRoot(ps[0], ps[2]);
-        if (!_verifyProof(proof, ps)) revert InvalidProof();
+        if (proof.message != message) revert MessageMismatch(message, proof.message);
+        _checkStatement(consumer, proof, scope, policy);
+        _checkRoot(proof.root, proof.issuerAx);
+        if (!_verifyProof(proof.points, _publicSignals(proof, scope, policy))) revert InvalidProof();
+        return proof.nullifier;
     }
 
-    /// @notice Checks the proof's policy word against the caller's policy and scope.
-    /// @dev The proof's date must be a real date, not after tomorrow (time zones) and at most
-    ///      `dateToleranceDays` before today; everything else must equal what the caller demands.
-    /// @param word the proof's policy word
+    /// @notice The checks of one proof that need no registry call: fresh nullifier, values in the field, date.
+    /// @param consumer whose nullifier namespace to check
+    /// @param proof the proof
+    /// @param scope the consumer's scope
+    /// @param policy what the consumer demands
+    function _checkStatement(
+        address consumer,
+        IdentityProof calldata proof,
+        uint256 scope,
+        Policy calldata policy
+    ) private view {
+        uint256 nullifier = proof.nullifier;
+        if (_used[_key(consumer, scope, nullifier)]) revert NullifierAlreadyUsed(nullifier);
+        _checkField(nullifier);
+        _checkField(proof.root);
+        _checkField(proof.issuerAx);
+        _checkField(proof.message);
+        _checkDate(proof.date, policy.dateToleranceDays);
+    }
+
+    /// @notice Records a validated proof's nullifier for (msg.sender, `scope`) and announces it.
     /// @param scope the caller's scope
-    /// @param policy the caller's policy
-    function _checkPolicy(uint256 word, uint256 scope, Policy calldata policy) private view {
-        uint256 proofDate = word & 0xffffffff;
+    /// @param proof the proof
+    function _record(uint256 scope, IdentityProof calldata proof) private {
+        _used[_key(msg.sender, scope, proof.nullifier)] = true;
+        emit IdentityProofVerified(msg.sender, scope, proof.nullifier, proof.root, proof.message);
+    }
+
+    /// @notice Reverts unless `value` is below the BN254 scalar field (a larger value would alias a smaller one).
+    /// @param value the value
+    function _checkField(uint256 value) private pure {
+        if (value >= SNARK_SCALAR_FIELD) revert ValueOutOfField(value);
+    }
+
+    /// @notice Checks the proof's date: a real YYYYMMDD date, not after tomorrow (time zones) and at most
+    ///         `toleranceDays` before today.
+    /// @param proofDate the proof's date
+    /// @param toleranceDays how many days it may lag the chain's date
+    function _checkDate(uint256 proofDate, uint256 toleranceDays) private view {
         uint256 today = block.timestamp / 1 days;
         (uint256 proofDay, bool valid) = DateLib.toDays(proofDate);
-        if (!valid || proofDay > today + 1 || proofDay + policy.dateToleranceDays < today) {
+        if (!valid || proofDay > today + 1 || proofDay + toleranceDays < today) {
             revert ProofDateOutOfRange(proofDate, DateLib.dateOf(block.timestamp));
         }
-        uint256 expected = policyWord(policy, scope, proofDate);
-        if (word != expected) revert PolicyMismatch(expected, word);
+    }
+
+    /// @notice The circuit's public signals for `proof` under the caller's `scope` and `policy`: the one place that
+    ///         knows their number and order ([root, nullifier, issuerAx, message, policyWord]).
+    /// @param proof the proof
+    /// @param scope the caller's scope
+    /// @param policy the caller's policy
+    /// @return ps the public signals
+    function _publicSignals(
+        IdentityProof calldata proof,
+        uint256 scope,
+        Policy calldata policy
+    ) private pure returns (uint256[PUBLIC_SIGNALS] memory ps) {
+        ps = [proof.root, proof.nullifier, proof.issuerAx, proof.message, policyWord(policy, scope, proof.date)];
     }
 
     /// @notice Checks the proof's issuer key and root against the registry.
@@ -130,15 +213,15 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
     }
 
     /// @notice Runs the generated Groth16 verifier.
-    /// @param proof the proof [a0, a1, b00, b01, b10, b11, c0, c1]
+    /// @param points the proof [a0, a1, b00, b01, b10, b11, c0, c1]
     /// @param ps the public signals
     /// @return true if the proof verifies
-    function _verifyProof(uint256[8] calldata proof, uint256[5] calldata ps) private view returns (bool) {
+    function _verifyProof(uint256[8] calldata points, uint256[PUBLIC_SIGNALS] memory ps) private view returns (bool) {
         return
             groth16.verifyProof(
-                [proof[0], proof[1]],
-                [[proof[2], proof[3]], [proof[4], proof[5]]],
-                [proof[6], proof[7]],
+                [points[0], points[1]],
+                [[points[2], points[3]], [points[4], points[5]]],
+                [points[6], points[7]],
                 ps
             );
     }

@@ -5,23 +5,50 @@ import {TestBase} from "../lib/TestBase.sol";
 import {IdentityRegistry} from "../../contracts/identity/IdentityRegistry.sol";
 import {IIdentityRegistry} from "../../contracts/identity/IIdentityRegistry.sol";
 import {ZkIdentityVerifier} from "../../contracts/identity/ZkIdentityVerifier.sol";
+import {OnePersonBenefit} from "../../contracts/identity/OnePersonBenefit.sol";
+import {IOnePersonBenefit} from "../../contracts/identity/IOnePersonBenefit.sol";
 import {IZkIdentityVerifier} from "../../contracts/identity/IZkIdentityVerifier.sol";
 import {IIdentityGroth16Verifier} from "../../contracts/identity/verifiers/IIdentityGroth16Verifier.sol";
+import {IIdentityGroth16BatchVerifier} from "../../contracts/identity/verifiers/IIdentityGroth16BatchVerifier.sol";
 import {Identity20Groth16Verifier} from "../../contracts/identity/verifiers/Identity20Groth16Verifier.sol";
 import {Identity32Groth16Verifier} from "../../contracts/identity/verifiers/Identity32Groth16Verifier.sol";
 import {DateLib} from "../../contracts/identity/DateLib.sol";
 
 /// @dev Stands in for the generated verifier so that the contract rules can be fuzzed without proofs
 ///      (real proofs are exercised by the mocha tests).
+///      A proof whose points[0] is BAD is forged; `acceptOnly` makes it accept one policy word only (the statement
+///      the "proof" was made for).
 contract MockGroth16 is IIdentityGroth16Verifier {
+    uint256 public constant BAD = 0xBAD;
     bool public answer = true;
+    uint256 public onlyWord;
 
     function set(bool a) external {
         answer = a;
     }
 
-    function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata, uint256[5] calldata) external view returns (bool) {
-        return answer;
+    function acceptOnly(uint256 word) external {
+        onlyWord = word;
+    }
+
+    function verifyProof(
+        uint256[2] calldata a,
+        uint256[2][2] calldata,
+        uint256[2] calldata,
+        uint256[5] calldata ps
+    ) external view returns (bool) {
+        return answer && a[0] != BAD && (onlyWord == 0 || ps[4] == onlyWord);
+    }
+}
+
+/// @dev The batch counterpart of {MockGroth16}: false if any proof's points[0] is BAD.
+contract MockBatchGroth16 is IIdentityGroth16BatchVerifier {
+    uint256 public constant PUBLIC_INPUTS = 5;
+
+    function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata inputs) external pure returns (bool) {
+        if (inputs.length != proofs.length * PUBLIC_INPUTS) revert InputCountMismatch(proofs.length * 5, inputs.length);
+        for (uint256 i = 0; i < proofs.length; i++) if (proofs[i][0] == 0xBAD) return false;
+        return true;
     }
 }
 
@@ -57,7 +84,7 @@ contract IdentityContractsTest is TestBase {
     function setUp() public {
         registry = new IdentityRegistry(GOV);
         groth = new MockGroth16();
-        verifier = new ZkIdentityVerifier(groth, registry);
+        verifier = new ZkIdentityVerifier(groth, new MockBatchGroth16(), registry);
         dates = new DateHarness();
         vm.warp(1_780_000_000); // 2026-05-28
         vm.prank(GOV);
@@ -72,15 +99,22 @@ contract IdentityContractsTest is TestBase {
         p.regions = [uint16(7), 9, 0, 0];
     }
 
-    function _signals(uint256 root, uint256 nullifier, uint256 message, uint256 word) internal pure returns (uint256[5] memory s) {
-        s = [root, nullifier, AX, message, word];
+    function _ip(
+        uint256 root,
+        uint256 nullifier,
+        uint256 message,
+        uint256 date
+    ) internal pure returns (IZkIdentityVerifier.IdentityProof memory p) {
+        p.root = root;
+        p.nullifier = nullifier;
+        p.issuerAx = AX;
+        p.message = message;
+        p.date = uint32(date);
     }
 
     function _today() internal view returns (uint256) {
         return DateLib.dateOf(block.timestamp);
     }
-
-    function _proof() internal pure returns (uint256[8] memory p) {}
 
     // ---- registry
 
@@ -139,68 +173,67 @@ contract IdentityContractsTest is TestBase {
     // ---- verifier
 
     function test_acceptsThenRejectsReuse() public {
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 777, 0xBEEF, word);
-        uint256 n = verifier.verify(_proof(), s, SCOPE, 0xBEEF, _policy());
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 777, 0xBEEF, today);
+        uint256 n = verifier.validateProof(s, SCOPE, 0xBEEF, _policy());
         vm.assertEq(n, 777, "nullifier returned");
         vm.assertTrue(verifier.isNullifierUsed(address(this), SCOPE, 777), "recorded");
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 777));
-        verifier.verify(_proof(), s, SCOPE, 0xBEEF, _policy());
+        verifier.validateProof(s, SCOPE, 0xBEEF, _policy());
     }
 
     function testFuzz_nullifiersNamespacedByConsumer(address other, uint256 nullifier) public {
         vm.assume(other != address(this));
         nullifier = bound(nullifier, 0, FIELD - 1);
-        uint256[5] memory s = _signals(ROOT, nullifier, 1, verifier.policyWord(_policy(), SCOPE, _today()));
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, nullifier, 1, _today());
         vm.prank(other);
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
         vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, nullifier), "another consumer's use does not burn ours");
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
     }
 
-    function testFuzz_policyMismatchRejected(uint8 minAge, uint16 region, uint256 scope) public {
+    function testFuzz_statementHoldsTheCallersPolicyAndScope(uint8 minAge, uint16 region, uint256 scope) public {
         IZkIdentityVerifier.Policy memory p = _policy();
         scope = bound(scope, 0, (1 << 120) - 1);
         vm.assume(minAge != p.minAge || region != p.regions[0] || scope != SCOPE);
         IZkIdentityVerifier.Policy memory q = _policy();
         q.minAge = minAge;
         q.regions[0] = region;
-        // the proof was made for policy q and `scope`; the caller demands p and SCOPE
-        uint256 word = verifier.policyWord(q, scope, _today());
-        uint256 expected = verifier.policyWord(p, SCOPE, _today());
-        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.PolicyMismatch.selector, expected, word));
-        verifier.verify(_proof(), _signals(ROOT, 1, 1, word), SCOPE, 1, p);
+        // the proof was made for policy q and `scope` (the mock accepts only that statement); the caller demands p
+        groth.acceptOnly(verifier.policyWord(q, scope, _today()));
+        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        verifier.validateProof(_ip(ROOT, 1, 1, _today()), SCOPE, 1, p);
+        verifier.validateProof(_ip(ROOT, 1, 1, _today()), scope, 1, q);
     }
 
     function testFuzz_messageBinding(uint256 message, uint256 other) public {
         vm.assume(message != other);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.MessageMismatch.selector, other, message));
-        verifier.verify(_proof(), _signals(ROOT, 1, message, word), SCOPE, other, _policy());
+        verifier.validateProof(_ip(ROOT, 1, message, today), SCOPE, other, _policy());
     }
 
     function testFuzz_dateTolerance(uint256 lagDays) public {
         lagDays = bound(lagDays, 0, 30);
         uint256 proofDate = DateLib.dateOf(block.timestamp - lagDays * 1 days);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, proofDate);
         if (lagDays > _policy().dateToleranceDays) {
             vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ProofDateOutOfRange.selector, proofDate, _today()));
         }
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, proofDate), SCOPE, 1, _policy());
     }
 
     function test_futureDateRejected() public {
         uint256 proofDate = DateLib.dateOf(block.timestamp + 3 days);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, proofDate);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ProofDateOutOfRange.selector, proofDate, _today()));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, proofDate), SCOPE, 1, _policy());
     }
 
     function testFuzz_unknownRootRejected(uint256 root) public {
+        root = bound(root, 0, FIELD - 1);
         vm.assume(root != ROOT);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, root));
-        verifier.verify(_proof(), _signals(root, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(root, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_staleRootRejectedAfterWindow() public {
@@ -208,34 +241,196 @@ contract IdentityContractsTest is TestBase {
         registry.publishRoot(issuerId, ROOT + 1);
         uint256 validUntil = block.timestamp + 1 days;
         vm.warp(validUntil);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.StaleRoot.selector, ROOT, validUntil));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_suspendedIssuerAndKeyMismatchRejected() public {
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 5, 1, word);
-        s[2] = AX + 1;
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 5, 1, today);
+        s.issuerAx = AX + 1;
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownIssuerKey.selector, AX + 1));
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
         vm.prank(GOV);
         registry.setIssuerActive(issuerId, false);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.IssuerInactive.selector, issuerId));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_invalidProofRejected() public {
         groth.set(false);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function testFuzz_scopeRange(uint256 scope) public {
         scope = bound(scope, 1 << 120, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ScopeOutOfRange.selector, scope));
         verifier.policyWord(_policy(), scope, _today());
+    }
+
+    // ---- batches
+
+    function _batch(uint256 n, uint256 firstNullifier) internal view returns (IZkIdentityVerifier.IdentityProof[] memory b) {
+        b = new IZkIdentityVerifier.IdentityProof[](n);
+        for (uint256 i = 0; i < n; i++) b[i] = _ip(ROOT, firstNullifier + i, 0x1000 + i, _today());
+    }
+
+    function testFuzz_batchRecordsEveryNullifier(uint256 n) public {
+        n = bound(n, 1, 20);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 100);
+        verifier.validateProofs(b, SCOPE, _policy());
+        for (uint256 i = 0; i < n; i++) vm.assertTrue(verifier.isNullifierUsed(address(this), SCOPE, 100 + i), "recorded");
+        vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, 100 + n), "only the batch's");
+        // each proof of the batch is now spent, alone or in another batch
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 100 + n - 1));
+        verifier.validateProof(b[n - 1], SCOPE, b[n - 1].message, _policy());
+    }
+
+    function testFuzz_batchForgedProofNamedAndNothingRecorded(uint256 n, uint256 bad) public {
+        n = bound(n, 1, 16);
+        bad = bound(bad, 0, n - 1);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 200);
+        b[bad].points[0] = groth.BAD();
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.InvalidProofAt.selector, bad));
+        verifier.validateProofs(b, SCOPE, _policy());
+        for (uint256 i = 0; i < n; i++) vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, 200 + i), "none");
+    }
+
+    function testFuzz_batchFirstForgedProofNamed(uint256 a, uint256 c) public {
+        a = bound(a, 0, 9);
+        c = bound(c, 0, 9);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(10, 300);
+        b[a].points[0] = groth.BAD();
+        b[c].points[0] = groth.BAD();
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.InvalidProofAt.selector, a < c ? a : c));
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function testFuzz_batchRepeatedNullifierRefused(uint256 n, uint256 i, uint256 j) public {
+        n = bound(n, 2, 12);
+        i = bound(i, 0, n - 1);
+        j = bound(j, 0, n - 1);
+        vm.assume(i != j);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 400);
+        b[j].nullifier = b[i].nullifier;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, b[i].nullifier));
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function test_batchRefusesANullifierUsedBefore() public {
+        verifier.validateProof(_ip(ROOT, 402, 1, _today()), SCOPE, 1, _policy());
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 402));
+        verifier.validateProofs(_batch(4, 400), SCOPE, _policy());
+        vm.expectRevert(IZkIdentityVerifier.EmptyBatch.selector);
+        verifier.validateProofs(_batch(0, 400), SCOPE, _policy());
+    }
+
+    /// Every proof's root is checked even though the registry is asked once per run of equal (issuer, root).
+    function testFuzz_batchChecksEveryRoot(uint256 mask, uint256 n) public {
+        n = bound(n, 1, 12);
+        mask = bound(mask, 0, (1 << n) - 1);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 500);
+        uint256 firstUnknown = n;
+        for (uint256 i = 0; i < n; i++) {
+            if (mask & (1 << i) != 0) {
+                b[i].root = ROOT + 1; // never published
+                if (firstUnknown == n) firstUnknown = i;
+            }
+        }
+        if (firstUnknown < n) vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, ROOT + 1));
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function test_batchChecksEachProofsIssuer() public {
+        uint32 b2 = _registerB();
+        vm.prank(OPERATOR_B);
+        registry.publishRoot(b2, ROOT + 9);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(3, 600);
+        b[1].issuerAx = BX; // same root value, another issuer: B never published ROOT
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, ROOT));
+        verifier.validateProofs(b, SCOPE, _policy());
+        b[1].root = ROOT + 9;
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function testFuzz_valuesOutsideTheFieldRefused(uint256 v, uint256 which) public {
+        v = bound(v, FIELD, type(uint256).max);
+        which = bound(which, 0, 3);
+        IZkIdentityVerifier.IdentityProof memory p = _ip(ROOT, 5, 1, _today());
+        if (which == 0) p.nullifier = v;
+        else if (which == 1) p.root = v;
+        else if (which == 2) p.issuerAx = v;
+        else p.message = v;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ValueOutOfField.selector, v));
+        verifier.validateProof(p, SCOPE, p.message, _policy());
+    }
+
+    // ---- OnePersonBenefit
+
+    function _benefit(uint256 funds) internal returns (OnePersonBenefit b) {
+        b = new OnePersonBenefit(verifier, SCOPE, 1 ether, _policy());
+        vm.deal(address(b), funds);
+    }
+
+    function testFuzz_claimManyPaysEachRecipientOnce(uint256 n) public {
+        n = bound(n, 1, 12);
+        OnePersonBenefit b = _benefit(n * 1 ether);
+        IZkIdentityVerifier.IdentityProof[] memory proofs = _batch(n, 700);
+        b.claimMany(proofs);
+        for (uint256 i = 0; i < n; i++) vm.assertEq(address(uint160(0x1000 + i)).balance, 1 ether, "paid");
+        vm.assertEq(address(b).balance, 0, "all paid out");
+        vm.deal(address(b), n * 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 700));
+        b.claimMany(proofs);
+    }
+
+    function test_claimManyKeepsARefusedPaymentForItsRecipient() public {
+        OnePersonBenefit b = _benefit(3 ether);
+        Refuser refuser = new Refuser();
+        IZkIdentityVerifier.IdentityProof[] memory proofs = _batch(2, 800);
+        proofs[1].message = uint160(address(refuser));
+        b.claimMany(proofs);
+        vm.assertEq(address(uint160(0x1000)).balance, 1 ether, "first paid");
+        vm.assertEq(b.owed(address(refuser)), 1 ether, "kept");
+        vm.assertEq(b.totalOwed(), 1 ether, "total kept");
+        // the kept amount is not available to other claims
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.InsufficientFunds.selector, 2 ether, 1 ether));
+        b.claimMany(_batch(2, 900));
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.PaymentFailed.selector, address(refuser)));
+        refuser.withdraw(b);
+        refuser.setAccept(true);
+        refuser.withdraw(b);
+        vm.assertEq(address(refuser).balance, 1 ether, "withdrawn");
+        vm.assertEq(b.totalOwed(), 0, "nothing kept");
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.NothingOwed.selector, address(refuser)));
+        refuser.withdraw(b);
+    }
+
+    function testFuzz_claimManyRefusesAMessageThatIsNoAddress(uint256 message, uint256 at) public {
+        at = bound(at, 0, 3);
+        vm.assume(message == 0 || message > type(uint160).max);
+        OnePersonBenefit b = _benefit(4 ether);
+        IZkIdentityVerifier.IdentityProof[] memory proofs = _batch(4, 1000);
+        proofs[at].message = message;
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.MessageNotAnAddress.selector, at, message));
+        b.claimMany(proofs);
+    }
+
+    function test_claimChecksFundsAndRecipient() public {
+        OnePersonBenefit b = _benefit(0.5 ether);
+        IZkIdentityVerifier.IdentityProof memory p = _ip(ROOT, 1100, 0x1000, _today());
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.InsufficientFunds.selector, 1 ether, 0.5 ether));
+        b.claim(address(0x1000), p);
+        vm.expectRevert(IOnePersonBenefit.ZeroRecipient.selector);
+        b.claim(address(0), p);
+        vm.deal(address(b), 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.MessageMismatch.selector, 0x2000, 0x1000));
+        b.claim(address(0x2000), p);
+        b.claim(address(0x1000), p);
+        vm.assertEq(address(0x1000).balance, 1 ether, "paid");
     }
 
     // ---- roots are per issuer (finding: publishRoot was first-come across all issuers)
@@ -253,15 +448,15 @@ contract IdentityContractsTest is TestBase {
         // B's publication does not make the root valid for A
         vm.assertFalse(registry.isRootFresh(issuerId, pending), "not A's root yet");
         vm.assertTrue(registry.isRootFresh(b, pending), "B's root");
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, pending));
-        verifier.verify(_proof(), _signals(pending, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(pending, 5, 1, today), SCOPE, 1, _policy());
         // A publishes its root all the same
         vm.prank(OPERATOR);
         registry.publishRoot(issuerId, pending);
         vm.assertTrue(registry.isRootFresh(issuerId, pending), "A's root now");
         vm.assertEq(registry.issuer(issuerId).currentRoot, pending, "A's current root");
-        verifier.verify(_proof(), _signals(pending, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(pending, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_anotherIssuersRootIsNotValidForThisIssuer() public {
@@ -274,11 +469,11 @@ contract IdentityContractsTest is TestBase {
         vm.assertTrue(keyCurrent && active, "A's current key, active");
         vm.assertFalse(published, "A never published it");
         // B's proofs name B's key; A's root is not B's
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 5, 1, word);
-        s[2] = BX;
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 5, 1, today);
+        s.issuerAx = BX;
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, ROOT));
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
     }
 
     // ---- issuer keys (suspicion: the proof binds only issuerAx)
@@ -302,9 +497,9 @@ contract IdentityContractsTest is TestBase {
         vm.prank(GOV);
         registry.setIssuerKey(issuerId, BX, BY);
         // a proof under the old key fails
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.IssuerKeyMismatch.selector, issuerId));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
         // and nobody else may take the old key's x
         vm.prank(GOV);
         vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.PublicKeyTaken.selector, AX, issuerId));
@@ -312,7 +507,7 @@ contract IdentityContractsTest is TestBase {
         // the issuer itself may rotate back
         vm.prank(GOV);
         registry.setIssuerKey(issuerId, AX, FIELD - AY);
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function testFuzz_offCurveKeyRejected(uint256 y) public {
@@ -335,11 +530,11 @@ contract IdentityContractsTest is TestBase {
     }
 
     function test_unknownIssuerKeyRejected() public {
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 5, 1, word);
-        s[2] = BX;
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 5, 1, today);
+        s.issuerAx = BX;
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownIssuerKey.selector, BX));
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
     }
 
     function test_generatedVerifiersMatchTheInterface() public pure {
@@ -375,5 +570,22 @@ contract IdentityContractsTest is TestBase {
         vm.assertTrue(v3, "leap day");
         vm.assertFalse(v4, "before 1970");
         vm.assertEq(dates.dateOf(1_780_000_000), 20260528, "known date");
+    }
+}
+
+/// @dev A recipient that refuses payments until told otherwise.
+contract Refuser {
+    bool public accept;
+
+    function setAccept(bool a) external {
+        accept = a;
+    }
+
+    function withdraw(IOnePersonBenefit b) external {
+        b.withdrawOwed();
+    }
+
+    receive() external payable {
+        require(accept, "refused");
     }
 }

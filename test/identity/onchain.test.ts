@@ -63,29 +63,30 @@ describe("identity contracts with real proofs", function () {
     const [, recipient, thief] = await net.signers();
     const p = await proveFor("alice", recipient!.address);
     const v = stack.contracts.ZkIdentityVerifier;
-    await expect(benefit.claim(thief!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "MessageMismatch");
+    await expect(benefit.claim(thief!.address, id.identityProofStruct(p))).to.be.revertedWithCustomError(v, "MessageMismatch");
+    await expect(benefit.claim(thief!.address, { ...id.identityProofStruct(p), message: BigInt(thief!.address) })).to.be.revertedWithCustomError(v, "InvalidProof");
     const before = await net.ethers.provider.getBalance(recipient!.address);
-    const tx = await benefit.claim(recipient!.address, p.calldata.proof, p.calldata.publicSignals);
+    const tx = await benefit.claim(recipient!.address, id.identityProofStruct(p));
     const receipt = await tx.wait();
     console.log(`      claim gasUsed ${receipt!.gasUsed}`);
     expect((await net.ethers.provider.getBalance(recipient!.address)) - before).to.equal(10n ** 15n);
     expect(await v.isNullifierUsed(await benefit.getAddress(), SCOPE, p.signals.nullifier)).to.equal(true);
-    await expect(benefit.claim(recipient!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
+    await expect(benefit.claim(recipient!.address, id.identityProofStruct(p))).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
   });
 
   it("a tampered proof and a proof for a weaker policy are refused", async () => {
     const [, , , r] = await net.signers();
     const v = stack.contracts.ZkIdentityVerifier;
     const weak = await proveFor("bob", r!.address, { ...POLICY, minAge: 0 });
-    await expect(benefit.claim(r!.address, weak.calldata.proof, weak.calldata.publicSignals)).to.be.revertedWithCustomError(v, "PolicyMismatch");
+    await expect(benefit.claim(r!.address, id.identityProofStruct(weak))).to.be.revertedWithCustomError(v, "InvalidProof");
     const good = await proveFor("bob", r!.address);
     const bad = [...good.calldata.proof];
     bad[0] = bad[0]! ^ 1n;
-    await expect(benefit.claim(r!.address, bad, good.calldata.publicSignals)).to.be.revert(net.ethers);
+    await expect(benefit.claim(r!.address, { ...id.identityProofStruct(good), points: bad })).to.be.revert(net.ethers);
     const swapped = [...good.calldata.proof];
     [swapped[6], swapped[0]] = [swapped[0]!, swapped[6]!];
     [swapped[7], swapped[1]] = [swapped[1]!, swapped[7]!];
-    await expect(benefit.claim(r!.address, swapped, good.calldata.publicSignals)).to.be.revertedWithCustomError(v, "InvalidProof");
+    await expect(benefit.claim(r!.address, { ...id.identityProofStruct(good), points: swapped })).to.be.revertedWithCustomError(v, "InvalidProof");
   });
 
   it("a revoked citizen's in-flight proof survives the update but fails once the root window passes", async () => {
@@ -96,12 +97,12 @@ describe("identity contracts with real proofs", function () {
     w.issuer.revoke(w.bobCred);
     await w.issuer.publishRoot(reg, issuerId);
     expect(() => w.issuer.membershipProof(w.bobCred)).to.throw(/leaf not in tree/);
-    expect(await v.check(await benefit.getAddress(), p.calldata.proof, p.calldata.publicSignals, SCOPE, BigInt(r!.address), id.policyStruct(POLICY))).to.equal(
+    expect(await v.verifyProof(await benefit.getAddress(), id.identityProofStruct(p), SCOPE, BigInt(r!.address), id.policyStruct(POLICY))).to.equal(
       p.signals.nullifier,
     );
     await net.ethers.provider.send("evm_increaseTime", [Number(WINDOW)]);
     await net.ethers.provider.send("evm_mine", []);
-    await expect(benefit.claim(r!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "StaleRoot");
+    await expect(benefit.claim(r!.address, id.identityProofStruct(p))).to.be.revertedWithCustomError(v, "StaleRoot");
   });
 
   it("another issuer publishing this issuer's next root first neither blocks nor validates it; a twin key is refused", async () => {
@@ -122,10 +123,10 @@ describe("identity contracts with real proofs", function () {
       ARTIFACTS,
     );
     const consumer = await benefit.getAddress();
-    const args = [p.calldata.proof, p.calldata.publicSignals, SCOPE, BigInt(r!.address), id.policyStruct(POLICY)] as const;
-    await expect(v.check(consumer, ...args)).to.be.revertedWithCustomError(v, "UnknownRoot");
+    const args = [id.identityProofStruct(p), SCOPE, BigInt(r!.address), id.policyStruct(POLICY)] as const;
+    await expect(v.verifyProof(consumer, ...args)).to.be.revertedWithCustomError(v, "UnknownRoot");
     await w.issuer.publishRoot(reg, issuerId);
-    expect(await v.check(consumer, ...args)).to.equal(p.signals.nullifier);
+    expect(await v.verifyProof(consumer, ...args)).to.equal(p.signals.nullifier);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Deploy components of the ZK national identity capability: the generated Groth16 verifier of the identity
- * circuit (depth 20 by default; IDENTITY_CIRCUIT_DEPTH=32 for the production build), the issuer registry
+ * circuit (depth 20 by default; IDENTITY_CIRCUIT_DEPTH=32 for the production build) and its batch verifier, the issuer registry
  * (owned by governance: IDENTITY_GOVERNANCE if set, else the council's timelock (CouncilTimelock, an
  * OpenZeppelin TimelockController) on a public network, or the deployer on a local one), and the ZkIdentityVerifier that consumers (attestation
  * hooks, TokenTable, benefits) call.
@@ -17,6 +17,7 @@ export function identityComponents(depth: string = process.env.IDENTITY_CIRCUIT_
   }
   return [
     { name: "IdentityGroth16Verifier", artifact: `Identity${depth}Groth16Verifier`, args: () => [] },
+    { name: "IdentityGroth16BatchVerifier", artifact: `Identity${depth}Groth16BatchVerifier`, args: () => [] },
     {
       name: "IdentityRegistry",
       async args(ctx) {
@@ -31,7 +32,7 @@ export function identityComponents(depth: string = process.env.IDENTITY_CIRCUIT_
     },
     {
       name: "ZkIdentityVerifier",
-      args: (ctx) => [ctx.addressOf("IdentityGroth16Verifier"), ctx.addressOf("IdentityRegistry")],
+      args: (ctx) => [ctx.addressOf("IdentityGroth16Verifier"), ctx.addressOf("IdentityGroth16BatchVerifier"), ctx.addressOf("IdentityRegistry")],
     },
   ];
 }

@@ -37,3 +37,12 @@ export {
   type OffchainExpectations,
   type OffchainVerdict,
 } from "./prover.js";
+export {
+  identityProofStruct,
+  prepareBenefitClaimMany,
+  relayBenefitClaims,
+  DEFAULT_RELAY_BATCH,
+  MAX_RELAY_BATCH,
+  type IdentityProofStruct,
+  type BenefitClaimManyParameters,
+} from "./onchain.js";

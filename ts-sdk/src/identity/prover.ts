@@ -47,7 +47,7 @@ export interface IdentityProof {
   /** snarkjs form: decimal strings [root, nullifier, issuerAx, message, policy]. */
   readonly publicSignals: readonly string[];
   readonly signals: IdentityPublicSignals;
-  /** Arguments for ZkIdentityVerifier.verify / OnePersonBenefit.claim. */
+  /** The Groth16 points and raw signals (for the contracts, see {@link identityProofStruct} in onchain.ts). */
   readonly calldata: { readonly proof: bigint[]; readonly publicSignals: [bigint, bigint, bigint, bigint, bigint] };
   /** Milliseconds spent in witness generation and in proving. */
   readonly timings: { readonly witnessMs: number; readonly proveMs: number };
