@@ -13,6 +13,8 @@ import {IIdentityGroth16BatchVerifier} from "../../contracts/identity/verifiers/
 import {Identity20Groth16Verifier} from "../../contracts/identity/verifiers/Identity20Groth16Verifier.sol";
 import {Identity32Groth16Verifier} from "../../contracts/identity/verifiers/Identity32Groth16Verifier.sol";
 import {DateLib} from "../../contracts/identity/DateLib.sol";
+import {IStateCommitment} from "../../contracts/rollup/IStateCommitment.sol";
+import {TestMerkle} from "../lib/TestMerkle.sol";
 
 /// @dev Stands in for the generated verifier so that the contract rules can be fuzzed without proofs
 ///      (real proofs are exercised by the mocha tests).
@@ -52,6 +54,33 @@ contract MockBatchGroth16 is IIdentityGroth16BatchVerifier {
     }
 }
 
+/// @dev The two reads IdentityRegistry makes of the rollup's StateCommitment, settable.
+contract MockCommitments {
+    struct C {
+        bytes32 identityRoot;
+        bool finalized;
+    }
+    C[] public list;
+
+    function push(bytes32 identityRoot, bool finalized) external returns (uint256) {
+        list.push(C(identityRoot, finalized));
+        return list.length - 1;
+    }
+
+    function finalize(uint256 index) external {
+        list[index].finalized = true;
+    }
+
+    function roots(uint256 index) external view returns (bytes32, bytes32, bool) {
+        return (bytes32(0), list[index].identityRoot, list[index].finalized);
+    }
+
+    function lastFinalized() external view returns (bool, uint256) {
+        for (uint256 i = list.length; i > 0; i--) if (list[i - 1].finalized) return (true, i - 1);
+        return (false, 0);
+    }
+}
+
 contract DateHarness {
     function dateOf(uint256 ts) external pure returns (uint256) {
         return DateLib.dateOf(ts);
@@ -82,7 +111,7 @@ contract IdentityContractsTest is TestBase {
     uint32 internal issuerId;
 
     function setUp() public {
-        registry = new IdentityRegistry(GOV);
+        registry = new IdentityRegistry(GOV, IStateCommitment(address(0)));
         groth = new MockGroth16();
         verifier = new ZkIdentityVerifier(groth, new MockBatchGroth16(), registry);
         dates = new DateHarness();
@@ -431,6 +460,102 @@ contract IdentityContractsTest is TestBase {
         b.claim(address(0x2000), p);
         b.claim(address(0x1000), p);
         vm.assertEq(address(0x1000).balance, 1 ether, "paid");
+    }
+
+    // ---- identity outlives the chain: roots imported from finalized commitments
+
+    function _leaf(uint32 id, uint256 root) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(id, root))));
+    }
+
+    /// A commitment whose identity root holds (issuerId, root) beside two other issuers' leaves.
+    function _commit(MockCommitments sc, uint256 root, bool finalized) internal returns (uint256 index, bytes32[] memory proof) {
+        bytes32[] memory leaves = new bytes32[](3);
+        leaves[0] = _leaf(issuerId + 1, 0x111);
+        leaves[1] = _leaf(issuerId, root);
+        leaves[2] = _leaf(issuerId + 2, 0x222);
+        index = sc.push(TestMerkle.root(leaves), finalized);
+        proof = TestMerkle.proof(leaves, 1);
+    }
+
+    function _rollupRegistry() internal returns (IdentityRegistry r, MockCommitments sc) {
+        sc = new MockCommitments();
+        r = new IdentityRegistry(GOV, IStateCommitment(address(sc)));
+        vm.prank(GOV);
+        r.registerIssuer(OPERATOR, AX, AY, 1 days, "Civil Registry");
+    }
+
+    function test_importNeedsARollup() public {
+        vm.expectRevert(IIdentityRegistry.NoStateCommitment.selector);
+        registry.importRootFromCommitment(0, issuerId, ROOT, new bytes32[](0));
+    }
+
+    function testFuzz_importOnlyWhatTheLatestFinalizedCommitmentHolds(uint256 root, uint256 other) public {
+        root = bound(root, 1, FIELD - 1);
+        other = bound(other, 1, FIELD - 1);
+        vm.assume(root != other);
+        (IdentityRegistry r, MockCommitments sc) = _rollupRegistry();
+        (uint256 c0, bytes32[] memory p0) = _commit(sc, root, false);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.CommitmentNotFinalized.selector, c0));
+        r.importRootFromCommitment(c0, issuerId, root, p0);
+        sc.finalize(c0);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotInIdentityRoot.selector, c0, issuerId, other));
+        r.importRootFromCommitment(c0, issuerId, other, p0);
+        vm.prank(GOV);
+        uint32 b = r.registerIssuer(OPERATOR_B, BX, BY, 1 days, "Other Registry");
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotInIdentityRoot.selector, c0, b, root));
+        r.importRootFromCommitment(c0, b, root, p0); // the leaf names its issuer
+        (uint256 c1, bytes32[] memory p1) = _commit(sc, other, true);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotLatestFinalizedCommitment.selector, c0, c1));
+        r.importRootFromCommitment(c0, issuerId, root, p0); // an older commitment may hold revoked credentials
+        r.importRootFromCommitment(c1, issuerId, other, p1);
+        vm.assertEq(r.issuer(issuerId).currentRoot, other, "imported root is current");
+        (bool imported, uint256 from) = r.importedFrom(issuerId, other);
+        vm.assertTrue(imported && from == c1, "imported from c1");
+        r.importRootFromCommitment(c1, issuerId, other, p1); // idempotent
+    }
+
+    /// A root imported from the latest finalized commitment never expires (after an exit that commitment is frozen);
+    /// a root imported from an older one, or published, expires once superseded and its window passes.
+    function testFuzz_latestFinalizedRootOutlivesItsWindow(uint256 elapsed, uint256 r1, uint256 r2, uint256 r3) public {
+        elapsed = bound(elapsed, 1 days, 3650 days);
+        r1 = bound(r1, 1, FIELD - 1);
+        r2 = bound(r2, 1, FIELD - 1);
+        r3 = bound(r3, 1, FIELD - 1);
+        vm.assume(r1 != r2 && r2 != r3 && r1 != r3);
+        (IdentityRegistry r, MockCommitments sc) = _rollupRegistry();
+        _importNew(r, sc, r1);
+        _importNew(r, sc, r2);
+        // the issuer also publishes on L1 directly (e.g. after the exit): r2 is superseded but stays the final L2 root
+        vm.prank(OPERATOR);
+        r.publishRoot(issuerId, r3);
+        vm.warp(block.timestamp + elapsed);
+        vm.assertFalse(r.isRootFresh(issuerId, r1), "older import expired");
+        vm.assertTrue(r.isRootFresh(issuerId, r2), "latest finalized import never expires");
+        vm.assertTrue(r.isRootFresh(issuerId, r3), "current root");
+        (, , , bool published, uint256 validUntil) = r.rootStatus(AX, r2);
+        vm.assertTrue(published && validUntil == 0, "rootStatus agrees");
+        // a newer finalized commitment moves the rule on: r2 then expires like any superseded root
+        _importNew(r, sc, r3);
+        vm.assertFalse(r.isRootFresh(issuerId, r2), "no longer the latest");
+        // and a root the issuer replaced cannot come back through an import
+        (uint256 c, bytes32[] memory p) = _commit(sc, r1, true);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.RootAlreadyPublished.selector, issuerId, r1));
+        r.importRootFromCommitment(c, issuerId, r1, p);
+    }
+
+    function _importNew(IdentityRegistry r, MockCommitments sc, uint256 root) internal {
+        (uint256 c, bytes32[] memory p) = _commit(sc, root, true);
+        r.importRootFromCommitment(c, issuerId, root, p);
+    }
+
+    function test_importChecksTheRootAndTheIssuer() public {
+        (IdentityRegistry r, MockCommitments sc) = _rollupRegistry();
+        (uint256 c0, bytes32[] memory p0) = _commit(sc, 0, true);
+        vm.expectRevert(IIdentityRegistry.ZeroRoot.selector);
+        r.importRootFromCommitment(c0, issuerId, 0, p0);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.UnknownIssuer.selector, issuerId + 1));
+        r.importRootFromCommitment(c0, issuerId + 1, 0x111, p0);
     }
 
     // ---- roots are per issuer (finding: publishRoot was first-come across all issuers)
