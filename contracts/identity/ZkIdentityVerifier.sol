@@ -61,28 +61,34 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         uint256[] memory inputs;
         uint256 lastRoot;
         uint256 lastIssuerAx;
+        uint256 lastDate;
+        uint256 word;
         for (uint256 i = 0; i < n; ++i) {
             IdentityProof calldata p = proofs[i];
-            _checkStatement(msg.sender, p, scope, policy);
-            // one registry call per run of proofs under the same issuer key and root
+            uint256 nullifier = p.nullifier;
+            bytes32 key = _key(msg.sender, scope, nullifier);
+            if (_used[key]) revert NullifierAlreadyUsed(nullifier);
+            _checkFields(p);
+            // the registry and the calendar are asked once per run of proofs with the same issuer, root or date
+            if (p.date != lastDate) {
+                _checkDate(p.date, policy.dateToleranceDays);
+                lastDate = p.date;
+                word = policyWord(policy, scope, lastDate);
+            }
             if (i == 0 || p.root != lastRoot || p.issuerAx != lastIssuerAx) {
                 _checkRoot(p.root, p.issuerAx);
                 (lastRoot, lastIssuerAx) = (p.root, p.issuerAx);
             }
             // recorded as we go, so a nullifier repeated inside the batch is refused too
-            _record(scope, p);
-            uint256[PUBLIC_SIGNALS] memory ps = _publicSignals(p, scope, policy);
+            _used[key] = true;
+            emit IdentityProofVerified(msg.sender, scope, nullifier, p.root, p.message);
+            uint256[PUBLIC_SIGNALS] memory ps = _publicSignals(p, word);
             uint256 k = ps.length;
             if (i == 0) inputs = new uint256[](n * k);
             for (uint256 j = 0; j < k; ++j) inputs[i * k + j] = ps[j];
             points[i] = p.points;
         }
-        if (!groth16Batch.verifyProofs(points, inputs)) {
-            for (uint256 i = 0; i < n; ++i) {
-                if (!_verifyProof(proofs[i].points, _publicSignals(proofs[i], scope, policy))) revert InvalidProofAt(i);
-            }
-            revert InvalidProof();
-        }
+        if (!groth16Batch.verifyProofs(points, inputs)) _revertFirstInvalid(proofs, scope, policy);
     }
 
     /// @inheritdoc IZkIdentityVerifier
@@ -131,7 +137,9 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         if (proof.message != message) revert MessageMismatch(message, proof.message);
         _checkStatement(consumer, proof, scope, policy);
         _checkRoot(proof.root, proof.issuerAx);
-        if (!_verifyProof(proof.points, _publicSignals(proof, scope, policy))) revert InvalidProof();
+        if (!_verifyProof(proof.points, _publicSignals(proof, policyWord(policy, scope, proof.date)))) {
+            revert InvalidProof();
+        }
         return proof.nullifier;
     }
 
@@ -148,11 +156,18 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
     ) private view {
         uint256 nullifier = proof.nullifier;
         if (_used[_key(consumer, scope, nullifier)]) revert NullifierAlreadyUsed(nullifier);
-        _checkField(nullifier);
+        _checkFields(proof);
+        _checkDate(proof.date, policy.dateToleranceDays);
+    }
+
+    /// @notice Reverts unless every value the proof carries is below the BN254 scalar field (a larger value would
+    ///         alias a smaller one in the circuit, e.g. a second nullifier for the same person).
+    /// @param proof the proof
+    function _checkFields(IdentityProof calldata proof) private pure {
+        _checkField(proof.nullifier);
         _checkField(proof.root);
         _checkField(proof.issuerAx);
         _checkField(proof.message);
-        _checkDate(proof.date, policy.dateToleranceDays);
     }
 
     /// @notice Records a validated proof's nullifier for (msg.sender, `scope`) and announces it.
@@ -163,7 +178,7 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         emit IdentityProofVerified(msg.sender, scope, proof.nullifier, proof.root, proof.message);
     }
 
-    /// @notice Reverts unless `value` is below the BN254 scalar field (a larger value would alias a smaller one).
+    /// @notice Reverts unless `value` is below the BN254 scalar field.
     /// @param value the value
     function _checkField(uint256 value) private pure {
         if (value >= SNARK_SCALAR_FIELD) revert ValueOutOfField(value);
@@ -181,18 +196,28 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         }
     }
 
-    /// @notice The circuit's public signals for `proof` under the caller's `scope` and `policy`: the one place that
-    ///         knows their number and order ([root, nullifier, issuerAx, message, policyWord]).
+    /// @notice The circuit's public signals for `proof` under the caller's policy word (see {policyWord}): the one
+    ///         place that knows their number and order ([root, nullifier, issuerAx, message, policyWord]).
     /// @param proof the proof
-    /// @param scope the caller's scope
-    /// @param policy the caller's policy
+    /// @param word the policy word of the caller's policy and scope at the proof's date
     /// @return ps the public signals
     function _publicSignals(
         IdentityProof calldata proof,
-        uint256 scope,
-        Policy calldata policy
+        uint256 word
     ) private pure returns (uint256[PUBLIC_SIGNALS] memory ps) {
-        ps = [proof.root, proof.nullifier, proof.issuerAx, proof.message, policyWord(policy, scope, proof.date)];
+        ps = [proof.root, proof.nullifier, proof.issuerAx, proof.message, word];
+    }
+
+    /// @notice After a batch failed: reverts with {InvalidProofAt} naming the first proof that fails on its own.
+    /// @param proofs the batch
+    /// @param scope the caller's scope
+    /// @param policy the caller's policy
+    function _revertFirstInvalid(IdentityProof[] calldata proofs, uint256 scope, Policy calldata policy) private view {
+        for (uint256 i = 0; i < proofs.length; ++i) {
+            IdentityProof calldata p = proofs[i];
+            if (!_verifyProof(p.points, _publicSignals(p, policyWord(policy, scope, p.date)))) revert InvalidProofAt(i);
+        }
+        revert InvalidProof(); // every proof verifies alone: not reachable unless the batch verifier is wrong
     }
 
     /// @notice Checks the proof's issuer key and root against the registry.

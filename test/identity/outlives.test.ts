@@ -4,7 +4,7 @@
  * an issuer's root into the L1 IdentityRegistry; after an exit, citizens keep proving on L1 against it, however long
  * the L2 stays gone. A non-final commitment and a root not in the tree are refused.
  */
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { DEFAULT_SLA, identity as id } from "@sovereign-stack/sdk";
 import * as typechain from "@sovereign-stack/sdk/typechain";
@@ -32,14 +32,11 @@ describe("identity outlives the chain (roots imported from finalized commitments
     // the issuer exists on L1 (its key names it in proofs); its roots live on the L2 identity registry
     await (await reg.registerIssuer(r.deployer.address, key.x, key.y, WINDOW, "Civil Registry")).wait();
     issuerId = await reg.issuerCount();
-    tree = StandardMerkleTree.of<[bigint, bigint]>(
-      [
-        [issuerId, w.issuer.root],
-        [issuerId + 1n, 0x1234n],
-        [issuerId + 2n, 0x5678n],
-      ],
-      ["uint32", "uint256"],
-    );
+    tree = id.identityRootTree([
+      { issuerId, root: w.issuer.root },
+      { issuerId: issuerId + 1n, root: 0x1234n },
+      { issuerId: issuerId + 2n, root: 0x5678n },
+    ]);
     const batch = await r.postBatch();
     await r.commit(batch, { identityRoot: tree.root });
     commitment = (await r.stack.contracts.StateCommitment.count()) - 1n;
@@ -62,9 +59,12 @@ describe("identity outlives the chain (roots imported from finalized commitments
       .to.be.revertedWithCustomError(reg, "NotInIdentityRoot")
       .withArgs(commitment, issuerId, notInTree);
     await expect(reg.importRootFromCommitment(commitment, issuerId + 1n, w.issuer.root, proofOf(w.issuer.root))).to.be.revertedWithCustomError(reg, "UnknownIssuer");
-    await expect(reg.importRootFromCommitment(commitment, issuerId, w.issuer.root, proofOf(w.issuer.root)))
-      .to.emit(reg, "RootImported")
-      .withArgs(issuerId, w.issuer.root, commitment);
+    const registry = await reg.getAddress();
+    expect(() => id.prepareImportIdentityRoot({ registry, commitmentIndex: commitment, tree, issuerId: 77n })).to.throw(/issuerId: issuer 77 has no leaf/);
+    expect(() => id.identityRootTree([{ issuerId, root: 1n }, { issuerId, root: 2n }])).to.throw(/entries\[1\]\.issuerId: issuer .* listed twice/);
+    const receipt = await id.importIdentityRoot(r.stranger, { registry, commitmentIndex: commitment, tree, issuerId });
+    const imported = receipt.logs.map((l) => reg.interface.parseLog(l)).find((e) => e?.name === "RootImported");
+    expect(imported?.args.toArray()).to.deep.equal([issuerId, w.issuer.root, commitment]);
     expect((await reg.issuer(issuerId)).currentRoot).to.equal(w.issuer.root);
     expect(await reg.importedFrom(issuerId, w.issuer.root)).to.deep.equal([true, commitment]);
   });

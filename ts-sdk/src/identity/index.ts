@@ -46,3 +46,11 @@ export {
   type IdentityProofStruct,
   type BenefitClaimManyParameters,
 } from "./onchain.js";
+export {
+  identityRootTree,
+  prepareImportIdentityRoot,
+  importIdentityRoot,
+  IDENTITY_ROOT_LEAF_TYPES,
+  type IssuerRootEntry,
+  type ImportIdentityRootParameters,
+} from "./roots.js";
