@@ -81,7 +81,7 @@ export interface IdentityProof {
   /** snarkjs form: decimal strings, in the order of {@link IdentityPublicSignals}. */
   readonly publicSignals: readonly string[];
   readonly signals: IdentityPublicSignals;
-  /** Arguments for ZkIdentityVerifier.verify / OnePersonBenefit.claim. */
+  /** Groth16 points and the signals in {@link VerifierSignals} order (the contracts take {@link identityProofStruct} in onchain.ts). */
   readonly calldata: { readonly proof: bigint[]; readonly publicSignals: VerifierSignals };
   /** Milliseconds spent in witness generation and in proving. */
   readonly timings: { readonly witnessMs: number; readonly proveMs: number };
