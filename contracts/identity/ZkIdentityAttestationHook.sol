@@ -15,8 +15,8 @@ contract ZkIdentityAttestationHook is IZkIdentityAttestationHook {
     address public immutable registry;
     IZkIdentityVerifier.Policy private _policy;
 
-    /// @dev An abi-encoded IdentityProof: 5 words + 8 points.
-    uint256 private constant PROOF_BYTES = 13 * 32;
+    /// @dev An abi-encoded IdentityProof: 6 words (root, nullifier, issuerAx, message, date, mode) + 8 points.
+    uint256 private constant PROOF_BYTES = 14 * 32;
 
     /// @notice Creates the hook for one policy.
     /// @param verifier_ the identity verifier (nullifiers are recorded there under this hook's address)

@@ -12,7 +12,7 @@ import { attestationComponents } from "../../scripts/lib/stack/attestation.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";
 import { POLICY, artifacts, world, type World } from "./fixture.ts";
 
-const PROOF_TYPE = "tuple(uint256 root, uint256 nullifier, uint256 issuerAx, uint256 message, uint32 date, uint256[8] points)";
+const PROOF_TYPE = "tuple(uint256 root, uint256 nullifier, uint256 issuerAx, uint256 message, uint32 date, uint8 mode, uint256[8] points)";
 
 describe("ZkIdentityAttestationHook with real proofs through the AttestationRegistry", function () {
   this.timeout(600_000);
@@ -62,7 +62,7 @@ describe("ZkIdentityAttestationHook with real proofs through the AttestationRegi
     const scope = await hook.scopeOf(forSchema);
     const p = await id.proveIdentity({ identity, credential, membership: w.issuer.membershipProof(credential), policy: POLICY, scope, message, currentDate: today }, artifacts());
     const s = id.identityProofStruct(p);
-    const hookData = AbiCoder.defaultAbiCoder().encode([PROOF_TYPE], [[s.root, s.nullifier, s.issuerAx, s.message, s.date, s.points]]);
+    const hookData = AbiCoder.defaultAbiCoder().encode([PROOF_TYPE], [[s.root, s.nullifier, s.issuerAx, s.message, s.date, s.mode, s.points]]);
     return { schema: forSchema, subject, expirationTime: 0n, refUID: "0x" + "00".repeat(32), data, value: 0n, hookData };
   }
 
@@ -101,10 +101,10 @@ describe("ZkIdentityAttestationHook with real proofs through the AttestationRegi
     await expect(registry.connect(attester).attest({ ...r, subject: other.address })).to.be.revertedWithCustomError(v, "MessageMismatch");
     await expect(registry.connect(attester).attest({ ...r, hookData: "0x" })).to.be.revertedWithCustomError(hook, "MalformedProof").withArgs(0n);
     const forged = AbiCoder.defaultAbiCoder().decode([PROOF_TYPE], r.hookData)[0] as unknown[];
-    const points = [...(forged[5] as bigint[])];
+    const points = [...(forged[6] as bigint[])];
     [points[0], points[6]] = [points[6]!, points[0]!];
     [points[1], points[7]] = [points[7]!, points[1]!];
-    const forgedData = AbiCoder.defaultAbiCoder().encode([PROOF_TYPE], [[...forged.slice(0, 5), points]]);
+    const forgedData = AbiCoder.defaultAbiCoder().encode([PROOF_TYPE], [[...forged.slice(0, 6), points]]);
     await expect(registry.connect(attester).attest({ ...r, hookData: forgedData })).to.be.revertedWithCustomError(v, "InvalidProof");
     // only the registry calls the hook: a direct call cannot burn alice's nullifier
     const a = { schema: schema2, attester: attester.address, time: 0n, expirationTime: 0n, refUID: r.refUID, subject: r.subject, data: r.data };
