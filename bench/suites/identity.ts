@@ -3,7 +3,8 @@
  *  - constraints of each mode at depths 20 and 32 (from the committed ceremony manifests);
  *  - prove time (SDK checks + witness + Groth16) of each mode, medians of RUNS runs, every run of ours next to one of
  *    Semaphore's (membership, Semaphore, signature, in turn);
- *  - single verify + nullifier gas: gasUsed of a real transaction (ZkIdentityVerifier.verify vs Semaphore.validateProof),
+ *  - single verify + nullifier gas: gasUsed of a real transaction (ZkIdentityVerifier.validateProof vs
+ *    Semaphore.validateProof),
  *    both on the embedded network, both including the 21 000 intrinsic gas and calldata.
  * (Batch verification rows go after the single-proof rows.)
  */
@@ -187,7 +188,7 @@ const suite: BenchSuite = {
     const v = stack.contracts.ZkIdentityVerifier;
     const verifyGas = async (p: id.IdentityProof): Promise<bigint> => {
       const scope = id.unpackPolicy(p.signals.policy).scope;
-      const tx = await v.verify(p.calldata.proof, p.calldata.publicSignals, scope, BigInt(deployer!.address), id.policyStruct(policy));
+      const tx = await v.validateProof(id.identityProofStruct(p), scope, BigInt(deployer!.address), id.policyStruct(policy));
       return (await tx.wait())!.gasUsed;
     };
     const membershipGas = await verifyGas(ours.membership.proofs[0]!);

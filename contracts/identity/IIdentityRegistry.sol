@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IStateCommitment} from "../rollup/IStateCommitment.sol";
+
 /// @title IIdentityRegistry
 /// @notice Registered credential issuers (governance decides who), their EdDSA-Poseidon public keys (Baby Jubjub
 ///         points), and the roots of their credential registry trees, recorded per issuer. A superseded root stays
@@ -8,7 +10,12 @@ pragma solidity ^0.8.24;
 ///         from the tree stops working once the window passes.
 /// @dev Identity proofs carry only the x coordinate of the issuer's key (`issuerAx`), so an x coordinate belongs to
 ///      one issuer forever: it identifies the issuer of a proof, and a second issuer with the same x (e.g. the key
-///      (Ax, -Ay)) is refused. Ownership (owner, pendingOwner, transferOwnership, acceptOwnership,
+///      (Ax, -Ay)) is refused. Identity outlives the chain: the rollup validators commit an `identityRoot`, an
+///      OpenZeppelin StandardMerkleTree with leaf types ["uint32","uint256"] over (issuerId, issuerRoot) for every
+///      issuer's current root on the L2 identity registry; anyone may import an issuer's root from the latest finalized
+///      commitment ({importRootFromCommitment}), and a root imported from the latest finalized commitment never
+///      expires, so after an exit (when the last finalized commitment is frozen) citizens keep proving on L1.
+///      Ownership (owner, pendingOwner, transferOwnership, acceptOwnership,
 ///      renounceOwnership) is OpenZeppelin's Ownable2Step; the owner is governance (e.g. a council's timelock).
 interface IIdentityRegistry {
     /// @notice An issuer: who publishes its roots, its root validity window, its state, its signing key and its root.
@@ -78,6 +85,30 @@ interface IIdentityRegistry {
     /// @param previous the superseded root (0 for the first)
     /// @param previousValidUntil end of the superseded root's validity window (0 for the first)
     event RootPublished(uint32 indexed issuerId, uint256 indexed root, uint256 previous, uint64 previousValidUntil);
+
+    /// @notice Someone imported an issuer's root from a finalized rollup commitment's identity root.
+    /// @param issuerId the issuer
+    /// @param root the imported root (now the issuer's current root)
+    /// @param commitmentIndex the commitment it was proven against
+    event RootImported(uint32 indexed issuerId, uint256 indexed root, uint256 indexed commitmentIndex);
+
+    /// @notice This registry follows no rollup (deployed without a StateCommitment).
+    error NoStateCommitment();
+
+    /// @notice The commitment is not final (still in its finality delay, or vetoed before it).
+    /// @param commitmentIndex the commitment
+    error CommitmentNotFinalized(uint256 commitmentIndex);
+
+    /// @notice Roots are imported from the latest finalized commitment only (an older one may hold revoked credentials).
+    /// @param commitmentIndex the commitment asked for
+    /// @param latest the latest finalized commitment
+    error NotLatestFinalizedCommitment(uint256 commitmentIndex, uint256 latest);
+
+    /// @notice The leaf (issuerId, root) is not in the commitment's identity root under this proof.
+    /// @param commitmentIndex the commitment
+    /// @param issuerId the issuer
+    /// @param root the root
+    error NotInIdentityRoot(uint256 commitmentIndex, uint32 issuerId, uint256 root);
 
     /// @notice No issuer with this id.
     /// @param issuerId the id asked for
@@ -165,6 +196,30 @@ interface IIdentityRegistry {
     /// @param root the new LeanIMT root
     function publishRoot(uint32 issuerId, uint256 root) external;
 
+    /// @notice Imports an issuer's root from the identity root of the latest finalized rollup commitment, making it the
+    ///         issuer's current root (the previous one stays valid for the issuer's window). Anyone may call.
+    /// @param commitmentIndex the latest finalized commitment of the {stateCommitment}
+    /// @param issuerId the issuer (the same id on the L2 identity registry)
+    /// @param root the issuer's root in that commitment
+    /// @param proof the StandardMerkleTree proof of the leaf (issuerId, root) in the commitment's identity root
+    function importRootFromCommitment(
+        uint256 commitmentIndex,
+        uint32 issuerId,
+        uint256 root,
+        bytes32[] calldata proof
+    ) external;
+
+    /// @notice The rollup's state commitments whose identity roots {importRootFromCommitment} reads (zero if none).
+    /// @return the StateCommitment
+    function stateCommitment() external view returns (IStateCommitment);
+
+    /// @notice The commitment an issuer's root was imported from.
+    /// @param issuerId the issuer
+    /// @param root the root
+    /// @return imported whether it was imported
+    /// @return commitmentIndex the commitment (0 if not imported)
+    function importedFrom(uint32 issuerId, uint256 root) external view returns (bool imported, uint256 commitmentIndex);
+
     /// @notice An issuer's record.
     /// @param issuerId the issuer
     /// @return the issuer (reverts for an unknown id)
@@ -188,14 +243,15 @@ interface IIdentityRegistry {
     /// @return keyCurrent whether `pubKeyAx` is the issuer's current key
     /// @return active whether the issuer is active
     /// @return published whether this issuer published `root`
-    /// @return validUntil 0 while the root is the issuer's current one, otherwise the end of its validity window
+    /// @return validUntil 0 while the root is the issuer's current one or was imported from the latest finalized
+    ///         commitment, otherwise the end of its validity window
     function rootStatus(
         uint256 pubKeyAx,
         uint256 root
     ) external view returns (uint32 issuerId, bool keyCurrent, bool active, bool published, uint256 validUntil);
 
-    /// @notice Whether a proof against the issuer's `root` is acceptable now: published by this issuer, issuer
-    ///         active, root current or within its window.
+    /// @notice Whether a proof against the issuer's `root` is acceptable now: published (or imported) by this issuer,
+    ///         issuer active, root current, imported from the latest finalized commitment, or within its window.
     /// @param issuerId the issuer
     /// @param root the root
     /// @return fresh true if acceptable

@@ -2,21 +2,28 @@
 pragma solidity ^0.8.24;
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IStateCommitment} from "../rollup/IStateCommitment.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 
 /// @title IdentityRegistry
 /// @notice Registered credential issuers (governance decides who), their EdDSA-Poseidon public keys, and the roots of
 ///         their credential registry trees, recorded per issuer.
-/// @dev The owner is governance (e.g. a council's timelock). Each issuer has an operator that publishes its roots.
+/// @dev The owner is governance (e.g. a council's timelock). Each issuer has an operator that publishes its roots;
+///      anyone may import an issuer's root from the rollup's latest finalized commitment.
 contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     /// @inheritdoc IIdentityRegistry
     uint64 public constant MAX_ROOT_VALIDITY = 90 days;
 
     /// @inheritdoc IIdentityRegistry
+    IStateCommitment public immutable stateCommitment;
+    /// @inheritdoc IIdentityRegistry
     uint32 public issuerCount;
     mapping(uint32 issuerId => Issuer) private _issuers;
     mapping(uint32 issuerId => mapping(uint256 root => RootInfo)) private _roots;
     mapping(uint256 pubKeyAx => uint32 issuerId) private _issuerOfKey;
+    /// @dev commitment index + 1 of an imported root (0: not imported)
+    mapping(uint32 issuerId => mapping(uint256 root => uint256 indexPlusOne)) private _importedFrom;
 
     uint256 internal constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -26,7 +33,10 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
 
     /// @notice Creates the registry with no issuer.
     /// @param governance the owner: registers and manages issuers
-    constructor(address governance) Ownable(governance) {}
+    /// @param stateCommitment_ the rollup's StateCommitment whose identity roots may be imported (zero: none)
+    constructor(address governance, IStateCommitment stateCommitment_) Ownable(governance) {
+        stateCommitment = stateCommitment_;
+    }
 
     /// @inheritdoc IIdentityRegistry
     function registerIssuer(
@@ -77,19 +87,38 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     function publishRoot(uint32 issuerId, uint256 root) external {
         Issuer storage i = _issuer(issuerId);
         if (msg.sender != i.operator) revert NotIssuerOperator(issuerId, msg.sender);
-        if (root == 0) revert ZeroRoot();
-        if (root >= SNARK_SCALAR_FIELD) revert RootOutOfField(root);
-        mapping(uint256 => RootInfo) storage roots = _roots[issuerId];
-        if (roots[root].publishedAt != 0) revert RootAlreadyPublished(issuerId, root);
-        uint256 previous = i.currentRoot;
-        uint64 previousValidUntil = 0;
-        if (previous != 0) {
-            roots[previous].supersededAt = uint64(block.timestamp);
-            previousValidUntil = uint64(block.timestamp) + i.rootValidity;
+        _checkRoot(root);
+        if (_roots[issuerId][root].publishedAt != 0) revert RootAlreadyPublished(issuerId, root);
+        _setCurrentRoot(issuerId, i, root);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function importRootFromCommitment(
+        uint256 commitmentIndex,
+        uint32 issuerId,
+        uint256 root,
+        bytes32[] calldata proof
+    ) external {
+        IStateCommitment sc = stateCommitment;
+        if (address(sc) == address(0)) revert NoStateCommitment();
+        Issuer storage i = _issuer(issuerId);
+        _checkRoot(root);
+        (, bytes32 identityRoot, bool finalized) = sc.roots(commitmentIndex);
+        if (!finalized) revert CommitmentNotFinalized(commitmentIndex);
+        (, uint256 latest) = sc.lastFinalized();
+        if (commitmentIndex != latest) revert NotLatestFinalizedCommitment(commitmentIndex, latest);
+        // OpenZeppelin StandardMerkleTree leaf of ["uint32","uint256"]
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(issuerId, root))));
+        if (!MerkleProof.verifyCalldata(proof, identityRoot, leaf)) {
+            revert NotInIdentityRoot(commitmentIndex, issuerId, root);
         }
-        roots[root] = RootInfo(uint64(block.timestamp), 0);
-        i.currentRoot = root;
-        emit RootPublished(issuerId, root, previous, previousValidUntil);
+        _importedFrom[issuerId][root] = commitmentIndex + 1;
+        if (i.currentRoot != root) {
+            // a root the issuer had before and replaced would bring back what it revoked since
+            if (_roots[issuerId][root].publishedAt != 0) revert RootAlreadyPublished(issuerId, root);
+            _setCurrentRoot(issuerId, i, root);
+        }
+        emit RootImported(issuerId, root, commitmentIndex);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -100,6 +129,15 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     /// @inheritdoc IIdentityRegistry
     function issuerOfKey(uint256 pubKeyAx) external view returns (uint32 issuerId) {
         return _issuerOfKey[pubKeyAx];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function importedFrom(
+        uint32 issuerId,
+        uint256 root
+    ) external view returns (bool imported, uint256 commitmentIndex) {
+        uint256 plusOne = _importedFrom[issuerId][root];
+        return plusOne == 0 ? (false, 0) : (true, plusOne - 1);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -119,7 +157,7 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
         active = i.active;
         RootInfo memory r = _roots[issuerId][root];
         published = r.publishedAt != 0;
-        validUntil = r.supersededAt == 0 ? 0 : uint256(r.supersededAt) + i.rootValidity;
+        validUntil = _validUntil(issuerId, root, r, i.rootValidity);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -127,7 +165,54 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
         RootInfo memory r = _roots[issuerId][root];
         if (r.publishedAt == 0) return false;
         Issuer storage i = _issuers[issuerId];
-        return i.active && (r.supersededAt == 0 || block.timestamp < uint256(r.supersededAt) + i.rootValidity);
+        uint256 validUntil = _validUntil(issuerId, root, r, i.rootValidity);
+        return i.active && (validUntil == 0 || block.timestamp < validUntil);
+    }
+
+    /// @notice When a root stops being valid: 0 (never) while it is the issuer's current root or was imported from
+    ///         the latest finalized commitment (frozen after an exit), otherwise its window's end.
+    /// @param issuerId the issuer
+    /// @param root the root
+    /// @param r the root's record
+    /// @param rootValidity the issuer's window
+    /// @return validUntil 0 or the end of the window
+    function _validUntil(
+        uint32 issuerId,
+        uint256 root,
+        RootInfo memory r,
+        uint64 rootValidity
+    ) private view returns (uint256 validUntil) {
+        if (r.supersededAt == 0) return 0;
+        uint256 importedPlusOne = _importedFrom[issuerId][root];
+        if (importedPlusOne != 0) {
+            (bool exists, uint256 latest) = stateCommitment.lastFinalized();
+            if (exists && latest + 1 == importedPlusOne) return 0;
+        }
+        return uint256(r.supersededAt) + rootValidity;
+    }
+
+    /// @notice Reverts unless `root` can be a registry root: non-zero, in the BN254 scalar field.
+    /// @param root the root
+    function _checkRoot(uint256 root) private pure {
+        if (root == 0) revert ZeroRoot();
+        if (root >= SNARK_SCALAR_FIELD) revert RootOutOfField(root);
+    }
+
+    /// @notice Makes `root` the issuer's current root; the previous one stays valid for the issuer's window.
+    /// @param issuerId the issuer
+    /// @param i its record
+    /// @param root the new root
+    function _setCurrentRoot(uint32 issuerId, Issuer storage i, uint256 root) private {
+        mapping(uint256 => RootInfo) storage roots = _roots[issuerId];
+        uint256 previous = i.currentRoot;
+        uint64 previousValidUntil = 0;
+        if (previous != 0) {
+            roots[previous].supersededAt = uint64(block.timestamp);
+            previousValidUntil = uint64(block.timestamp) + i.rootValidity;
+        }
+        roots[root] = RootInfo(uint64(block.timestamp), 0);
+        i.currentRoot = root;
+        emit RootPublished(issuerId, root, previous, previousValidUntil);
     }
 
     /// @notice The issuer `issuerId`, reverting if there is none.

@@ -4,68 +4,134 @@ pragma solidity ^0.8.24;
 import {IZkIdentityVerifier} from "./IZkIdentityVerifier.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IIdentityGroth16Verifier, IIdentityMembershipGroth16Verifier} from "./verifiers/IIdentityGroth16Verifier.sol";
+import {IIdentityGroth16BatchVerifier} from "./verifiers/IIdentityGroth16BatchVerifier.sol";
 import {DateLib} from "./DateLib.sol";
 
 /// @title ZkIdentityVerifier
 /// @notice Checks identity proofs against the {IdentityRegistry} and a caller's policy, and records nullifiers per
 ///         (caller, scope) so that each person uses a scope once. Namespacing by caller means nobody can burn a
-///         person's nullifier at another consumer by replaying their proof.
-/// @dev Two circuits, chosen by bit 224 of the proof's policy word: membership mode (0; the issuer's published root
-///      authenticates the credential; Groth16 inputs [root, nullifier, message, policyWord]) and signature mode (1;
-///      the circuit also checks the issuer's EdDSA signature; inputs [root, nullifier, message, policyWord, issuerAx]).
-///      The public signals callers pass are [root, nullifier, issuerAx, message, policyWord] in both modes; in
-///      membership mode issuerAx only names the issuer whose published roots the root must be among.
+///         person's nullifier at another consumer by replaying their proof. Relayers' batches are checked with one
+///         pairing product ({validateProofs}).
+/// @dev Two circuits, chosen by the proof's `mode` (bit 224 of the policy word the contract builds): membership mode
+///      (0; the issuer's published root authenticates the credential; Groth16 inputs [root, nullifier, message,
+///      policyWord]) and signature mode (1; the circuit also checks the issuer's EdDSA signature; inputs [root,
+///      nullifier, message, policyWord, issuerAx]). {_publicSignals} is the one place that knows both vectors. In
+///      membership mode issuerAx only names the issuer whose published roots the root must be among. Both circuits
+///      give a person the same nullifier for a scope, so switching modes cannot use a scope twice.
 contract ZkIdentityVerifier is IZkIdentityVerifier {
     /// @inheritdoc IZkIdentityVerifier
     IIdentityGroth16Verifier public immutable groth16;
-    /// @notice The generated Groth16 verifier of the membership-mode identity circuit.
+    /// @inheritdoc IZkIdentityVerifier
     IIdentityMembershipGroth16Verifier public immutable membershipGroth16;
+    /// @inheritdoc IZkIdentityVerifier
+    IIdentityGroth16BatchVerifier public immutable groth16Batch;
+    /// @inheritdoc IZkIdentityVerifier
+    IIdentityGroth16BatchVerifier public immutable membershipGroth16Batch;
     /// @inheritdoc IZkIdentityVerifier
     IIdentityRegistry public immutable registry;
 
     uint256 private constant SCOPE_LIMIT = 1 << 120;
     /// @dev Bit of the policy word holding the mode: 0 membership, 1 signature.
     uint256 private constant MODE_BIT = 224;
+    /// @dev {IdentityProof.mode} of a signature-mode proof (0 is membership mode).
+    uint8 private constant SIGNATURE_MODE = 1;
+    /// @dev Most public signals of either circuit (signature mode; membership mode uses the first four).
+    uint256 private constant PUBLIC_SIGNALS = 5;
+    uint256 private constant SNARK_SCALAR_FIELD =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     mapping(bytes32 key => bool) private _used;
 
-    /// @notice Binds the verifier to the generated Groth16 verifiers of both modes and an issuer registry, for good.
+    /// @notice Binds the verifier to the generated Groth16 verifiers and batch verifiers of both modes (one depth) and
+    ///         an issuer registry, for good.
     /// @param groth16_ the generated verifier of the signature-mode circuit
     /// @param membershipGroth16_ the generated verifier of the membership-mode circuit
+    /// @param groth16Batch_ the generated batch verifier of the signature-mode circuit
+    /// @param membershipGroth16Batch_ the generated batch verifier of the membership-mode circuit
     /// @param registry_ the issuer registry
     constructor(
         IIdentityGroth16Verifier groth16_,
         IIdentityMembershipGroth16Verifier membershipGroth16_,
+        IIdentityGroth16BatchVerifier groth16Batch_,
+        IIdentityGroth16BatchVerifier membershipGroth16Batch_,
         IIdentityRegistry registry_
     ) {
         groth16 = groth16_;
         membershipGroth16 = membershipGroth16_;
+        groth16Batch = groth16Batch_;
+        membershipGroth16Batch = membershipGroth16Batch_;
         registry = registry_;
     }
 
     /// @inheritdoc IZkIdentityVerifier
-    function verify(
-        uint256[8] calldata proof,
-        uint256[5] calldata publicSignals,
+    function validateProof(
+        IdentityProof calldata proof,
         uint256 scope,
         uint256 message,
         Policy calldata policy
     ) external returns (uint256 nullifier) {
-        nullifier = _check(msg.sender, proof, publicSignals, scope, message, policy);
-        _used[_key(msg.sender, scope, nullifier)] = true;
-        emit IdentityProofVerified(msg.sender, scope, nullifier, publicSignals[0], message);
+        nullifier = _check(msg.sender, proof, scope, message, policy);
+        _record(scope, proof);
     }
 
     /// @inheritdoc IZkIdentityVerifier
-    function check(
+    function validateProofs(IdentityProof[] calldata proofs, uint256 scope, Policy calldata policy) external {
+        uint256 n = proofs.length;
+        if (n == 0) revert EmptyBatch();
+        uint8 mode = proofs[0].mode;
+        uint256 k = mode == SIGNATURE_MODE ? PUBLIC_SIGNALS : PUBLIC_SIGNALS - 1;
+        uint256[8][] memory points = new uint256[8][](n);
+        uint256[] memory inputs = new uint256[](n * k);
+        uint256 lastRoot;
+        uint256 lastIssuerAx;
+        uint256 lastDate;
+        uint256 word;
+        for (uint256 i = 0; i < n; ++i) {
+            IdentityProof calldata p = proofs[i];
+            // one mode per batch: each mode's proofs go to their own batch verifier
+            if (p.mode != mode) revert MixedModeBatch(i, mode, p.mode);
+            _useNullifier(scope, p);
+            // the registry and the calendar are asked once per run of proofs with the same issuer, root or date
+            if (p.date != lastDate) {
+                _checkDate(p.date, policy.dateToleranceDays);
+                lastDate = p.date;
+                word = _statementWord(policy, scope, lastDate, mode);
+            }
+            if (i == 0 || p.root != lastRoot || p.issuerAx != lastIssuerAx) {
+                _checkRoot(p.root, p.issuerAx, mode == SIGNATURE_MODE);
+                (lastRoot, lastIssuerAx) = (p.root, p.issuerAx);
+            }
+            uint256[PUBLIC_SIGNALS] memory ps = _publicSignals(p, word);
+            for (uint256 j = 0; j < k; ++j) inputs[i * k + j] = ps[j];
+            points[i] = p.points;
+        }
+        IIdentityGroth16BatchVerifier batch = mode == SIGNATURE_MODE ? groth16Batch : membershipGroth16Batch;
+        if (!batch.verifyProofs(points, inputs)) _revertFirstInvalid(proofs, scope, policy);
+    }
+
+    /// @notice One proof of a batch: refuses a used nullifier or a value outside the field, then records the nullifier
+    ///         for (msg.sender, `scope`) at once, so a nullifier repeated inside the batch is refused too (the whole
+    ///         transaction reverts if the batch does not verify).
+    /// @param scope the caller's scope
+    /// @param p the proof
+    function _useNullifier(uint256 scope, IdentityProof calldata p) private {
+        uint256 nullifier = p.nullifier;
+        bytes32 key = _key(msg.sender, scope, nullifier);
+        if (_used[key]) revert NullifierAlreadyUsed(nullifier);
+        _checkFields(p);
+        _used[key] = true;
+        emit IdentityProofVerified(msg.sender, scope, nullifier, p.root, p.message);
+    }
+
+    /// @inheritdoc IZkIdentityVerifier
+    function verifyProof(
         address consumer,
-        uint256[8] calldata proof,
-        uint256[5] calldata publicSignals,
+        IdentityProof calldata proof,
         uint256 scope,
         uint256 message,
         Policy calldata policy
     ) external view returns (uint256 nullifier) {
-        return _check(consumer, proof, publicSignals, scope, message, policy);
+        return _check(consumer, proof, scope, message, policy);
     }
 
     /// @inheritdoc IZkIdentityVerifier
@@ -86,53 +152,123 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         if (!any) revert EmptyRegionSet();
     }
 
-    /// @notice All checks of {verify}, reverting with the reason on failure.
+    /// @notice All checks of {validateProof}, reverting with the reason on failure.
     /// @param consumer whose nullifier namespace to check
-    /// @param proof the Groth16 proof
-    /// @param ps the public signals [root, nullifier, issuerAx, message, policyWord]
+    /// @param proof the proof
     /// @param scope the consumer's scope
-    /// @param message the bound message
+    /// @param message the message the consumer demands
     /// @param policy what the consumer demands
     /// @return nullifier the proof's nullifier
     function _check(
         address consumer,
-        uint256[8] calldata proof,
-        uint256[5] calldata ps,
+        IdentityProof calldata proof,
         uint256 scope,
         uint256 message,
         Policy calldata policy
     ) private view returns (uint256 nullifier) {
-        nullifier = ps[1];
-        if (_used[_key(consumer, scope, nullifier)]) revert NullifierAlreadyUsed(nullifier);
-        if (ps[3] != message) revert MessageMismatch(message, ps[3]);
-        bool signatureMode = _checkPolicy(ps[4], scope, policy);
-        _checkRoot(ps[0], ps[2], signatureMode);
-        if (!_verifyProof(proof, ps, signatureMode)) revert InvalidProof();
+        if (proof.message != message) revert MessageMismatch(message, proof.message);
+        _checkStatement(consumer, proof, scope, policy);
+        bool signatureMode = proof.mode == SIGNATURE_MODE;
+        _checkRoot(proof.root, proof.issuerAx, signatureMode);
+        uint256 word = _statementWord(policy, scope, proof.date, proof.mode);
+        if (!_verifyProof(proof.points, _publicSignals(proof, word), signatureMode)) revert InvalidProof();
+        return proof.nullifier;
     }
 
-    /// @notice Checks the proof's policy word against the caller's policy and scope, and reads its mode.
-    /// @dev The proof's date must be a real date, not after tomorrow (time zones) and at most
-    ///      `dateToleranceDays` before today; the mode bit may be 0 or 1; every other bit must equal what the caller
-    ///      demands.
-    /// @param word the proof's policy word
-    /// @param scope the caller's scope
+    /// @notice The policy word the proof's circuit must have been given: the caller's policy and scope at the proof's
+    ///         date, with the proof's mode in bit 224 (so a proof of one mode never verifies as the other).
     /// @param policy the caller's policy
-    /// @return signatureMode whether the proof is of the signature-mode circuit
-    function _checkPolicy(
-        uint256 word,
+    /// @param scope the caller's scope
+    /// @param date the proof's date (YYYYMMDD)
+    /// @param mode the proof's mode (checked to be 0 or 1 by {_checkFields})
+    /// @return word the packed public signal
+    function _statementWord(
+        Policy calldata policy,
+        uint256 scope,
+        uint256 date,
+        uint8 mode
+    ) private pure returns (uint256 word) {
+        return policyWord(policy, scope, date) | (uint256(mode) << MODE_BIT);
+    }
+
+    /// @notice The checks of one proof that need no registry call: fresh nullifier, values in the field, date.
+    /// @param consumer whose nullifier namespace to check
+    /// @param proof the proof
+    /// @param scope the consumer's scope
+    /// @param policy what the consumer demands
+    function _checkStatement(
+        address consumer,
+        IdentityProof calldata proof,
         uint256 scope,
         Policy calldata policy
-    ) private view returns (bool signatureMode) {
-        uint256 proofDate = word & 0xffffffff;
+    ) private view {
+        uint256 nullifier = proof.nullifier;
+        if (_used[_key(consumer, scope, nullifier)]) revert NullifierAlreadyUsed(nullifier);
+        _checkFields(proof);
+        _checkDate(proof.date, policy.dateToleranceDays);
+    }
+
+    /// @notice Reverts unless the proof's mode is 0 or 1 and every value it carries is below the BN254 scalar field (a
+    ///         larger value would alias a smaller one in the circuit, e.g. a second nullifier for the same person).
+    /// @param proof the proof
+    function _checkFields(IdentityProof calldata proof) private pure {
+        if (proof.mode > SIGNATURE_MODE) revert UnknownMode(proof.mode);
+        _checkField(proof.nullifier);
+        _checkField(proof.root);
+        _checkField(proof.issuerAx);
+        _checkField(proof.message);
+    }
+
+    /// @notice Records a validated proof's nullifier for (msg.sender, `scope`) and announces it.
+    /// @param scope the caller's scope
+    /// @param proof the proof
+    function _record(uint256 scope, IdentityProof calldata proof) private {
+        _used[_key(msg.sender, scope, proof.nullifier)] = true;
+        emit IdentityProofVerified(msg.sender, scope, proof.nullifier, proof.root, proof.message);
+    }
+
+    /// @notice Reverts unless `value` is below the BN254 scalar field.
+    /// @param value the value
+    function _checkField(uint256 value) private pure {
+        if (value >= SNARK_SCALAR_FIELD) revert ValueOutOfField(value);
+    }
+
+    /// @notice Checks the proof's date: a real YYYYMMDD date, not after tomorrow (time zones) and at most
+    ///         `toleranceDays` before today.
+    /// @param proofDate the proof's date
+    /// @param toleranceDays how many days it may lag the chain's date
+    function _checkDate(uint256 proofDate, uint256 toleranceDays) private view {
         uint256 today = block.timestamp / 1 days;
         (uint256 proofDay, bool valid) = DateLib.toDays(proofDate);
-        if (!valid || proofDay > today + 1 || proofDay + policy.dateToleranceDays < today) {
+        if (!valid || proofDay > today + 1 || proofDay + toleranceDays < today) {
             revert ProofDateOutOfRange(proofDate, DateLib.dateOf(block.timestamp));
         }
-        uint256 mode = word >> MODE_BIT;
-        uint256 expected = policyWord(policy, scope, proofDate) | ((mode & 1) << MODE_BIT);
-        if (word != expected) revert PolicyMismatch(expected, word);
-        signatureMode = mode == 1;
+    }
+
+    /// @notice The circuit's public signals for `proof` under the statement word `word` (see {_statementWord}): the
+    ///         one place that knows their number and order. Signature mode: [root, nullifier, message, word, issuerAx]
+    ///         (5 inputs); membership mode: the first four (issuerAx only names the issuer, the proof does not bind it).
+    /// @param proof the proof
+    /// @param word the statement word of the caller's policy and scope at the proof's date, with the proof's mode
+    /// @return ps the public signals; membership mode uses ps[0..3]
+    function _publicSignals(
+        IdentityProof calldata proof,
+        uint256 word
+    ) private pure returns (uint256[PUBLIC_SIGNALS] memory ps) {
+        ps = [proof.root, proof.nullifier, proof.message, word, proof.issuerAx];
+    }
+
+    /// @notice After a batch failed: reverts with {InvalidProofAt} naming the first proof that fails on its own.
+    /// @param proofs the batch (one mode)
+    /// @param scope the caller's scope
+    /// @param policy the caller's policy
+    function _revertFirstInvalid(IdentityProof[] calldata proofs, uint256 scope, Policy calldata policy) private view {
+        for (uint256 i = 0; i < proofs.length; ++i) {
+            IdentityProof calldata p = proofs[i];
+            uint256 word = _statementWord(policy, scope, p.date, p.mode);
+            if (!_verifyProof(p.points, _publicSignals(p, word), p.mode == SIGNATURE_MODE)) revert InvalidProofAt(i);
+        }
+        revert InvalidProof(); // every proof verifies alone: not reachable unless the batch verifier is wrong
     }
 
     /// @notice Checks the proof's root (and, in signature mode, its issuer key) against the registry.
@@ -163,21 +299,21 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         if (!signatureMode) revert UnknownRoot(root);
     }
 
-    /// @notice Assembles the Groth16 inputs of the proof's mode and runs its generated verifier.
-    /// @param proof the proof [a0, a1, b00, b01, b10, b11, c0, c1]
-    /// @param ps the public signals [root, nullifier, issuerAx, message, policyWord]
+    /// @notice Runs the generated Groth16 verifier of the proof's mode.
+    /// @param points the proof [a0, a1, b00, b01, b10, b11, c0, c1]
+    /// @param ps the public signals from {_publicSignals}
     /// @param signatureMode whether the proof is of the signature-mode circuit
     /// @return true if the proof verifies
     function _verifyProof(
-        uint256[8] calldata proof,
-        uint256[5] calldata ps,
+        uint256[8] calldata points,
+        uint256[PUBLIC_SIGNALS] memory ps,
         bool signatureMode
     ) private view returns (bool) {
-        uint256[2] memory a = [proof[0], proof[1]];
-        uint256[2][2] memory b = [[proof[2], proof[3]], [proof[4], proof[5]]];
-        uint256[2] memory c = [proof[6], proof[7]];
-        if (signatureMode) return groth16.verifyProof(a, b, c, [ps[0], ps[1], ps[3], ps[4], ps[2]]);
-        return membershipGroth16.verifyProof(a, b, c, [ps[0], ps[1], ps[3], ps[4]]);
+        uint256[2] memory a = [points[0], points[1]];
+        uint256[2][2] memory b = [[points[2], points[3]], [points[4], points[5]]];
+        uint256[2] memory c = [points[6], points[7]];
+        if (signatureMode) return groth16.verifyProof(a, b, c, ps);
+        return membershipGroth16.verifyProof(a, b, c, [ps[0], ps[1], ps[2], ps[3]]);
     }
 
     /// @notice The storage key of a nullifier in a consumer's scope.

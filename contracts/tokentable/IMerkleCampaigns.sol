@@ -314,7 +314,9 @@ interface IMerkleCampaigns is IVestingPresets {
     /// @param campaignId the campaign
     /// @param recipient who is paid (the proof's message is uint160(recipient))
     /// @param proof the Groth16 proof
-    /// @param publicSignals the circuit's public signals
+    /// @param publicSignals [root, nullifier, issuerAx, message, policyWord] as the SDK's prover emits them; only the
+    ///        policy word's date (bits 0..31) and mode (bit 224) are read from it, the rest of the statement is the
+    ///        campaign's policy and scope
     /// @return nullifier the person's nullifier for the campaign
     function claimAnonymous(
         uint256 campaignId,

@@ -213,9 +213,16 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         Campaign storage c = _open(campaignId, GATE_ZK);
         uint256 amount = c.amountPerClaim;
         _debit(c, campaignId, amount);
-        nullifier = identityVerifier.verify(
-            proof,
-            publicSignals,
+        nullifier = identityVerifier.validateProof(
+            IZkIdentityVerifier.IdentityProof({
+                root: publicSignals[0],
+                nullifier: publicSignals[1],
+                issuerAx: publicSignals[2],
+                message: publicSignals[3],
+                date: uint32(publicSignals[4]), // the prover's policy word: date in bits 0..31
+                mode: uint8(publicSignals[4] >> 224), // and the credential mode in bit 224
+                points: proof
+            }),
             zkScope(campaignId),
             uint256(uint160(recipient)),
             _policies[campaignId]

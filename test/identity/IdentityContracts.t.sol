@@ -5,41 +5,102 @@ import {TestBase} from "../lib/TestBase.sol";
 import {IdentityRegistry} from "../../contracts/identity/IdentityRegistry.sol";
 import {IIdentityRegistry} from "../../contracts/identity/IIdentityRegistry.sol";
 import {ZkIdentityVerifier} from "../../contracts/identity/ZkIdentityVerifier.sol";
+import {OnePersonBenefit} from "../../contracts/identity/OnePersonBenefit.sol";
+import {IOnePersonBenefit} from "../../contracts/identity/IOnePersonBenefit.sol";
 import {IZkIdentityVerifier} from "../../contracts/identity/IZkIdentityVerifier.sol";
 import {
     IIdentityGroth16Verifier,
     IIdentityMembershipGroth16Verifier
 } from "../../contracts/identity/verifiers/IIdentityGroth16Verifier.sol";
+import {IIdentityGroth16BatchVerifier} from "../../contracts/identity/verifiers/IIdentityGroth16BatchVerifier.sol";
 import {Identity20Groth16Verifier} from "../../contracts/identity/verifiers/Identity20Groth16Verifier.sol";
 import {Identity32Groth16Verifier} from "../../contracts/identity/verifiers/Identity32Groth16Verifier.sol";
 import {IdentityMembership20Groth16Verifier} from "../../contracts/identity/verifiers/IdentityMembership20Groth16Verifier.sol";
 import {IdentityMembership32Groth16Verifier} from "../../contracts/identity/verifiers/IdentityMembership32Groth16Verifier.sol";
 import {DateLib} from "../../contracts/identity/DateLib.sol";
+import {IStateCommitment} from "../../contracts/rollup/IStateCommitment.sol";
+import {TestMerkle} from "../lib/TestMerkle.sol";
 
-/// @dev Stands in for the generated verifier so that the contract rules can be fuzzed without proofs
-///      (real proofs are exercised by the mocha tests).
-contract MockGroth16 is IIdentityGroth16Verifier {
+/// @dev Stands in for the generated verifiers of both modes so that the contract rules can be fuzzed without proofs
+///      (real proofs are exercised by the mocha tests); the test deploys one per mode.
+///      A proof whose points[0] is BAD is forged; `acceptOnly` makes it accept one statement word only (ps[3], the
+///      policy word with the mode bit: the statement the "proof" was made for).
+contract MockGroth16 is IIdentityGroth16Verifier, IIdentityMembershipGroth16Verifier {
+    uint256 public constant BAD = 0xBAD;
     bool public answer = true;
+    uint256 public onlyWord;
 
     function set(bool a) external {
         answer = a;
     }
 
-    function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata, uint256[5] calldata) external view returns (bool) {
-        return answer;
+    function acceptOnly(uint256 word) external {
+        onlyWord = word;
+    }
+
+    function verifyProof(
+        uint256[2] calldata a,
+        uint256[2][2] calldata,
+        uint256[2] calldata,
+        uint256[5] calldata ps
+    ) external view returns (bool) {
+        return _accepts(a[0], ps[3]);
+    }
+
+    function verifyProof(
+        uint256[2] calldata a,
+        uint256[2][2] calldata,
+        uint256[2] calldata,
+        uint256[4] calldata ps
+    ) external view returns (bool) {
+        return _accepts(a[0], ps[3]);
+    }
+
+    function _accepts(uint256 a0, uint256 word) private view returns (bool) {
+        return answer && a0 != BAD && (onlyWord == 0 || word == onlyWord);
     }
 }
 
-/// @dev Stands in for the generated membership-mode verifier, and records the inputs the contract assembled.
-contract MockMembershipGroth16 is IIdentityMembershipGroth16Verifier {
-    bool public answer = true;
+/// @dev The batch counterpart of {MockGroth16}: false if any proof's points[0] is BAD; checks the input count.
+contract MockBatchGroth16 is IIdentityGroth16BatchVerifier {
+    uint256 public immutable PUBLIC_INPUTS;
 
-    function set(bool a) external {
-        answer = a;
+    constructor(uint256 publicInputs) {
+        PUBLIC_INPUTS = publicInputs;
     }
 
-    function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata, uint256[4] calldata) external view returns (bool) {
-        return answer;
+    function verifyProofs(uint256[8][] calldata proofs, uint256[] calldata inputs) external view returns (bool) {
+        uint256 expected = proofs.length * PUBLIC_INPUTS;
+        if (inputs.length != expected) revert InputCountMismatch(expected, inputs.length);
+        for (uint256 i = 0; i < proofs.length; i++) if (proofs[i][0] == 0xBAD) return false;
+        return true;
+    }
+}
+
+/// @dev The two reads IdentityRegistry makes of the rollup's StateCommitment, settable.
+contract MockCommitments {
+    struct C {
+        bytes32 identityRoot;
+        bool finalized;
+    }
+    C[] public list;
+
+    function push(bytes32 identityRoot, bool finalized) external returns (uint256) {
+        list.push(C(identityRoot, finalized));
+        return list.length - 1;
+    }
+
+    function finalize(uint256 index) external {
+        list[index].finalized = true;
+    }
+
+    function roots(uint256 index) external view returns (bytes32, bytes32, bool) {
+        return (bytes32(0), list[index].identityRoot, list[index].finalized);
+    }
+
+    function lastFinalized() external view returns (bool, uint256) {
+        for (uint256 i = list.length; i > 0; i--) if (list[i - 1].finalized) return (true, i - 1);
+        return (false, 0);
     }
 }
 
@@ -56,7 +117,7 @@ contract DateHarness {
 contract IdentityContractsTest is TestBase {
     IdentityRegistry internal registry;
     MockGroth16 internal groth;
-    MockMembershipGroth16 internal mgroth;
+    MockGroth16 internal mgroth;
     ZkIdentityVerifier internal verifier;
     DateHarness internal dates;
 
@@ -74,10 +135,10 @@ contract IdentityContractsTest is TestBase {
     uint32 internal issuerId;
 
     function setUp() public {
-        registry = new IdentityRegistry(GOV);
+        registry = new IdentityRegistry(GOV, IStateCommitment(address(0)));
         groth = new MockGroth16();
-        mgroth = new MockMembershipGroth16();
-        verifier = new ZkIdentityVerifier(groth, mgroth, registry);
+        mgroth = new MockGroth16();
+        verifier = new ZkIdentityVerifier(groth, mgroth, new MockBatchGroth16(5), new MockBatchGroth16(4), registry);
         dates = new DateHarness();
         vm.warp(1_780_000_000); // 2026-05-28
         vm.prank(GOV);
@@ -92,8 +153,28 @@ contract IdentityContractsTest is TestBase {
         p.regions = [uint16(7), 9, 0, 0];
     }
 
-    function _signals(uint256 root, uint256 nullifier, uint256 message, uint256 word) internal pure returns (uint256[5] memory s) {
-        s = [root, nullifier, AX, message, word];
+    function _ip(
+        uint256 root,
+        uint256 nullifier,
+        uint256 message,
+        uint256 date
+    ) internal pure returns (IZkIdentityVerifier.IdentityProof memory p) {
+        p.root = root;
+        p.nullifier = nullifier;
+        p.issuerAx = AX;
+        p.message = message;
+        p.date = uint32(date);
+    }
+
+    /// @dev A signature-mode proof ({_ip} makes membership-mode ones).
+    function _sp(
+        uint256 root,
+        uint256 nullifier,
+        uint256 message,
+        uint256 date
+    ) internal pure returns (IZkIdentityVerifier.IdentityProof memory p) {
+        p = _ip(root, nullifier, message, date);
+        p.mode = 1;
     }
 
     /// @dev The policy word of a signature-mode proof (mode bit 224 set).
@@ -104,8 +185,6 @@ contract IdentityContractsTest is TestBase {
     function _today() internal view returns (uint256) {
         return DateLib.dateOf(block.timestamp);
     }
-
-    function _proof() internal pure returns (uint256[8] memory p) {}
 
     // ---- registry
 
@@ -164,68 +243,67 @@ contract IdentityContractsTest is TestBase {
     // ---- verifier
 
     function test_acceptsThenRejectsReuse() public {
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 777, 0xBEEF, word);
-        uint256 n = verifier.verify(_proof(), s, SCOPE, 0xBEEF, _policy());
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 777, 0xBEEF, today);
+        uint256 n = verifier.validateProof(s, SCOPE, 0xBEEF, _policy());
         vm.assertEq(n, 777, "nullifier returned");
         vm.assertTrue(verifier.isNullifierUsed(address(this), SCOPE, 777), "recorded");
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 777));
-        verifier.verify(_proof(), s, SCOPE, 0xBEEF, _policy());
+        verifier.validateProof(s, SCOPE, 0xBEEF, _policy());
     }
 
     function testFuzz_nullifiersNamespacedByConsumer(address other, uint256 nullifier) public {
         vm.assume(other != address(this));
         nullifier = bound(nullifier, 0, FIELD - 1);
-        uint256[5] memory s = _signals(ROOT, nullifier, 1, verifier.policyWord(_policy(), SCOPE, _today()));
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, nullifier, 1, _today());
         vm.prank(other);
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
         vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, nullifier), "another consumer's use does not burn ours");
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
     }
 
-    function testFuzz_policyMismatchRejected(uint8 minAge, uint16 region, uint256 scope) public {
+    function testFuzz_statementHoldsTheCallersPolicyAndScope(uint8 minAge, uint16 region, uint256 scope) public {
         IZkIdentityVerifier.Policy memory p = _policy();
         scope = bound(scope, 0, (1 << 120) - 1);
         vm.assume(minAge != p.minAge || region != p.regions[0] || scope != SCOPE);
         IZkIdentityVerifier.Policy memory q = _policy();
         q.minAge = minAge;
         q.regions[0] = region;
-        // the proof was made for policy q and `scope`; the caller demands p and SCOPE
-        uint256 word = verifier.policyWord(q, scope, _today());
-        uint256 expected = verifier.policyWord(p, SCOPE, _today());
-        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.PolicyMismatch.selector, expected, word));
-        verifier.verify(_proof(), _signals(ROOT, 1, 1, word), SCOPE, 1, p);
+        // the proof was made for policy q and `scope` (the mock accepts only that statement); the caller demands p
+        mgroth.acceptOnly(verifier.policyWord(q, scope, _today()));
+        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        verifier.validateProof(_ip(ROOT, 1, 1, _today()), SCOPE, 1, p);
+        verifier.validateProof(_ip(ROOT, 1, 1, _today()), scope, 1, q);
     }
 
     function testFuzz_messageBinding(uint256 message, uint256 other) public {
         vm.assume(message != other);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.MessageMismatch.selector, other, message));
-        verifier.verify(_proof(), _signals(ROOT, 1, message, word), SCOPE, other, _policy());
+        verifier.validateProof(_ip(ROOT, 1, message, today), SCOPE, other, _policy());
     }
 
     function testFuzz_dateTolerance(uint256 lagDays) public {
         lagDays = bound(lagDays, 0, 30);
         uint256 proofDate = DateLib.dateOf(block.timestamp - lagDays * 1 days);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, proofDate);
         if (lagDays > _policy().dateToleranceDays) {
             vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ProofDateOutOfRange.selector, proofDate, _today()));
         }
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, proofDate), SCOPE, 1, _policy());
     }
 
     function test_futureDateRejected() public {
         uint256 proofDate = DateLib.dateOf(block.timestamp + 3 days);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, proofDate);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ProofDateOutOfRange.selector, proofDate, _today()));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, proofDate), SCOPE, 1, _policy());
     }
 
     function testFuzz_unknownRootRejected(uint256 root) public {
+        root = bound(root, 0, FIELD - 1);
         vm.assume(root != ROOT);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, root));
-        verifier.verify(_proof(), _signals(root, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(root, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_staleRootRejectedAfterWindow() public {
@@ -233,50 +311,359 @@ contract IdentityContractsTest is TestBase {
         registry.publishRoot(issuerId, ROOT + 1);
         uint256 validUntil = block.timestamp + 1 days;
         vm.warp(validUntil);
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.StaleRoot.selector, ROOT, validUntil));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_suspendedIssuerAndKeyMismatchRejected() public {
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 5, 1, word);
-        s[2] = AX + 1;
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 5, 1, today);
+        s.issuerAx = AX + 1;
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownIssuerKey.selector, AX + 1));
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
         vm.prank(GOV);
         registry.setIssuerActive(issuerId, false);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.IssuerInactive.selector, issuerId));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_invalidProofRejected() public {
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         // each mode's proof goes to its own circuit's verifier, and only to it
         groth.set(false);
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
         vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
-        verifier.verify(_proof(), _signals(ROOT, 6, 1, _signatureWord(word)), SCOPE, 1, _policy());
+        verifier.validateProof(_sp(ROOT, 6, 1, today), SCOPE, 1, _policy());
         groth.set(true);
         mgroth.set(false);
         vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
-        verifier.verify(_proof(), _signals(ROOT, 6, 1, word), SCOPE, 1, _policy());
-        verifier.verify(_proof(), _signals(ROOT, 6, 1, _signatureWord(word)), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 6, 1, today), SCOPE, 1, _policy());
+        verifier.validateProof(_sp(ROOT, 6, 1, today), SCOPE, 1, _policy());
     }
 
-    function testFuzz_modeBitsAboveOneRejected(uint256 high) public {
-        high = bound(high, 2, type(uint256).max >> 224);
+    /// A proof made in one mode never verifies as the other: the mode is bit 224 of the statement the contract builds.
+    function testFuzz_modeIsPartOfTheStatement(bool signature) public {
         uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256 bad = word | (high << 224);
-        uint256 expected = word | ((high & 1) << 224);
-        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.PolicyMismatch.selector, expected, bad));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, bad), SCOPE, 1, _policy());
+        // the "proof" was made for membership (or signature) mode: each mock accepts only that statement word
+        mgroth.acceptOnly(signature ? _signatureWord(word) : word);
+        groth.acceptOnly(signature ? _signatureWord(word) : word);
+        IZkIdentityVerifier.IdentityProof memory p = _ip(ROOT, 5, 1, _today());
+        p.mode = signature ? 0 : 1; // claimed as the other mode
+        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        verifier.validateProof(p, SCOPE, 1, _policy());
+        p.mode = signature ? 1 : 0;
+        verifier.validateProof(p, SCOPE, 1, _policy());
+    }
+
+    /// Both modes give a person the same nullifier for a scope: switching modes cannot use it twice.
+    function testFuzz_switchingModesCannotReuseANullifier(uint256 nullifier, bool signatureFirst) public {
+        nullifier = bound(nullifier, 0, FIELD - 1);
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory first = signatureFirst
+            ? _sp(ROOT, nullifier, 1, today)
+            : _ip(ROOT, nullifier, 1, today);
+        IZkIdentityVerifier.IdentityProof memory second = signatureFirst
+            ? _ip(ROOT, nullifier, 2, today)
+            : _sp(ROOT, nullifier, 2, today);
+        verifier.validateProof(first, SCOPE, 1, _policy());
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, nullifier));
+        verifier.validateProof(second, SCOPE, 2, _policy());
+        IZkIdentityVerifier.IdentityProof[] memory b = new IZkIdentityVerifier.IdentityProof[](1);
+        b[0] = second;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, nullifier));
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function testFuzz_unknownModeRejected(uint8 mode) public {
+        mode = uint8(bound(mode, 2, type(uint8).max));
+        IZkIdentityVerifier.IdentityProof memory p = _ip(ROOT, 5, 1, _today());
+        p.mode = mode;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownMode.selector, mode));
+        verifier.validateProof(p, SCOPE, 1, _policy());
+        IZkIdentityVerifier.IdentityProof[] memory b = new IZkIdentityVerifier.IdentityProof[](1);
+        b[0] = p;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownMode.selector, mode));
+        verifier.validateProofs(b, SCOPE, _policy());
     }
 
     function testFuzz_scopeRange(uint256 scope) public {
         scope = bound(scope, 1 << 120, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ScopeOutOfRange.selector, scope));
         verifier.policyWord(_policy(), scope, _today());
+    }
+
+    // ---- batches
+
+    function _batch(uint256 n, uint256 firstNullifier) internal view returns (IZkIdentityVerifier.IdentityProof[] memory b) {
+        b = new IZkIdentityVerifier.IdentityProof[](n);
+        for (uint256 i = 0; i < n; i++) b[i] = _ip(ROOT, firstNullifier + i, 0x1000 + i, _today());
+    }
+
+    function testFuzz_batchRecordsEveryNullifier(uint256 n) public {
+        n = bound(n, 1, 20);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 100);
+        verifier.validateProofs(b, SCOPE, _policy());
+        for (uint256 i = 0; i < n; i++) vm.assertTrue(verifier.isNullifierUsed(address(this), SCOPE, 100 + i), "recorded");
+        vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, 100 + n), "only the batch's");
+        // each proof of the batch is now spent, alone or in another batch
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 100 + n - 1));
+        verifier.validateProof(b[n - 1], SCOPE, b[n - 1].message, _policy());
+    }
+
+    function testFuzz_batchForgedProofNamedAndNothingRecorded(uint256 n, uint256 bad, bool signature) public {
+        n = bound(n, 1, 16);
+        bad = bound(bad, 0, n - 1);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 200);
+        if (signature) for (uint256 i = 0; i < n; i++) b[i].mode = 1;
+        b[bad].points[0] = groth.BAD();
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.InvalidProofAt.selector, bad));
+        verifier.validateProofs(b, SCOPE, _policy());
+        for (uint256 i = 0; i < n; i++) vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, 200 + i), "none");
+    }
+
+    function testFuzz_batchFirstForgedProofNamed(uint256 a, uint256 c) public {
+        a = bound(a, 0, 9);
+        c = bound(c, 0, 9);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(10, 300);
+        b[a].points[0] = groth.BAD();
+        b[c].points[0] = groth.BAD();
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.InvalidProofAt.selector, a < c ? a : c));
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function testFuzz_batchRepeatedNullifierRefused(uint256 n, uint256 i, uint256 j) public {
+        n = bound(n, 2, 12);
+        i = bound(i, 0, n - 1);
+        j = bound(j, 0, n - 1);
+        vm.assume(i != j);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 400);
+        b[j].nullifier = b[i].nullifier;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, b[i].nullifier));
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    /// A batch is of one mode (each mode has its own batch verifier); the first proof of another mode is named.
+    function testFuzz_batchOfMixedModesRefused(uint256 n, uint256 at, bool signature) public {
+        n = bound(n, 2, 12);
+        at = bound(at, 1, n - 1);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 700);
+        uint8 mode = signature ? 1 : 0;
+        for (uint256 i = 0; i < n; i++) b[i].mode = i < at ? mode : 1 - mode;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.MixedModeBatch.selector, at, mode, 1 - mode));
+        verifier.validateProofs(b, SCOPE, _policy());
+        for (uint256 i = at; i < n; i++) b[i].mode = mode;
+        verifier.validateProofs(b, SCOPE, _policy());
+        vm.assertTrue(verifier.isNullifierUsed(address(this), SCOPE, 700 + n - 1), "a one-mode batch passes");
+    }
+
+    function test_batchRefusesANullifierUsedBefore() public {
+        verifier.validateProof(_ip(ROOT, 402, 1, _today()), SCOPE, 1, _policy());
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 402));
+        verifier.validateProofs(_batch(4, 400), SCOPE, _policy());
+        vm.expectRevert(IZkIdentityVerifier.EmptyBatch.selector);
+        verifier.validateProofs(_batch(0, 400), SCOPE, _policy());
+    }
+
+    /// Every proof's root is checked even though the registry is asked once per run of equal (issuer, root).
+    function testFuzz_batchChecksEveryRoot(uint256 mask, uint256 n) public {
+        n = bound(n, 1, 12);
+        mask = bound(mask, 0, (1 << n) - 1);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(n, 500);
+        uint256 firstUnknown = n;
+        for (uint256 i = 0; i < n; i++) {
+            if (mask & (1 << i) != 0) {
+                b[i].root = ROOT + 1; // never published
+                if (firstUnknown == n) firstUnknown = i;
+            }
+        }
+        if (firstUnknown < n) vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, ROOT + 1));
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function test_batchChecksEachProofsIssuer() public {
+        uint32 b2 = _registerB();
+        vm.prank(OPERATOR_B);
+        registry.publishRoot(b2, ROOT + 9);
+        IZkIdentityVerifier.IdentityProof[] memory b = _batch(3, 600);
+        b[1].issuerAx = BX; // same root value, another issuer: B never published ROOT
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, ROOT));
+        verifier.validateProofs(b, SCOPE, _policy());
+        b[1].root = ROOT + 9;
+        verifier.validateProofs(b, SCOPE, _policy());
+    }
+
+    function testFuzz_valuesOutsideTheFieldRefused(uint256 v, uint256 which) public {
+        v = bound(v, FIELD, type(uint256).max);
+        which = bound(which, 0, 3);
+        IZkIdentityVerifier.IdentityProof memory p = _ip(ROOT, 5, 1, _today());
+        if (which == 0) p.nullifier = v;
+        else if (which == 1) p.root = v;
+        else if (which == 2) p.issuerAx = v;
+        else p.message = v;
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.ValueOutOfField.selector, v));
+        verifier.validateProof(p, SCOPE, p.message, _policy());
+    }
+
+    // ---- OnePersonBenefit
+
+    function _benefit(uint256 funds) internal returns (OnePersonBenefit b) {
+        b = new OnePersonBenefit(verifier, SCOPE, 1 ether, _policy());
+        vm.deal(address(b), funds);
+    }
+
+    function testFuzz_claimManyPaysEachRecipientOnce(uint256 n) public {
+        n = bound(n, 1, 12);
+        OnePersonBenefit b = _benefit(n * 1 ether);
+        IZkIdentityVerifier.IdentityProof[] memory proofs = _batch(n, 700);
+        b.claimMany(proofs);
+        for (uint256 i = 0; i < n; i++) vm.assertEq(address(uint160(0x1000 + i)).balance, 1 ether, "paid");
+        vm.assertEq(address(b).balance, 0, "all paid out");
+        vm.deal(address(b), n * 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 700));
+        b.claimMany(proofs);
+    }
+
+    function test_claimManyKeepsARefusedPaymentForItsRecipient() public {
+        OnePersonBenefit b = _benefit(3 ether);
+        Refuser refuser = new Refuser();
+        IZkIdentityVerifier.IdentityProof[] memory proofs = _batch(2, 800);
+        proofs[1].message = uint160(address(refuser));
+        b.claimMany(proofs);
+        vm.assertEq(address(uint160(0x1000)).balance, 1 ether, "first paid");
+        vm.assertEq(b.owed(address(refuser)), 1 ether, "kept");
+        vm.assertEq(b.totalOwed(), 1 ether, "total kept");
+        // the kept amount is not available to other claims
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.InsufficientFunds.selector, 2 ether, 1 ether));
+        b.claimMany(_batch(2, 900));
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.PaymentFailed.selector, address(refuser)));
+        refuser.withdraw(b);
+        refuser.setAccept(true);
+        refuser.withdraw(b);
+        vm.assertEq(address(refuser).balance, 1 ether, "withdrawn");
+        vm.assertEq(b.totalOwed(), 0, "nothing kept");
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.NothingOwed.selector, address(refuser)));
+        refuser.withdraw(b);
+    }
+
+    function testFuzz_claimManyRefusesAMessageThatIsNoAddress(uint256 message, uint256 at) public {
+        at = bound(at, 0, 3);
+        vm.assume(message == 0 || message > type(uint160).max);
+        OnePersonBenefit b = _benefit(4 ether);
+        IZkIdentityVerifier.IdentityProof[] memory proofs = _batch(4, 1000);
+        proofs[at].message = message;
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.MessageNotAnAddress.selector, at, message));
+        b.claimMany(proofs);
+    }
+
+    function test_claimChecksFundsAndRecipient() public {
+        OnePersonBenefit b = _benefit(0.5 ether);
+        IZkIdentityVerifier.IdentityProof memory p = _ip(ROOT, 1100, 0x1000, _today());
+        vm.expectRevert(abi.encodeWithSelector(IOnePersonBenefit.InsufficientFunds.selector, 1 ether, 0.5 ether));
+        b.claim(address(0x1000), p);
+        vm.expectRevert(IOnePersonBenefit.ZeroRecipient.selector);
+        b.claim(address(0), p);
+        vm.deal(address(b), 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.MessageMismatch.selector, 0x2000, 0x1000));
+        b.claim(address(0x2000), p);
+        b.claim(address(0x1000), p);
+        vm.assertEq(address(0x1000).balance, 1 ether, "paid");
+    }
+
+    // ---- identity outlives the chain: roots imported from finalized commitments
+
+    function _leaf(uint32 id, uint256 root) internal pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(id, root))));
+    }
+
+    /// A commitment whose identity root holds (issuerId, root) beside two other issuers' leaves.
+    function _commit(MockCommitments sc, uint256 root, bool finalized) internal returns (uint256 index, bytes32[] memory proof) {
+        bytes32[] memory leaves = new bytes32[](3);
+        leaves[0] = _leaf(issuerId + 1, 0x111);
+        leaves[1] = _leaf(issuerId, root);
+        leaves[2] = _leaf(issuerId + 2, 0x222);
+        index = sc.push(TestMerkle.root(leaves), finalized);
+        proof = TestMerkle.proof(leaves, 1);
+    }
+
+    function _rollupRegistry() internal returns (IdentityRegistry r, MockCommitments sc) {
+        sc = new MockCommitments();
+        r = new IdentityRegistry(GOV, IStateCommitment(address(sc)));
+        vm.prank(GOV);
+        r.registerIssuer(OPERATOR, AX, AY, 1 days, "Civil Registry");
+    }
+
+    function test_importNeedsARollup() public {
+        vm.expectRevert(IIdentityRegistry.NoStateCommitment.selector);
+        registry.importRootFromCommitment(0, issuerId, ROOT, new bytes32[](0));
+    }
+
+    function testFuzz_importOnlyWhatTheLatestFinalizedCommitmentHolds(uint256 root, uint256 other) public {
+        root = bound(root, 1, FIELD - 1);
+        other = bound(other, 1, FIELD - 1);
+        vm.assume(root != other);
+        (IdentityRegistry r, MockCommitments sc) = _rollupRegistry();
+        (uint256 c0, bytes32[] memory p0) = _commit(sc, root, false);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.CommitmentNotFinalized.selector, c0));
+        r.importRootFromCommitment(c0, issuerId, root, p0);
+        sc.finalize(c0);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotInIdentityRoot.selector, c0, issuerId, other));
+        r.importRootFromCommitment(c0, issuerId, other, p0);
+        vm.prank(GOV);
+        uint32 b = r.registerIssuer(OPERATOR_B, BX, BY, 1 days, "Other Registry");
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotInIdentityRoot.selector, c0, b, root));
+        r.importRootFromCommitment(c0, b, root, p0); // the leaf names its issuer
+        (uint256 c1, bytes32[] memory p1) = _commit(sc, other, true);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotLatestFinalizedCommitment.selector, c0, c1));
+        r.importRootFromCommitment(c0, issuerId, root, p0); // an older commitment may hold revoked credentials
+        r.importRootFromCommitment(c1, issuerId, other, p1);
+        vm.assertEq(r.issuer(issuerId).currentRoot, other, "imported root is current");
+        (bool imported, uint256 from) = r.importedFrom(issuerId, other);
+        vm.assertTrue(imported && from == c1, "imported from c1");
+        r.importRootFromCommitment(c1, issuerId, other, p1); // idempotent
+    }
+
+    /// A root imported from the latest finalized commitment never expires (after an exit that commitment is frozen);
+    /// a root imported from an older one, or published, expires once superseded and its window passes.
+    function testFuzz_latestFinalizedRootOutlivesItsWindow(uint256 elapsed, uint256 r1, uint256 r2, uint256 r3) public {
+        elapsed = bound(elapsed, 1 days, 3650 days);
+        r1 = bound(r1, 1, FIELD - 1);
+        r2 = bound(r2, 1, FIELD - 1);
+        r3 = bound(r3, 1, FIELD - 1);
+        vm.assume(r1 != r2 && r2 != r3 && r1 != r3);
+        (IdentityRegistry r, MockCommitments sc) = _rollupRegistry();
+        _importNew(r, sc, r1);
+        _importNew(r, sc, r2);
+        // the issuer also publishes on L1 directly (e.g. after the exit): r2 is superseded but stays the final L2 root
+        vm.prank(OPERATOR);
+        r.publishRoot(issuerId, r3);
+        vm.warp(block.timestamp + elapsed);
+        vm.assertFalse(r.isRootFresh(issuerId, r1), "older import expired");
+        vm.assertTrue(r.isRootFresh(issuerId, r2), "latest finalized import never expires");
+        vm.assertTrue(r.isRootFresh(issuerId, r3), "current root");
+        (, , , bool published, uint256 validUntil) = r.rootStatus(AX, r2);
+        vm.assertTrue(published && validUntil == 0, "rootStatus agrees");
+        // a newer finalized commitment moves the rule on: r2 then expires like any superseded root
+        _importNew(r, sc, r3);
+        vm.assertFalse(r.isRootFresh(issuerId, r2), "no longer the latest");
+        // and a root the issuer replaced cannot come back through an import
+        (uint256 c, bytes32[] memory p) = _commit(sc, r1, true);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.RootAlreadyPublished.selector, issuerId, r1));
+        r.importRootFromCommitment(c, issuerId, r1, p);
+    }
+
+    function _importNew(IdentityRegistry r, MockCommitments sc, uint256 root) internal {
+        (uint256 c, bytes32[] memory p) = _commit(sc, root, true);
+        r.importRootFromCommitment(c, issuerId, root, p);
+    }
+
+    function test_importChecksTheRootAndTheIssuer() public {
+        (IdentityRegistry r, MockCommitments sc) = _rollupRegistry();
+        (uint256 c0, bytes32[] memory p0) = _commit(sc, 0, true);
+        vm.expectRevert(IIdentityRegistry.ZeroRoot.selector);
+        r.importRootFromCommitment(c0, issuerId, 0, p0);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.UnknownIssuer.selector, issuerId + 1));
+        r.importRootFromCommitment(c0, issuerId + 1, 0x111, p0);
     }
 
     // ---- roots are per issuer (finding: publishRoot was first-come across all issuers)
@@ -294,15 +681,15 @@ contract IdentityContractsTest is TestBase {
         // B's publication does not make the root valid for A
         vm.assertFalse(registry.isRootFresh(issuerId, pending), "not A's root yet");
         vm.assertTrue(registry.isRootFresh(b, pending), "B's root");
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, pending));
-        verifier.verify(_proof(), _signals(pending, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(pending, 5, 1, today), SCOPE, 1, _policy());
         // A publishes its root all the same
         vm.prank(OPERATOR);
         registry.publishRoot(issuerId, pending);
         vm.assertTrue(registry.isRootFresh(issuerId, pending), "A's root now");
         vm.assertEq(registry.issuer(issuerId).currentRoot, pending, "A's current root");
-        verifier.verify(_proof(), _signals(pending, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(pending, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function test_anotherIssuersRootIsNotValidForThisIssuer() public {
@@ -315,11 +702,11 @@ contract IdentityContractsTest is TestBase {
         vm.assertTrue(keyCurrent && active, "A's current key, active");
         vm.assertFalse(published, "A never published it");
         // B's proofs name B's key; A's root is not B's
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 5, 1, word);
-        s[2] = BX;
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 5, 1, today);
+        s.issuerAx = BX;
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownRoot.selector, ROOT));
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
     }
 
     // ---- issuer keys (suspicion: the proof binds only issuerAx)
@@ -343,12 +730,11 @@ contract IdentityContractsTest is TestBase {
         vm.prank(GOV);
         registry.setIssuerKey(issuerId, BX, BY);
         // a signature-mode proof under the old key fails
-        uint256 membershipWord = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256 word = _signatureWord(membershipWord);
+        uint256 today = _today();
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.IssuerKeyMismatch.selector, issuerId));
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_sp(ROOT, 5, 1, today), SCOPE, 1, _policy());
         // a membership-mode proof does not use the key: the issuer's published root still authenticates it
-        verifier.verify(_proof(), _signals(ROOT, 4, 1, membershipWord), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 4, 1, today), SCOPE, 1, _policy());
         // and nobody else may take the old key's x
         vm.prank(GOV);
         vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.PublicKeyTaken.selector, AX, issuerId));
@@ -356,7 +742,7 @@ contract IdentityContractsTest is TestBase {
         // the issuer itself may rotate back
         vm.prank(GOV);
         registry.setIssuerKey(issuerId, AX, FIELD - AY);
-        verifier.verify(_proof(), _signals(ROOT, 5, 1, word), SCOPE, 1, _policy());
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
     function testFuzz_offCurveKeyRejected(uint256 y) public {
@@ -379,11 +765,11 @@ contract IdentityContractsTest is TestBase {
     }
 
     function test_unknownIssuerKeyRejected() public {
-        uint256 word = verifier.policyWord(_policy(), SCOPE, _today());
-        uint256[5] memory s = _signals(ROOT, 5, 1, word);
-        s[2] = BX;
+        uint256 today = _today();
+        IZkIdentityVerifier.IdentityProof memory s = _ip(ROOT, 5, 1, today);
+        s.issuerAx = BX;
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.UnknownIssuerKey.selector, BX));
-        verifier.verify(_proof(), s, SCOPE, 1, _policy());
+        verifier.validateProof(s, SCOPE, 1, _policy());
     }
 
     function test_generatedVerifiersMatchTheInterface() public pure {
@@ -429,5 +815,22 @@ contract IdentityContractsTest is TestBase {
         vm.assertTrue(v3, "leap day");
         vm.assertFalse(v4, "before 1970");
         vm.assertEq(dates.dateOf(1_780_000_000), 20260528, "known date");
+    }
+}
+
+/// @dev A recipient that refuses payments until told otherwise.
+contract Refuser {
+    bool public accept;
+
+    function setAccept(bool a) external {
+        accept = a;
+    }
+
+    function withdraw(IOnePersonBenefit b) external {
+        b.withdrawOwed();
+    }
+
+    receive() external payable {
+        require(accept, "refused");
     }
 }

@@ -63,37 +63,37 @@ describe("identity contracts with real proofs", function () {
     const [, recipient, thief] = await net.signers();
     const p = await proveFor("alice", recipient!.address, "membership");
     const v = stack.contracts.ZkIdentityVerifier;
-    await expect(benefit.claim(thief!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "MessageMismatch");
+    await expect(benefit.claim(thief!.address, id.identityProofStruct(p))).to.be.revertedWithCustomError(v, "MessageMismatch");
+    await expect(benefit.claim(thief!.address, { ...id.identityProofStruct(p), message: BigInt(thief!.address) })).to.be.revertedWithCustomError(v, "InvalidProof");
     const before = await net.ethers.provider.getBalance(recipient!.address);
-    const tx = await benefit.claim(recipient!.address, p.calldata.proof, p.calldata.publicSignals);
+    const tx = await benefit.claim(recipient!.address, id.identityProofStruct(p));
     const receipt = await tx.wait();
     console.log(`      claim gasUsed ${receipt!.gasUsed}`);
     expect((await net.ethers.provider.getBalance(recipient!.address)) - before).to.equal(10n ** 15n);
     expect(await v.isNullifierUsed(await benefit.getAddress(), SCOPE, p.signals.nullifier)).to.equal(true);
-    await expect(benefit.claim(recipient!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
+    await expect(benefit.claim(recipient!.address, id.identityProofStruct(p))).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
     const again = await proveFor("alice", thief!.address, "signature");
     expect(again.signals.nullifier).to.equal(p.signals.nullifier);
-    await expect(benefit.claim(thief!.address, again.calldata.proof, again.calldata.publicSignals)).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
+    await expect(benefit.claim(thief!.address, id.identityProofStruct(again))).to.be.revertedWithCustomError(v, "NullifierAlreadyUsed");
   });
 
   it("a tampered proof and a proof for a weaker policy are refused", async () => {
     const [, , , r] = await net.signers();
     const v = stack.contracts.ZkIdentityVerifier;
     const weak = await proveFor("bob", r!.address, "signature", { ...POLICY, minAge: 0 });
-    await expect(benefit.claim(r!.address, weak.calldata.proof, weak.calldata.publicSignals)).to.be.revertedWithCustomError(v, "PolicyMismatch");
+    await expect(benefit.claim(r!.address, id.identityProofStruct(weak))).to.be.revertedWithCustomError(v, "InvalidProof");
     const good = await proveFor("bob", r!.address, "signature");
-    // a membership-mode proof relabelled as signature mode goes to the other circuit's verifier and fails
+    // a membership-mode proof relabelled as signature mode goes to the other circuit's verifier and fails, and back
     const member = await proveFor("bob", r!.address, "membership");
-    const relabelled = [...member.calldata.publicSignals] as id.VerifierSignals;
-    relabelled[4] = relabelled[4] | (1n << id.MODE_BIT);
-    await expect(benefit.claim(r!.address, member.calldata.proof, relabelled)).to.be.revertedWithCustomError(v, "InvalidProof");
+    await expect(benefit.claim(r!.address, { ...id.identityProofStruct(member), mode: 1 })).to.be.revertedWithCustomError(v, "InvalidProof");
+    await expect(benefit.claim(r!.address, { ...id.identityProofStruct(good), mode: 0 })).to.be.revertedWithCustomError(v, "InvalidProof");
     const bad = [...good.calldata.proof];
     bad[0] = bad[0]! ^ 1n;
-    await expect(benefit.claim(r!.address, bad, good.calldata.publicSignals)).to.be.revert(net.ethers);
+    await expect(benefit.claim(r!.address, { ...id.identityProofStruct(good), points: bad })).to.be.revert(net.ethers);
     const swapped = [...good.calldata.proof];
     [swapped[6], swapped[0]] = [swapped[0]!, swapped[6]!];
     [swapped[7], swapped[1]] = [swapped[1]!, swapped[7]!];
-    await expect(benefit.claim(r!.address, swapped, good.calldata.publicSignals)).to.be.revertedWithCustomError(v, "InvalidProof");
+    await expect(benefit.claim(r!.address, { ...id.identityProofStruct(good), points: swapped })).to.be.revertedWithCustomError(v, "InvalidProof");
   });
 
   it("a revoked citizen's in-flight proof survives the update but fails once the root window passes", async () => {
@@ -104,12 +104,12 @@ describe("identity contracts with real proofs", function () {
     w.issuer.revoke(w.bobCred);
     await w.issuer.publishRoot(reg, issuerId);
     expect(() => w.issuer.membershipProof(w.bobCred)).to.throw(/leaf not in tree/);
-    expect(await v.check(await benefit.getAddress(), p.calldata.proof, p.calldata.publicSignals, SCOPE, BigInt(r!.address), id.policyStruct(POLICY))).to.equal(
+    expect(await v.verifyProof(await benefit.getAddress(), id.identityProofStruct(p), SCOPE, BigInt(r!.address), id.policyStruct(POLICY))).to.equal(
       p.signals.nullifier,
     );
     await net.ethers.provider.send("evm_increaseTime", [Number(WINDOW)]);
     await net.ethers.provider.send("evm_mine", []);
-    await expect(benefit.claim(r!.address, p.calldata.proof, p.calldata.publicSignals)).to.be.revertedWithCustomError(v, "StaleRoot");
+    await expect(benefit.claim(r!.address, id.identityProofStruct(p))).to.be.revertedWithCustomError(v, "StaleRoot");
   });
 
   it("another issuer publishing this issuer's next root first neither blocks nor validates it; a twin key is refused", async () => {
@@ -130,10 +130,10 @@ describe("identity contracts with real proofs", function () {
       ARTIFACTS,
     );
     const consumer = await benefit.getAddress();
-    const args = [p.calldata.proof, p.calldata.publicSignals, SCOPE, BigInt(r!.address), id.policyStruct(POLICY)] as const;
-    await expect(v.check(consumer, ...args)).to.be.revertedWithCustomError(v, "UnknownRoot");
+    const args = [id.identityProofStruct(p), SCOPE, BigInt(r!.address), id.policyStruct(POLICY)] as const;
+    await expect(v.verifyProof(consumer, ...args)).to.be.revertedWithCustomError(v, "UnknownRoot");
     await w.issuer.publishRoot(reg, issuerId);
-    expect(await v.check(consumer, ...args)).to.equal(p.signals.nullifier);
+    expect(await v.verifyProof(consumer, ...args)).to.equal(p.signals.nullifier);
   });
 
   it("after a key rotation, signature-mode proofs under the old key fail and membership-mode ones still prove", async () => {
@@ -153,8 +153,8 @@ describe("identity contracts with real proofs", function () {
     await (await reg.connect(deployer!).setIssuerKey(issuerId, next.x, next.y)).wait();
     const consumer = await benefit.getAddress();
     const policy = id.policyStruct(POLICY);
-    await expect(v.check(consumer, sig.calldata.proof, sig.calldata.publicSignals, SCOPE, BigInt(r!.address), policy)).to.be.revertedWithCustomError(v, "IssuerKeyMismatch");
-    expect(await v.check(consumer, member.calldata.proof, member.calldata.publicSignals, SCOPE, BigInt(r!.address), policy)).to.equal(member.signals.nullifier);
+    await expect(v.verifyProof(consumer, id.identityProofStruct(sig), SCOPE, BigInt(r!.address), policy)).to.be.revertedWithCustomError(v, "IssuerKeyMismatch");
+    expect(await v.verifyProof(consumer, id.identityProofStruct(member), SCOPE, BigInt(r!.address), policy)).to.equal(member.signals.nullifier);
   });
 });
 

@@ -432,7 +432,7 @@ describe("deploy CLI against a real localhost node (e2e)", function () {
     const bare = await exec(DEPLOY_BIN, ["--rpc-url", `http://127.0.0.1:${port}`, "--params", params, "--out", path.join(dir, "remote.json"), "--dry-run"], key);
     expect(bare.code, bare.out).to.equal(0);
     expect(bare.stdout).to.match(/deploy: network remote \(chain 31337\)/);
-    expect(bare.stdout).to.match(/plan: 0 unchanged, 17 new, 0 changed; nothing was sent/);
+    expect(bare.stdout).to.match(/plan: 0 unchanged, 18 new, 0 changed; nothing was sent/);
     expect((await exec(DEPLOY_BIN, ["--params", params], key)).code).to.equal(2);
   });
 
@@ -442,17 +442,17 @@ describe("deploy CLI against a real localhost node (e2e)", function () {
     const fresh = await exec(DEPLOY_BIN, ["--network", "localhost", "--out", out, "--dry-run"], env);
     expect(fresh.code, fresh.out).to.equal(0);
     expect(fresh.stdout).to.match(/\+ IdentityRegistry +new/);
-    expect(fresh.stdout).to.match(/plan: 0 unchanged, 18 new, 0 changed; nothing was sent/);
+    expect(fresh.stdout).to.match(/plan: 0 unchanged, 19 new, 0 changed; nothing was sent/);
     expect(await provider.getBlockNumber()).to.equal(0);
     const dep = await exec(DEPLOY_BIN, ["--network", "localhost", "--out", out], env);
     expect(dep.code, dep.out).to.equal(0);
     const height = await provider.getBlockNumber();
     const same = await exec(DEPLOY_BIN, ["--network", "localhost", "--out", out, "--dry-run"], env);
-    expect(same.stdout).to.match(/plan: 18 unchanged, 0 new, 0 changed/);
+    expect(same.stdout).to.match(/plan: 19 unchanged, 0 new, 0 changed/);
     const changed = await exec(DEPLOY_BIN, ["--network", "localhost", "--out", out, "--dry-run"], { ...env, IDENTITY_GOVERNANCE: "0x1111111111111111111111111111111111111111" });
     expect(changed.code, changed.out).to.equal(0);
     expect(changed.stdout).to.match(/~ IdentityRegistry +changed: arguments/);
-    expect(changed.stdout).to.match(/plan: 17 unchanged, 0 new, 1 changed/);
+    expect(changed.stdout).to.match(/plan: 18 unchanged, 0 new, 1 changed/);
     expect(await provider.getBlockNumber()).to.equal(height);
     // the same record read as a public network whose chain was reset: reported, not replaced
     const rec = JSON.parse(await readFile(out, "utf8")) as { contracts: Record<string, { address: string }> };

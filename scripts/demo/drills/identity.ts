@@ -1,7 +1,8 @@
 /**
- * Drill: ZK national identity. An issuer enrols citizens and signs their credentials; a citizen proves
- * "age ≥ 18, resident of region 7" and claims a one-per-person benefit anonymously; a second claim fails on
- * the nullifier; a revoked citizen fails once the root window has passed.
+ * Drill: ZK national identity. An issuer enrols citizens and signs their credentials; citizens prove
+ * "age ≥ 18, resident of region 7" and a relayer submits their proofs in one batch claim of a one-per-person
+ * benefit (one pairing product for the batch); a second claim fails on the nullifier; a revoked citizen fails
+ * once the root window has passed.
  */
 import path from "node:path";
 
@@ -25,7 +26,7 @@ const WINDOW = 6 * 3600;
 export const identityDrill: Drill = {
   name: "identity",
   async run({ net, stack, timeline }) {
-    const [governance, operator, aliceWallet, bobWallet] = await net.signers();
+    const [governance, operator, aliceWallet, bobWallet, carolWallet, relayer] = await net.signers();
     const registry = stack.contracts.IdentityRegistry;
     const verifier = stack.contracts.ZkIdentityVerifier;
     const issuer = new id.Issuer(id.IssuerKey.create());
@@ -41,12 +42,14 @@ export const identityDrill: Drill = {
 
     const alice = id.Identity.create();
     const bob = id.Identity.create();
-    const [aliceCred, bobCred] = await timeline.step("issuer enrols 3 citizens, signs their credentials and publishes the root", async () => {
+    const carol = id.Identity.create();
+    const [aliceCred, bobCred, carolCred] = await timeline.step("issuer enrols 4 citizens, signs their credentials and publishes the root", async () => {
       const a = issuer.enrol(alice.commitment, { birthDate: (year - 30) * 10000 + 515, region: REGION, expiry: (year + 5) * 10000 + 101 });
       const b = issuer.enrol(bob.commitment, { birthDate: (year - 45) * 10000 + 1103, region: REGION, expiry: (year + 5) * 10000 + 101 });
+      const c = issuer.enrol(carol.commitment, { birthDate: (year - 67) * 10000 + 228, region: REGION, expiry: (year + 5) * 10000 + 101 });
       issuer.enrol(id.Identity.create().commitment, { birthDate: (year - 10) * 10000 + 101, region: REGION, expiry: (year + 5) * 10000 + 101 });
       await issuer.publishRoot(registry.connect(operator!), issuerId);
-      return [a, b] as const;
+      return [a, b, c] as const;
     });
     timeline.note(`registry root 0x${issuer.root.toString(16).slice(0, 16)}… (${issuer.size} leaves); citizens hold only their secret + credential`);
 
@@ -64,16 +67,20 @@ export const identityDrill: Drill = {
 
     const aliceProof = await timeline.step("alice proves 'age ≥ 18, resident of region 7' in zero knowledge (bound to her wallet)", () => prove(alice, aliceCred, aliceWallet!.address));
     timeline.note(`witness ${aliceProof.timings.witnessMs.toFixed(0)} ms, proof ${aliceProof.timings.proveMs.toFixed(0)} ms; birth date and identity stay private`);
+    const carolProof = await timeline.step("carol proves the same on her phone (bound to her wallet)", () => prove(carol, carolCred, carolWallet!.address));
 
-    await timeline.step("alice claims the benefit anonymously", async () => {
-      const r = await (await benefit.claim(aliceWallet!.address, aliceProof.calldata.proof, aliceProof.calldata.publicSignals)).wait();
-      timeline.note(`gasUsed ${r!.gasUsed}; nullifier ${aliceProof.signals.nullifier.toString(16).slice(0, 16)}…`);
+    await timeline.step("a relayer submits alice's and carol's proofs in one batch claim (one pairing product); each is paid anonymously", async () => {
+      const before = await Promise.all([aliceWallet!, carolWallet!].map((s) => net.ethers.provider.getBalance(s.address)));
+      const [r] = await id.relayBenefitClaims(relayer!, { benefit: await benefit.getAddress(), proofs: [aliceProof, carolProof] });
+      const after = await Promise.all([aliceWallet!, carolWallet!].map((s) => net.ethers.provider.getBalance(s.address)));
+      if (after.some((v, i) => v - before[i]! !== 10n ** 16n)) throw new DrillFailure("the batch did not pay each citizen 0.01 ETH");
+      timeline.note(`gasUsed ${r!.gasUsed} for 2 claims, paid by the relayer; nullifier ${aliceProof.signals.nullifier.toString(16).slice(0, 16)}…`);
     });
 
     await timeline.step("alice's second claim fails on the nullifier (even with a fresh proof to another wallet)", async () => {
-      await expectRevert(benefit.claim(aliceWallet!.address, aliceProof.calldata.proof, aliceProof.calldata.publicSignals), "NullifierAlreadyUsed");
+      await expectRevert(benefit.claim(aliceWallet!.address, id.identityProofStruct(aliceProof)), "NullifierAlreadyUsed");
       const again = await prove(alice, aliceCred, bobWallet!.address);
-      await expectRevert(benefit.claim(bobWallet!.address, again.calldata.proof, again.calldata.publicSignals), "NullifierAlreadyUsed");
+      await expectRevert(benefit.claim(bobWallet!.address, id.identityProofStruct(again)), "NullifierAlreadyUsed");
     });
 
     const bobProof = await timeline.step("bob prepares a proof", () => prove(bob, bobCred, bobWallet!.address));
@@ -96,9 +103,9 @@ export const identityDrill: Drill = {
     });
 
     await timeline.step("bob's proof against the superseded root now fails (StaleRoot)", () =>
-      expectRevert(benefit.claim(bobWallet!.address, bobProof.calldata.proof, bobProof.calldata.publicSignals), "StaleRoot"),
+      expectRevert(benefit.claim(bobWallet!.address, id.identityProofStruct(bobProof)), "StaleRoot"),
     );
 
-    await timeline.assert("exactly one benefit was paid", (await net.ethers.provider.getBalance(await benefit.getAddress())) === 9n * 10n ** 16n);
+    await timeline.assert("exactly two benefits were paid", (await net.ethers.provider.getBalance(await benefit.getAddress())) === 8n * 10n ** 16n);
   },
 };

@@ -56,3 +56,20 @@ export {
   type OffchainExpectations,
   type OffchainVerdict,
 } from "./prover.js";
+export {
+  identityProofStruct,
+  prepareBenefitClaimMany,
+  relayBenefitClaims,
+  DEFAULT_RELAY_BATCH,
+  MAX_RELAY_BATCH,
+  type IdentityProofStruct,
+  type BenefitClaimManyParameters,
+} from "./onchain.js";
+export {
+  identityRootTree,
+  prepareImportIdentityRoot,
+  importIdentityRoot,
+  IDENTITY_ROOT_LEAF_TYPES,
+  type IssuerRootEntry,
+  type ImportIdentityRootParameters,
+} from "./roots.js";

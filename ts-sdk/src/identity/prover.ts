@@ -69,9 +69,10 @@ export interface IdentityPublicSignals {
 }
 
 /**
- * The public signals as ZkIdentityVerifier takes them, in both modes: [root, nullifier, issuerAx, message, policy].
- * In membership mode `issuerAx` only names the issuer whose published roots the root must be among; the proof does
- * not bind it (the contract leaves it out of the Groth16 inputs).
+ * The public signals in one order for both modes: [root, nullifier, issuerAx, message, policy] (what
+ * `MerkleCampaigns.claimAnonymous` takes; ZkIdentityVerifier takes `identityProofStruct`'s struct, built from
+ * them). In membership mode `issuerAx` only names the issuer whose published roots the root must be among; the proof
+ * does not bind it (the contract leaves it out of the Groth16 inputs).
  */
 export type VerifierSignals = [bigint, bigint, bigint, bigint, bigint];
 
@@ -81,7 +82,7 @@ export interface IdentityProof {
   /** snarkjs form: decimal strings, in the order of {@link IdentityPublicSignals}. */
   readonly publicSignals: readonly string[];
   readonly signals: IdentityPublicSignals;
-  /** Arguments for ZkIdentityVerifier.verify / OnePersonBenefit.claim. */
+  /** Groth16 points and the signals in {@link VerifierSignals} order (the contracts take `identityProofStruct` in onchain.ts). */
   readonly calldata: { readonly proof: bigint[]; readonly publicSignals: VerifierSignals };
   /** Milliseconds spent in witness generation and in proving. */
   readonly timings: { readonly witnessMs: number; readonly proveMs: number };
