@@ -5,3 +5,4 @@ export { nativeCrypto, nativeEcrecover, nativeRecoveries } from "./crypto.ts";
 export { decodeTx, MAX_TX_BYTES, type DecodedTx, type DecodeFailure } from "./decode.ts";
 export { BlockStore } from "./store.ts";
 export type * from "./types.ts";
+export { ChainQueries, type FeeHistory, type LocatedLog, type LogFilter, type MinedTx } from "./queries.ts";
