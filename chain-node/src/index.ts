@@ -1,7 +1,8 @@
 /**
  * @sovereign-stack/node — the chain node: one program in three roles (sequencer, standby, validator).
  * Modules so far: the execution engine (`engine/`), the chain log (`log/`), the log applier (`apply.ts`), the
- * sequencer (`sequencer/`) and the L2 JSON-RPC (`rpc/`).
+ * sequencer (`sequencer/`), the L2 JSON-RPC (`rpc/`), the L1 reader (`l1/`), batches (`batch/`), derivation
+ * from L1 (`derive/`) and the validator (`validator/`).
  */
 export const NODE_PACKAGE = "@sovereign-stack/node";
 export * from "./engine/index.ts";
@@ -9,3 +10,7 @@ export * from "./log/index.ts";
 export * from "./apply.ts";
 export * from "./sequencer/index.ts";
 export * from "./rpc/index.ts";
+export * from "./l1/index.ts";
+export * from "./batch/index.ts";
+export * from "./derive/index.ts";
+export * from "./validator/index.ts";
