@@ -7,6 +7,10 @@
  * - a SEAL whose number is not the next block, or whose timestamp is not after the previous block's, is
  *   skipped: the open block stays open for the next valid SEAL;
  * - a DELAYED entry whose index is not the next one in FIFO order (duplicate, gap) is skipped;
+ * - a DELAYED entry becomes a block item by its L1 message's kind: an L2Transaction's payload is a raw transaction
+ *   like any TX entry's; a Deposit becomes a {@link DepositItem}, which the engine runs as a system call. This is the
+ *   only place a deposit item is made, so a TX entry (whatever its bytes) can never act as the system sender. A message
+ *   of an unknown kind is consumed (FIFO advances) and has no effect;
  * - a DELAYED entry whose payload is unknown stops the applier with {@link MissingDelayedError}: the node
  *   must read it from L1 first (guessing would fork the state);
  * - transactions the engine cannot include are skipped by the engine (see `BlockResult.rejected`).
@@ -15,11 +19,28 @@
  * entries after it are read again (the open block's entries are re-read, never re-executed twice).
  */
 import type { Engine } from "./engine/engine.ts";
-import type { BlockResult, Head, LogCursor } from "./engine/types.ts";
+import type { BlockItem, BlockResult, Head, LogCursor } from "./engine/types.ts";
+import { DelayedMessageKind, type DelayedMessage } from "./l1/types.ts";
 import type { ChainLog, SequencedEntry } from "./log/types.ts";
 
-/** A delayed message's payload: a raw signed transaction, or undefined if this node does not know it yet. */
-export type DelayedPayloads = (index: bigint) => Uint8Array | undefined;
+/**
+ * A delayed message as read from L1, or undefined if this node does not know it yet. A bare `Uint8Array` stands for
+ * an L2Transaction message's payload (for callers that only carry raw transactions).
+ */
+export type DelayedPayloads = (index: bigint) => DelayedMessage | Uint8Array | undefined;
+
+/** The block item a delayed message becomes, or null for a kind that has no effect. */
+export function delayedItem(index: bigint, message: DelayedMessage | Uint8Array): BlockItem | null {
+  if (message instanceof Uint8Array) return message;
+  switch (message.kind) {
+    case DelayedMessageKind.L2Transaction:
+      return message.data;
+    case DelayedMessageKind.Deposit:
+      return { kind: "deposit", messageIndex: index, data: message.data };
+    default:
+      return null;
+  }
+}
 
 /** A log entry that had no effect, and why. */
 export interface SkippedEntry {
@@ -31,7 +52,7 @@ export interface SkippedEntry {
 export interface BlockPlan {
   readonly number: bigint;
   readonly timestamp: bigint;
-  readonly txs: readonly Uint8Array[];
+  readonly txs: readonly BlockItem[];
   /** The SEAL's position and the delayed cursor after this block: persisted with the block. */
   readonly cursor: LogCursor;
 }
@@ -63,8 +84,8 @@ export interface ApplierState {
   readonly delayedNext: bigint;
   /** The next log sequence number to read. */
   readonly nextSeq: bigint;
-  /** Raw transactions of the open block. */
-  readonly open: readonly Uint8Array[];
+  /** Items of the open block. */
+  readonly open: readonly BlockItem[];
 }
 
 /** The state right after the engine's head block (nothing open). */
@@ -99,9 +120,11 @@ export function planBlocks(state: ApplierState, entries: readonly SequencedEntry
           skipped.push({ seq, reason: `delayed ${entry.index} out of FIFO order (next is ${delayedNext})` });
           break;
         }
-        const payload = delayed(entry.index);
-        if (payload === undefined) throw new MissingDelayedError(entry.index, seq);
-        open.push(payload);
+        const message = delayed(entry.index);
+        if (message === undefined) throw new MissingDelayedError(entry.index, seq);
+        const item = delayedItem(entry.index, message);
+        if (item === null) skipped.push({ seq, reason: `delayed ${entry.index} has an unknown message kind: consumed, no effect` });
+        else open.push(item);
         delayedNext++;
         break;
       }

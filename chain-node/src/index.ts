@@ -2,7 +2,8 @@
  * @sovereign-stack/node — the chain node: one program in three roles (sequencer, standby, validator).
  * Modules so far: the execution engine (`engine/`), the chain log (`log/`), the log applier (`apply.ts`), the
  * sequencer (`sequencer/`), the L2 JSON-RPC (`rpc/`), the L1 reader (`l1/`), batches (`batch/`), derivation
- * from L1 (`derive/`) and the validator (`validator/`).
+ * from L1 (`derive/`), the validator (`validator/`), the L2 bridge (`bridge/`) and the exit and identity roots
+ * (`roots/`).
  */
 export const NODE_PACKAGE = "@sovereign-stack/node";
 export * from "./engine/index.ts";
@@ -14,3 +15,5 @@ export * from "./l1/index.ts";
 export * from "./batch/index.ts";
 export * from "./derive/index.ts";
 export * from "./validator/index.ts";
+export * from "./bridge/index.ts";
+export * from "./roots/index.ts";

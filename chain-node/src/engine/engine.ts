@@ -8,7 +8,10 @@
  * - no EIP-4788 / EIP-2935 system calls (EDR does not make them) and no EIP-7685 requests;
  * - all transactions of a block run inside one state checkpoint, committed once (one trie write batch);
  * - an inadmissible transaction (undecodable, bad signature, wrong chain, nonce, balance, intrinsic gas,
- *   fee below base fee, over the block's remaining gas) is skipped and reported, never thrown.
+ *   fee below base fee, over the block's remaining gas) is skipped and reported, never thrown;
+ * - a deposit item runs as a system call (see `DepositItem`): `SYSTEM_SENDER` calls `L2Bridge.finalizeDeposit` with
+ *   `DEPOSIT_CALL_GAS`, no fee, no nonce change; it is not a transaction (no receipt, not in the block's gas) and its
+ *   outcome is in `BlockResult.systemCalls`.
  *
  * Only the latest state is served (`getBalance` etc. read the head); older roots stay on disk (no pruning).
  */
@@ -33,11 +36,13 @@ import {
 } from "@ethereumjs/util";
 import { createVM, encodeReceipt, runTx, type RunTxResult, type VM } from "@ethereumjs/vm";
 
+import { DEPOSIT_CALL_GAS, L2_BRIDGE_ADDRESS, SYSTEM_SENDER } from "../bridge/addresses.ts";
+import { depositCalldata } from "../bridge/deposit.ts";
 import { LevelTrieDB, openLevel, type Level } from "./db.ts";
 import { decodeTx, reasonOf } from "./decode.ts";
 import { genesisFingerprint, makeCommon, toBigInt, type GenesisConfig } from "./genesis.ts";
 import { BlockStore } from "./store.ts";
-import type { BlockInput, BlockResult, CallRequest, CallResult, Head, LogCursor, Receipt, RejectedTx } from "./types.ts";
+import type { BlockInput, BlockResult, CallRequest, CallResult, DepositItem, Head, LogCursor, Receipt, RejectedTx, SystemCallResult } from "./types.ts";
 
 /** Options of {@link Engine.open}. */
 export interface EngineOptions {
@@ -64,6 +69,9 @@ export interface EngineStats {
 }
 
 type Hex = `0x${string}`;
+
+const SYSTEM = createAddressFromString(SYSTEM_SENDER);
+const BRIDGE = createAddressFromString(L2_BRIDGE_ADDRESS);
 
 /** Serialises async operations on the shared VM state. */
 class Mutex {
@@ -211,6 +219,7 @@ export class Engine {
     const included: TypedTransaction[] = [];
     const results: { tx: TypedTransaction; sender: Address; res: RunTxResult }[] = [];
     const rejected: RejectedTx[] = [];
+    const systemCalls: SystemCallResult[] = [];
     let blockGas = 0n;
     let receiptGas = 0n;
 
@@ -218,7 +227,12 @@ export class Engine {
     let stateRoot: Uint8Array;
     try {
       for (let i = 0; i < input.txs.length; i++) {
-        const d = decodeTx(input.txs[i]!, common);
+        const item = input.txs[i]!;
+        if (!(item instanceof Uint8Array)) {
+          systemCalls.push(await this.#depositCall(i, item, pending));
+          continue;
+        }
+        const d = decodeTx(item, common);
         if (!d.ok) {
           rejected.push({ index: i, reason: d.reason });
           continue;
@@ -277,7 +291,36 @@ export class Engine {
     this.#hashes.remember(input.number, block.hash());
     this.stats.blocksApplied++;
     this.stats.txsExecuted += included.length;
-    return { number: input.number, hash, stateRoot: head.stateRoot, gasUsed: blockGas, receipts, rejected };
+    return { number: input.number, hash, stateRoot: head.stateRoot, gasUsed: blockGas, receipts, rejected, systemCalls };
+  }
+
+  /**
+   * Runs a deposit as a system call inside the block's checkpoint, with the same per-call journal hygiene as a
+   * transaction (warm sets cleared before and after, touched empty accounts removed). The caller's nonce is left alone.
+   */
+  async #depositCall(index: number, item: DepositItem, block: Block): Promise<SystemCallResult> {
+    const evm = this.#vm.evm;
+    await evm.journal.cleanup();
+    try {
+      const res = await evm.runCall({
+        caller: SYSTEM,
+        origin: SYSTEM,
+        to: BRIDGE,
+        data: depositCalldata(item),
+        gasLimit: DEPOSIT_CALL_GAS,
+        gasPrice: 0n,
+        value: 0n,
+        block,
+        skipNonceIncrement: true,
+      });
+      const err = res.execResult.exceptionError;
+      const logs = (res.execResult.logs ?? []).map(([address, topics, data]) => ({ address: bytesToHex(address), topics: topics.map((t) => bytesToHex(t)), data: bytesToHex(data) }));
+      return { index, messageIndex: item.messageIndex, success: err === undefined, gasUsed: res.execResult.executionGasUsed, logs: err === undefined ? logs : [], ...(err === undefined ? {} : { error: err.error }) };
+    } finally {
+      evm.journal.cleanJournal();
+      this.#sm.originalStorageCache.clear();
+      await evm.journal.cleanup();
+    }
   }
 
   /** Runs a call against the head state (no state change). */

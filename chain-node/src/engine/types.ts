@@ -10,14 +10,33 @@ export interface LogCursor {
   readonly delayedNext: bigint;
 }
 
+/**
+ * An L1 deposit to credit on L2. The engine runs it as a system call from `SYSTEM_SENDER` (no key, no signature, no
+ * nonce, no gas fee) to `L2Bridge.finalizeDeposit`. Only the applier creates one, from a DELAYED log entry whose L1
+ * message is of kind Deposit; a log TX entry is always raw bytes, so no citizen or sequencer can forge one.
+ */
+export interface DepositItem {
+  readonly kind: "deposit";
+  /** The L1 delayed-message index (the bridge accepts each once, in increasing order). */
+  readonly messageIndex: bigint;
+  /** The message data as `RollupVault` encoded it: `abi.encode(token, from, l2Recipient, amount)`. */
+  readonly data: Uint8Array;
+}
+
+/** One item of a block: a raw signed transaction (from a TX entry or a DELAYED L2Transaction message) or a deposit. */
+export type BlockItem = Uint8Array | DepositItem;
+
 /** One block to build and execute. Block boundaries and timestamps come from the log, never from the clock. */
 export interface BlockInput {
   /** Must be the engine head's number + 1. */
   readonly number: bigint;
   /** Seconds; must be greater than the parent's. */
   readonly timestamp: bigint;
-  /** Raw signed transactions (EIP-2718 envelopes or legacy RLP), in order. Any bytes are accepted. */
-  readonly txs: readonly Uint8Array[];
+  /**
+   * In order: raw signed transactions (EIP-2718 envelopes or legacy RLP; any bytes are accepted) and deposit items
+   * (executed as system calls at their position).
+   */
+  readonly txs: readonly BlockItem[];
   /** Optional log position to persist atomically with the block. */
   readonly cursor?: LogCursor;
 }
@@ -55,6 +74,22 @@ export interface Receipt {
   readonly logs: readonly LogRecord[];
 }
 
+/**
+ * A deposit system call's outcome. System calls are not transactions: they have no hash, no receipt and no block gas;
+ * their effect is in the state root (and their logs here).
+ */
+export interface SystemCallResult {
+  /** Index into {@link BlockInput.txs}. */
+  readonly index: number;
+  readonly messageIndex: bigint;
+  /** False if the bridge reverted (e.g. a replayed index): nothing was credited. */
+  readonly success: boolean;
+  readonly gasUsed: bigint;
+  readonly logs: readonly LogRecord[];
+  /** EVM error when `success` is false. */
+  readonly error?: string;
+}
+
 /** What `applyBlock` returns. */
 export interface BlockResult {
   readonly number: bigint;
@@ -63,6 +98,8 @@ export interface BlockResult {
   readonly gasUsed: bigint;
   readonly receipts: readonly Receipt[];
   readonly rejected: readonly RejectedTx[];
+  /** Deposit system calls, in block order. */
+  readonly systemCalls: readonly SystemCallResult[];
 }
 
 /** The engine's head: the last block applied. */

@@ -1,0 +1,60 @@
+/**
+ * The chain tool (`sovereign-chain`, or `npm run --silent chain -- …`). Loads only commander at start; each command
+ * imports what it needs.
+ *
+ *   sovereign-chain exit-tree    --rpc-url <L1> --data-dir <dir> --genesis <file> [--out file] [--json]
+ *   sovereign-chain escape-proof --rpc-url <L1> --data-dir <dir> --genesis <file> --account 0x… [--token 0x…] [--json]
+ *
+ * Exit codes: 0 ok, 1 failure (including an exit root that does not match L1), 2 usage.
+ */
+import { Command, Option } from "commander";
+
+import { runMain } from "./lib/cli.ts";
+import { EXIT_NETWORKS } from "./lib/networks.ts";
+
+const escapeOptions = (c: Command) =>
+  c
+    .addOption(new Option("--network <name>", "network the rollup's L1 contracts live on").choices(EXIT_NETWORKS))
+    .option("--rpc-url <url>", "L1 RPC endpoint (instead of, or overriding the URL of, --network; env ETH_RPC_URL or RPC_URL)")
+    .option("--deployment <file>", "deployment record of the L1 contracts (default: deployments/<network>.json)")
+    .option("--data-dir <dir>", "engine directory of a node that derived the L2 chain up to the last finalized commitment")
+    .option("--genesis <file>", "the L2 genesis JSON that node was started with")
+    .option("--timeout <seconds>", "give up on any RPC call after this many seconds", "30")
+    .option("--json", "machine-readable output on stdout: {schemaVersion: 1, ok, …}", false);
+
+const lazy =
+  <K extends keyof typeof import("./chain/run.ts")>(name: K) =>
+  async (o: Record<string, unknown>) => {
+    const run = await import("./chain/run.ts");
+    await (run[name] as (o: unknown) => Promise<void>)(o);
+  };
+
+const program = new Command()
+  .name("sovereign-chain")
+  .description("Sovereign Stack chain tool: rebuild the exit tree and print escape proofs without the operator")
+  .exitOverride()
+  .showHelpAfterError()
+  .addHelpText(
+    "after",
+    `
+Where the L2 state comes from: today, --data-dir, the engine directory of a node (any validator, or your own) that
+derived the chain up to the last finalized commitment, opened with its --genesis. Derivation from L1 alone is the
+next step (chain-node/src/derive/); the commands are written around that seam. Whatever the source, nothing is
+printed unless the rebuilt exit root equals the exit root of the last commitment finalized on L1 (exit code 1).
+
+With npm, use \`npm run --silent chain -- …\` so that --json output is clean.`,
+  );
+
+escapeOptions(program.command("exit-tree").description("rebuild the exit tree of the last finalized commitment, check its root against L1, and print (or --out) every leaf"))
+  .option("--out <file>", "also write the tree's leaves as JSON")
+  .option("--force", "overwrite an existing --out file", false)
+  .action(lazy("exitTreeCommand"));
+
+escapeOptions(program.command("escape-proof").description("print an account's escape proofs (and its withdrawals' proofs) against the last finalized commitment"))
+  .requiredOption("--account <address>", "the L1 account to escape to")
+  .option("--token <address>", "only this L1 token")
+  .action(lazy("escapeProofCommand"));
+
+await runMain("sovereign-chain", async () => {
+  await program.parseAsync();
+});
