@@ -17,3 +17,6 @@ export * from "./derive/index.ts";
 export * from "./validator/index.ts";
 export * from "./bridge/index.ts";
 export * from "./roots/index.ts";
+// validator/ and roots/ both declare the same RootsProvider shape; the validator's is the one exported.
+export type { RootsProvider } from "./validator/index.ts";
+export * from "./node/index.ts";

@@ -29,6 +29,7 @@ import { FencingError, type ChainLog, type LogEntry } from "../log/types.ts";
 import { RpcError, RpcErrorCode } from "../rpc/errors.ts";
 import { DEFAULT_ADMISSION_LIMITS, checkAgainstState, checkStateless, type AccountState, type AdmissionLimits } from "./admission.ts";
 import type { DelayedFeed } from "./delayed.ts";
+import type { DelayedMessage } from "../l1/types.ts";
 import { PendingPool, type PendingTx } from "./pool.ts";
 
 /** Options of {@link Sequencer.open}. */
@@ -86,7 +87,7 @@ export class Sequencer {
   readonly #onApplied: ((r: ApplyReport) => void) | undefined;
   readonly #onError: (e: unknown, where: "poll" | "seal" | "apply") => void;
   readonly #pool = new PendingPool();
-  readonly #payloads = new Map<bigint, Uint8Array>();
+  readonly #payloads = new Map<bigint, DelayedMessage>();
   readonly #chainId: bigint;
   // Log-side position (what has been appended), advanced only by successful appends.
   #nextSeq = 0n;
@@ -267,7 +268,7 @@ export class Sequencer {
     while (this.#payloads.has(expect)) expect++;
     for (const m of await this.#feed.poll(expect)) {
       if (m.index !== expect) break; // FIFO and contiguous, or nothing
-      this.#payloads.set(m.index, m.data);
+      this.#payloads.set(m.index, m);
       expect++;
     }
   }
