@@ -158,7 +158,7 @@ export async function devnetCommand(o: DevnetOptions): Promise<void> {
       seen.lines.push(l);
       if (seen.lines.length > 200) seen.lines.shift();
       child.watch?.(l);
-      if (ready) console.log(`[${name}] ${l}`);
+      if (ready && name !== "l1") console.log(`[${name}] ${l}`); // the L1 node's request log stays in l1.log
     });
     children.push(child);
     return { child, seen };

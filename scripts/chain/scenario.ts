@@ -167,7 +167,7 @@ export async function runChainScenario(l1: ScenarioL1, step: StepRunner, note: (
     const sequencerRoots = await computeRoots(s.node.engine);
 
     const [, threshold] = await c.StateCommitment.validators();
-    await step(`4. ${l1.validators.length} validators derive the chain from L1 alone and sign; the ${threshold}th signature commits`, async () => {
+    await step(`4. ${l1.validators.length} validators derive the chain from L1 alone and sign; with ${threshold} signatures on the board one of them commits`, async () => {
       const board = new DirectorySignatureBoard(path.join(dir, "board"));
       for (const [i, v] of l1.validators.entries()) validators.push(await startValidatorNode({ dataDir: path.join(dir, `validator-${i + 1}`), genesis, l1: l1.provider, signer: v, rollup, board, stepIntervalMs: 0 }));
       for (const [i, v] of validators.entries()) {

@@ -40,7 +40,7 @@ async function l1Of(cfg: NodeProcessConfig): Promise<{ provider: JsonRpcProvider
     throw new ConfigError(`--deployment ${cfg.deploymentFile}: cannot read it (${(e as Error).message})`);
   }
   const deployment = parseDeployment(text);
-  const provider = new JsonRpcProvider(cfg.l1RpcUrl, undefined, { cacheTimeout: -1, pollingInterval: 250 });
+  const provider = new JsonRpcProvider(cfg.l1RpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 250 });
   const network = await provider.getNetwork();
   if (network.chainId !== BigInt(deployment.chainId)) {
     provider.destroy();

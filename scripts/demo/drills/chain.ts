@@ -23,6 +23,7 @@ export const chainDrill: Drill = {
     const deployment = await timeline.step("a fresh L1 with the stack deployed by the deploy pipeline (the rollup drill left the first one in exit mode)", async () =>
       (await deployTo(net, stackComponents({ rollup: settings, local: true }), { outFile: null })).deployment,
     );
+    timeline.note("(this drill's L1 is its own: the L1 block and time in the stamps are the first network's)");
     const stack = await connect(signers[0]!, deployment);
     const [, threshold] = await stack.contracts.StateCommitment.validators();
     const report: ScenarioReport = await runChainScenario(
