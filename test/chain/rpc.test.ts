@@ -7,7 +7,7 @@ import { ContractFactory, JsonRpcProvider, Wallet, Contract, Transaction, toBeHe
 import { createPublicClient, createWalletClient, defineChain, http, parseAbi, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { RpcErrorCode } from "@sovereign-stack/node";
+import { RpcErrorCode, RpcServer } from "@sovereign-stack/node";
 
 import { hre } from "../../scripts/lib/network.ts";
 import { cleanupDirs } from "./helpers.ts";
@@ -293,6 +293,22 @@ describe("chain JSON-RPC", function () {
       expect(get.status).to.equal(405);
       const empty = (await (await post(node.url, [])).json()) as RpcReply;
       expect(empty.error!.code).to.equal(RpcErrorCode.InvalidRequest);
+      const preflight = await fetch(node.url, { method: "OPTIONS", headers: { origin: "https://wallet.example" } });
+      expect(preflight.status, "no CORS preflight by default").to.equal(405);
+    });
+
+    it("answers CORS only for the configured origin", async () => {
+      const server = await RpcServer.listen({ sequencer: node.seq, port: 0, corsOrigin: "https://wallet.example" });
+      try {
+        const preflight = await fetch(server.url, { method: "OPTIONS", headers: { origin: "https://wallet.example", "access-control-request-method": "POST" } });
+        expect(preflight.status).to.equal(204);
+        expect(preflight.headers.get("access-control-allow-origin")).to.equal("https://wallet.example");
+        expect(preflight.headers.get("access-control-allow-methods")).to.equal("POST");
+        const r = await post(server.url, { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] });
+        expect(r.headers.get("access-control-allow-origin")).to.equal("https://wallet.example");
+      } finally {
+        await server.close();
+      }
     });
   });
 });

@@ -38,7 +38,11 @@ class ControlledLog implements ChainLog {
     this.appends.push([...entries]);
     return r;
   }
-  read = (from: bigint, to: bigint, limit?: number) => (this.failReads ? Promise.reject(new Error("read failed")) : this.inner.read(from, to, limit));
+  readGate: Promise<void> | null = null;
+  read = async (from: bigint, to: bigint, limit?: number) => {
+    if (this.readGate !== null) await this.readGate;
+    return this.failReads ? Promise.reject(new Error("read failed")) : this.inner.read(from, to, limit);
+  };
   head = () => this.inner.head();
   prune = (upto: bigint) => this.inner.prune(upto);
   close = () => this.inner.close();
@@ -166,6 +170,34 @@ describe("chain sequencer", function () {
     await again.seq.sealNow();
     expect((await again.seq.queries.receipts(3n)).length, "nothing consumed twice").to.equal(0);
     expect(again.seq.stats.delayedAppended).to.equal(0);
+  });
+
+  it("counts a delayed transaction as pending from its append to its block, so nothing admitted meanwhile conflicts with it", async () => {
+    const feed = new InMemoryDelayedFeed();
+    let ctl!: ControlledLog;
+    const n = await node({ genesis, feed, wrapLog: (l) => (ctl = new ControlledLog(l)) });
+    const x = keys[6]!;
+    const balance = await n.engine.getBalance(x.address);
+    const fee = 21_000n * 10n ** 10n;
+    const forced = signTx(x, { nonce: 0, to: keys[7]!.address, value: balance - fee - 1000n }); // nearly all of it
+    feed.push(forced.raw);
+    let release!: () => void;
+    ctl.readGate = new Promise((r) => (release = r));
+    const sealing = n.seq.sealNow();
+    while (!ctl.appends.some((a) => a.some((e) => e.kind === "seal"))) await new Promise((r) => setTimeout(r, 5));
+    // DELAYED(0) and SEAL(1) are durable; block 1 is not applied yet: the head still shows the old balance and nonce.
+    expect(await n.engine.getNonce(x.address)).to.equal(0n);
+    const reuse = await rpcError(n.seq.submit(signTx(x, { nonce: 0 }).raw));
+    expect(reuse.message).to.match(/^replacement transaction underpriced/);
+    const spend = await rpcError(n.seq.submit(signTx(x, { nonce: 1, value: 10n ** 18n }).raw));
+    expect(spend.message).to.match(/^insufficient funds/);
+    expect(await n.seq.nextNonce(x.address)).to.equal(1n);
+    release();
+    ctl.readGate = null;
+    expect(await sealing).to.equal(1n);
+    expect((await n.seq.queries.receipts(1n)).map((r) => r.txHash)).to.deep.equal([forced.hash]);
+    expect(n.seq.pendingCount).to.equal(0);
+    expect(n.seq.stats.rejectedAtExecution).to.equal(0);
   });
 
   it("loses nothing acknowledged and orders nothing twice across a restart mid-stream", async () => {

@@ -28,6 +28,34 @@ export function reasonOf(e: unknown): string {
   return msg.split("\n")[0]!.replace(/ \((?:tx|block) [^)]*\)\s*$/, "").replace(/\s*\(.*hash=.*\)$/, "").slice(0, 200);
 }
 
+const decodeCommons = new WeakMap<Common, Common>();
+
+/**
+ * The `Common` transactions are decoded with. ethereumjs' transaction constructors copy the Common they are
+ * given and merge the transaction parameters into the copy (JSON round trips and a cache rebuild): about a third
+ * of the cost of parsing. A decoded transaction only reads its Common (fixed chain and hardfork), so every
+ * decode shares one copy whose `copy()` returns itself and which merges each parameter set once.
+ */
+function decodeCommon(common: Common): Common {
+  let shared = decodeCommons.get(common);
+  if (shared === undefined) {
+    const c = common.copy();
+    const merge = c.updateParams.bind(c);
+    const merged = new Set<unknown>();
+    c.updateParams = (params) => {
+      if (!merged.has(params)) {
+        merge(params);
+        merged.add(params);
+      }
+      return c;
+    };
+    c.copy = () => c;
+    decodeCommons.set(common, c);
+    shared = c;
+  }
+  return shared;
+}
+
 /**
  * Decodes `raw` for the chain of `common`: wrong chain id, blob transactions (no blobs on this chain),
  * malformed RLP and invalid signatures (including high-s) are all failures.
@@ -38,7 +66,7 @@ export function decodeTx(raw: Uint8Array, common: Common): DecodedTx | DecodeFai
   if (raw[0] === TransactionType.BlobEIP4844) return { ok: false, reason: "decode: blob transactions are not supported" };
   let tx: TypedTransaction;
   try {
-    tx = createTxFromRLP(raw, { common });
+    tx = createTxFromRLP(raw, { common: decodeCommon(common) });
   } catch (e) {
     const reason = reasonOf(e);
     return { ok: false, reason: /chain ?id/i.test(reason) ? "decode: wrong chain id" : `decode: ${reason}` };

@@ -11,16 +11,20 @@
  *   from the injectable clock and strictly increase (`max(clock, last + 1)`). The writer also seals a block
  *   early when the next transaction's gas limit would overflow the block gas limit, so the engine never drops
  *   an acknowledged transaction for lack of block space.
- * - **Acknowledged but not executed.** Admission checks the head state plus the sender's pending transactions,
- *   but the engine has the last word at execution: a transaction whose sender was drained by an earlier
- *   transaction of the block (a contract call sending value away, say), or whose fee cap fell below a base fee
- *   that rose meanwhile, is skipped. It then has no receipt, `eth_getTransactionByHash` returns null once its
+ * - **Acknowledged but not executed.** Admission checks the head state plus the sender's pending transactions
+ *   (delayed messages that are signed transactions count as pending too, from their append to their block's
+ *   application), but the engine has the last word at execution: a transaction whose fee cap fell below a base
+ *   fee that rose meanwhile (a block sealed early under load), or whose sender lost funds in a way the pool
+ *   does not model (an L1 deposit system transaction, say), is skipped. It then has no receipt, `eth_getTransactionByHash` returns null once its
  *   block is applied, and the sequencer reports it in {@link SequencerStats.rejectedAtExecution} and through
  *   `onApplied` (each `BlockResult.rejected`, with the reason). It stays in the log: every node skips it alike.
  * - **Restart.** `Sequencer.open` on the same directories applies the log up to its end, then rebuilds the
  *   pending pool (hence the duplicate-hash and nonce windows) from the entries after the last applied SEAL.
  *   Nothing acknowledged is lost (it is in the log) and nothing is ordered twice (the pool refuses it).
  */
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { bytesToHex } from "@ethereumjs/util";
+
 import { decodeTx } from "../engine/decode.ts";
 import type { Engine } from "../engine/engine.ts";
 import { ChainQueries } from "../engine/queries.ts";
@@ -71,6 +75,12 @@ type Waiting =
   | { readonly kind: "tx"; readonly p: PendingTx; readonly resolve: (hash: string) => void; readonly reject: (e: unknown) => void }
   | { readonly kind: "seal"; readonly delayed: readonly bigint[]; readonly resolve: (n: bigint) => void; readonly reject: (e: unknown) => void };
 
+/** A pool entry for an already ordered transaction. */
+function pendingOf(tx: TypedTransaction, sender: string, raw: Uint8Array): PendingTx {
+  const cap = "maxFeePerGas" in tx ? tx.maxFeePerGas : tx.gasPrice;
+  return { hash: bytesToHex(tx.hash()), sender, nonce: tx.nonce, gasLimit: tx.gasLimit, maxCost: tx.gasLimit * cap + tx.value, raw, tx, seq: undefined };
+}
+
 const wallClock = (): bigint => BigInt(Math.floor(Date.now() / 1000));
 
 /** The sequencer. Create with {@link Sequencer.open}, then {@link Sequencer.start} the sealer. */
@@ -97,6 +107,7 @@ export class Sequencer {
   #delayedNext = 0n;
   // Admission view: bumped whenever the pool drops executed transactions (state and pool change together).
   #epoch = 0;
+  readonly #accounts = new Map<string, AccountState>();
   #nextBaseFee = 0n;
   #queue: Waiting[] = [];
   #writer: Promise<void> | null = null;
@@ -146,10 +157,8 @@ export class Sequencer {
       if (entry.kind !== "tx") continue;
       const d = decodeTx(entry.raw, this.engine.common);
       if (!d.ok) continue; // the engine will skip it too
-      const hash = `0x${Buffer.from(d.tx.hash()).toString("hex")}`;
-      if (this.#pool.get(hash) !== undefined) continue;
-      const cap = "maxFeePerGas" in d.tx ? d.tx.maxFeePerGas : d.tx.gasPrice;
-      const p: PendingTx = { hash, sender: d.sender.toString(), nonce: d.tx.nonce, gasLimit: d.tx.gasLimit, maxCost: d.tx.gasLimit * cap + d.tx.value, raw: entry.raw, tx: d.tx, seq: undefined };
+      const p = pendingOf(d.tx, d.sender.toString(), entry.raw);
+      if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) continue;
       this.#pool.add(p);
       this.#pool.markLogged(p, seq);
       this.#openGas += d.tx.gasLimit;
@@ -279,18 +288,31 @@ export class Sequencer {
     for (const i of this.#payloads.keys()) if (i < (head.cursor?.delayedNext ?? 0n)) this.#payloads.delete(i);
     this.#nextBaseFee = await this.queries.nextBaseFee();
     if (head.cursor !== null) this.#pool.removeThrough(head.cursor.seq);
+    this.#accounts.clear();
     this.#epoch++;
     this.stats.blocksApplied += report.blocks.length;
     for (const b of report.blocks) this.stats.rejectedAtExecution += b.rejected.length;
     this.#onApplied?.(report);
   }
 
-  /** The sender's head account, read so that no block application slipped in between (see {@link #epoch}). */
+  /**
+   * The sender's account as of the current epoch (the head the pool was last cleaned against), read so that no
+   * pool cleaning slipped in between (see {@link #epoch}) and cached until the next one. A read that lands while
+   * blocks are being applied sees a later state while the pool still holds the applied transactions: that only
+   * makes the nonce rule exact and the balance rule stricter, never admits what it should not. The cache keeps
+   * admission off the engine's lock (held for a whole block) for senders already seen in this epoch.
+   */
   async #account(sender: string): Promise<{ account: AccountState }> {
     for (;;) {
       const epoch = this.#epoch;
+      const hit = this.#accounts.get(sender);
+      if (hit !== undefined) return { account: hit };
       const [nonce, balance] = await Promise.all([this.engine.getNonce(sender), this.engine.getBalance(sender)]);
-      if (epoch === this.#epoch) return { account: { nonce, balance } };
+      if (epoch === this.#epoch) {
+        const account = { nonce, balance };
+        this.#accounts.set(sender, account);
+        return { account };
+      }
     }
   }
 
@@ -320,6 +342,7 @@ export class Sequencer {
       const entries: LogEntry[] = [];
       const txAt: number[] = [];
       const sealAt: bigint[] = [];
+      const delayedAt: { index: bigint; at: number }[][] = [];
       const seal = (): bigint => {
         const now = this.#clock();
         lastTs = now > lastTs ? now : lastTs + 1n;
@@ -335,7 +358,14 @@ export class Sequencer {
           entries.push({ kind: "tx", raw: w.p.raw });
           openGas += w.p.gasLimit;
         } else {
-          for (const i of w.delayed) if (i === delayedNext) (entries.push({ kind: "delayed", index: i }), delayedNext++);
+          const at: { index: bigint; at: number }[] = [];
+          for (const i of w.delayed) {
+            if (i !== delayedNext) continue;
+            at.push({ index: i, at: entries.length });
+            entries.push({ kind: "delayed", index: i });
+            delayedNext++;
+          }
+          delayedAt.push(at);
           sealAt.push(seal());
         }
       }
@@ -358,6 +388,7 @@ export class Sequencer {
             this.stats.acknowledged++;
             w.resolve(w.p.hash);
           } else {
+            for (const d of delayedAt[s]!) this.#poolDelayed(d.index, res.firstSeq + BigInt(d.at));
             w.resolve(sealAt[s++]!);
           }
         }
@@ -365,6 +396,23 @@ export class Sequencer {
         await this.#failAppend(batch, e);
       }
     }
+  }
+
+  /**
+   * A delayed payload that is a signed transaction counts as pending for its sender from its append until its
+   * block is applied, exactly like a citizen's: otherwise a transaction admitted in that window against the
+   * older head state could reuse its nonce or spend the same balance, and be acknowledged only to be rejected at
+   * execution. Payloads that are not transactions (or that collide with a pending nonce) are left to the engine.
+   */
+  #poolDelayed(index: bigint, seq: bigint): void {
+    const payload = this.#payloads.get(index);
+    if (payload === undefined) return;
+    const d = decodeTx(payload, this.engine.common);
+    if (!d.ok) return;
+    const p = pendingOf(d.tx, d.sender.toString(), payload);
+    if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) return;
+    this.#pool.add(p);
+    this.#pool.markLogged(p, seq);
   }
 
   #takeBatch(): Waiting[] {
