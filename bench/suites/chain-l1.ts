@@ -2,7 +2,8 @@
  * npm run bench -- chain-l1
  *
  * The L1 side of the chain, in one run on the in-process L1 (the real stack deployed by the test fixture):
- * - L1 bytes per L2 transaction in a batch (ETH and ERC-20 transfers, BLOCKS blocks of BLOCK_TXS): our
+ * - L1 bytes per L2 transaction in a batch (ETH and ERC-20 transfers with random amounts, BLOCKS blocks of
+ *   BLOCK_TXS, and ETH payments with 3-significant-digit amounts): our
  *   batch data (brotli quality 11 over RLP, signatures split out) beside the uncompressed RLP, gzip -9 of the
  *   same RLP, brotli at quality 9, and brotli over the plain interleaved RLP of the raw transactions (the
  *   tuning); goal at most 70 bytes per transfer.
@@ -14,7 +15,7 @@
 
 import { Interface, Transaction, Wallet, encodeRlp, getCreateAddress, toBeHex } from "ethers";
 import { brotliCompressSync, constants as zc, gzipSync } from "node:zlib";
-import { Deriver, EmbeddedLog, Engine, applyLog, encodeBatch, encodeBatchRlp, initialCursor, L1Reader, type BatchBlock, type GenesisConfig, type L1Batch, type PostOutcome } from "@sovereign-stack/node";
+import { BatchPoster, Deriver, EmbeddedLog, Engine, applyLog, encodeBatch, encodeBatchRlp, initialCursor, L1Reader, type BatchBlock, type GenesisConfig, type L1Batch, type PostOutcome } from "@sovereign-stack/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { hre } from "../../scripts/lib/network.ts";
@@ -35,8 +36,12 @@ const hexBytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.slice(
 
 type Block = { number: bigint; timestamp: bigint; txs: Uint8Array[] };
 
-/** Setup (token deploy + mints), BLOCKS blocks of ETH transfers, BLOCKS blocks of ERC-20 transfers. */
-function workload(keys: Wallet[], bytecode: string): { setup: Block; eth: Block[]; erc20: Block[] } {
+/**
+ * Setup (token deploy + mints), BLOCKS blocks of ETH transfers, BLOCKS blocks of ERC-20 transfers (random
+ * amounts of about 30 bits), and BLOCKS blocks of ETH payments whose amounts have 3 significant digits (as
+ * prices do), for the bytes rows only.
+ */
+function workload(keys: Wallet[], bytecode: string): { setup: Block; eth: Block[]; erc20: Block[]; payments: Block[] } {
   const nonces = keys.map(() => 0);
   const sign = (i: number, f: { to: string | null; value?: bigint; data?: string; gasLimit: bigint }): Uint8Array => {
     const tx = Transaction.from({ type: 2, chainId: CHAIN_ID, nonce: nonces[i]!++, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n, value: 0n, data: "0x", ...f });
@@ -55,7 +60,8 @@ function workload(keys: Wallet[], bytecode: string): { setup: Block; eth: Block[
   const many = (mk: (j: number) => Uint8Array) => Array.from({ length: BLOCKS }, (_, b) => block(Array.from({ length: BLOCK_TXS }, (_, j) => mk(b * BLOCK_TXS + j))));
   const eth = many((j) => sign(j % KEYS, { to: keys[rnd(KEYS)]!.address, value: BigInt(1 + rnd(10 ** 9)) * 10n ** 6n, gasLimit: 21_000n }));
   const erc = many((j) => sign(j % KEYS, { to: token, data: erc20.encodeFunctionData("transfer", [keys[rnd(KEYS)]!.address, BigInt(1 + rnd(10 ** 9)) * 10n ** 9n]), gasLimit: 80_000n }));
-  return { setup, eth, erc20: erc };
+  const payments = many((j) => sign(j % KEYS, { to: keys[rnd(KEYS)]!.address, value: BigInt(100 + rnd(900)) * 10n ** BigInt(12 + rnd(5)), gasLimit: 21_000n }));
+  return { setup, eth, erc20: erc, payments };
 }
 
 const suite: BenchSuite = {
@@ -75,7 +81,6 @@ const suite: BenchSuite = {
     const valEngine = await Engine.open({ dataDir: tempDir("bench-l1-val"), genesis });
     try {
       const active = await r.activeSigner();
-      const { BatchPoster } = await import("@sovereign-stack/node");
       const poster = new BatchPoster({ log: seqLog, engine: seqEngine, signer: active, sequencerInbox: await c.SequencerInbox.getAddress(), sequencerSet: await c.SequencerSet.getAddress(), maxBatchBytes: 1_000_000 });
       const sequence = async (blocks: Block[]): Promise<{ rate: number; posted: PostOutcome }> => {
         for (const b of blocks) await seqLog.append([...b.txs.map((raw) => ({ kind: "tx" as const, raw })), { kind: "seal", block: b.number, timestamp: b.timestamp }]);
@@ -135,6 +140,12 @@ const suite: BenchSuite = {
         await applyLog(seqEngine, seqLog);
         if (seqEngine.head().stateRoot !== valEngine.head().stateRoot) throw new Error("sequencer and validator diverged after the baseline batch");
       }
+      // Bytes only (not executed): the same transfers with amounts of 3 significant digits.
+      const n = BLOCKS * BLOCK_TXS;
+      const payBlocks: BatchBlock[] = w.payments.map((b) => ({ timestamp: b.timestamp, items: b.txs.map((raw) => ({ kind: "tx" as const, raw })) }));
+      const payRlp = encodeBatchRlp(payBlocks).length;
+      const payOurs = encodeBatch(payBlocks).length;
+      rows.push(row("L1 bytes per ETH payment, 3-significant-digit amounts (brotli q11) vs uncompressed RLP", "bytes", Math.round((payOurs / n) * 10) / 10, Math.round((payRlp / n) * 10) / 10, "RLP, uncompressed"));
       return rows;
     } finally {
       await seqEngine.close();

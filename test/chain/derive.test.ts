@@ -8,6 +8,7 @@ import { keccak256, toBeHex, type Wallet } from "ethers";
 
 import {
   BatchKind,
+  DerivationInputError,
   Deriver,
   Engine,
   FORMAT_BROTLI_RLP,
@@ -235,6 +236,7 @@ describe("chain derivation from L1", function () {
       expect(whole.delayed.length).to.be.greaterThan(0);
       expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: r.deployer.address, sequencerInbox: r.deployer.address, pageSize: 0 })).to.throw(L1ReaderOptionError, /pageSize/);
       expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: r.deployer.address, sequencerInbox: r.deployer.address, confirmations: -1 })).to.throw(L1ReaderOptionError, /confirmations/);
+      expect(() => new L1Reader({ provider: r.net.ethers.provider, delayedInbox: "0x1234", sequencerInbox: r.deployer.address })).to.throw(L1ReaderOptionError, /delayedInbox/);
     });
   });
 
@@ -360,6 +362,69 @@ describe("chain derivation from L1", function () {
       } finally {
         for (const e of engines) await e.close();
       }
+    });
+
+    it("refuses L1 inputs whose accumulators do not chain (DerivationInputError), leaving the engine untouched", async () => {
+      const msgs = messages(2);
+      const f = { dataHash: keccak256(Uint8Array.of(9)), kind: BatchKind.Sequenced, delayedCount: 2n, delayedAccumulator: msgs[1]!.accumulator, l2BlockStart: 0n, l2BlockEnd: 0n, minTimestamp: 0n, maxTimestamp: MAX_U64 };
+      const good: L1Batch = { ...f, index: 0n, accumulator: hashBatch(ZERO_ACCUMULATOR, f), prevAccumulator: ZERO_ACCUMULATOR, poster: ZERO_ACCUMULATOR.slice(0, 42), data: Uint8Array.of(9), l1BlockNumber: 1n, l1Timestamp: 1n, l1TxHash: "0x" };
+      const otherQueue = { ...f, delayedAccumulator: msgs[0]!.accumulator };
+      const bad: [string, L1Batch][] = [
+        ["accumulator not the hash of the fields", { ...good, accumulator: "0x" + "55".repeat(32) }],
+        ["prevAccumulator not the head", { ...good, prevAccumulator: "0x" + "55".repeat(32) }],
+        ["delayed accumulator not the queue's", { ...good, ...otherQueue, accumulator: hashBatch(ZERO_ACCUMULATOR, otherQueue) }],
+        ["not the next index", { ...good, index: 1n }],
+      ];
+      const engine = await Engine.open({ dataDir: tempDir("derive-chain"), genesis: chainGenesis });
+      try {
+        const d = new Deriver(engine);
+        d.addDelayed(msgs);
+        for (const [name, b] of bad) {
+          let err: unknown;
+          try {
+            await d.applyBatch(b);
+          } catch (e) {
+            err = e;
+          }
+          expect(err, name).to.be.instanceOf(DerivationInputError);
+        }
+        expect(engine.head().number).to.equal(0n);
+        expect((await d.applyBatch(good)).valid).to.equal(false);
+        expect(d.position).to.deep.equal({ batchNext: 1n, batchAccumulator: good.accumulator, delayedConsumed: 2n, delayedAccumulator: msgs[1]!.accumulator });
+      } finally {
+        await engine.close();
+      }
+    });
+
+    it("gives the engine each delayed message's payload through the injected payloadOf", async () => {
+      const msgs = messages(1).map((m) => ({ ...m, data: Uint8Array.of(0xde, 0xad) }));
+      const f = { dataHash: ZERO_ACCUMULATOR, kind: BatchKind.Forced, delayedCount: 1n, delayedAccumulator: msgs[0]!.accumulator, l2BlockStart: 0n, l2BlockEnd: 0n, minTimestamp: T0 + 5n, maxTimestamp: T0 + 5n };
+      const forced: L1Batch = { ...f, index: 0n, accumulator: hashBatch(ZERO_ACCUMULATOR, f), prevAccumulator: ZERO_ACCUMULATOR, poster: ZERO_ACCUMULATOR.slice(0, 42), data: null, l1BlockNumber: 1n, l1Timestamp: 1n, l1TxHash: "0x" };
+      const seen: bigint[] = [];
+      const engine = await Engine.open({ dataDir: tempDir("derive-payload"), genesis: chainGenesis });
+      try {
+        const d = new Deriver(engine, { payloadOf: (m) => (seen.push(m.index), l2Transfer(payer, 0, sink, 3n)) });
+        d.addDelayed(msgs);
+        const out = await d.applyBatch(forced);
+        expect(seen).to.deep.equal([0n]);
+        expect(out.results[0]!.receipts).to.have.length(1);
+        expect(await engine.getBalance(sink)).to.equal(3n);
+      } finally {
+        await engine.close();
+      }
+    });
+
+    it("places the consumed messages of a malformed batch one per block, the rest in the last block", () => {
+      const msgs = messages(5);
+      const batch = (n: bigint, d: number): L1Batch => ({
+        index: 0n, kind: BatchKind.Sequenced, accumulator: ZERO_ACCUMULATOR, prevAccumulator: ZERO_ACCUMULATOR, poster: ZERO_ACCUMULATOR.slice(0, 42), data: Uint8Array.of(9), dataHash: keccak256(Uint8Array.of(9)),
+        delayedCount: BigInt(d), delayedAccumulator: ZERO_ACCUMULATOR, l2BlockStart: 4n, l2BlockEnd: 4n + n - 1n, minTimestamp: T0 + 100n, maxTimestamp: MAX_U64, l1BlockNumber: 1n, l1Timestamp: 1n, l1TxHash: "0x",
+      });
+      const plan = (n: bigint, d: number) => planBatch(batch(n, d), { parentTimestamp: T0, delayed: msgs.slice(0, d), payloadOf: messageData });
+      expect(plan(3n, 5).blocks.map((b) => b.txs.length)).to.deep.equal([1, 1, 3]);
+      expect(plan(3n, 1).blocks.map((b) => b.txs.length)).to.deep.equal([1, 0, 0]);
+      expect(plan(3n, 1).blocks.map((b) => [b.number, b.timestamp])).to.deep.equal([[5n, T0 + 100n], [6n, T0 + 101n], [7n, T0 + 102n]]);
+      expect(plan(2n, 0).valid).to.equal(false);
     });
 
     it("round-trips every transaction byte for byte, signatures split out or not", async () => {

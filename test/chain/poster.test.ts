@@ -35,6 +35,7 @@ describe("chain batch poster", function () {
     const base = { log: seq.log, engine: seq.engine, signer: await r.activeSigner(), sequencerInbox: await c.SequencerInbox.getAddress(), sequencerSet: await c.SequencerSet.getAddress() };
     expect(() => new BatchPoster({ ...base, maxBatchBytes: 10 })).to.throw(PosterOptionError, /maxBatchBytes/);
     expect(() => new BatchPoster({ ...base, maxBlocksPerBatch: 0 })).to.throw(PosterOptionError, /maxBlocksPerBatch/);
+    expect(() => new BatchPoster({ ...base, sequencerSet: "set" })).to.throw(PosterOptionError, /sequencerSet/);
   });
 
   it("a poster without the active role posts nothing", async () => {

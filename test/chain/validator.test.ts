@@ -59,6 +59,7 @@ describe("chain validators", function () {
     const opts = { engine: seq.engine, reader: await readerOf(r), deployBlock: 0n, signer: r.validators[0]!, stateCommitment: await r.stack.contracts.StateCommitment.getAddress(), board: new MemorySignatureBoard(), roots: fixedRoots };
     expect(() => new Validator({ ...opts, commitEvery: 0 })).to.throw(ValidatorOptionError, /commitEvery/);
     expect(() => new Validator({ ...opts, deadlineWindow: 0n })).to.throw(ValidatorOptionError, /deadlineWindow/);
+    expect(() => new Validator({ ...opts, stateCommitment: "0xabc" })).to.throw(ValidatorOptionError, /stateCommitment/);
   });
 
   it("M of N validators derive from L1 alone and commit the sequencer's state root; fewer than M commit nothing", async () => {

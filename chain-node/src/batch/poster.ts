@@ -13,7 +13,7 @@
  *   is `[min(first block time, L1 now), max(last block time, L1 now) + landingWindow]`, which contains every
  *   block's timestamp (derivation's rule) and the landing time as long as the transaction lands within the window.
  */
-import { type Signer } from "ethers";
+import { isAddress, type Signer } from "ethers";
 import { SequencerInbox__factory, SequencerSet__factory, type SequencerInbox } from "@sovereign-stack/sdk/typechain";
 
 import { planBlocks, type ApplierState, type BlockPlan } from "../apply.ts";
@@ -114,6 +114,7 @@ export class BatchPoster {
     if (!Number.isSafeInteger(maxBlocks) || maxBlocks < 1 || maxBlocks > 1 << 20) throw new PosterOptionError("maxBlocksPerBatch", "must be an integer in 1..2^20");
     if ((opts.landingWindow ?? 3600n) < 1n) throw new PosterOptionError("landingWindow", "must be at least 1 second");
     if (opts.signer.provider === null) throw new PosterOptionError("signer", "has no provider");
+    for (const field of ["sequencerInbox", "sequencerSet"] as const) if (!isAddress(opts[field])) throw new PosterOptionError(field, "must be a 0x-prefixed 20-byte address");
     this.#log = opts.log;
     this.#engine = opts.engine;
     this.#signer = opts.signer;

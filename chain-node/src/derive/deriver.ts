@@ -28,6 +28,8 @@ export interface DeriverPosition {
   readonly batchNext: bigint;
   readonly batchAccumulator: string;
   readonly delayedConsumed: bigint;
+  /** The delayed queue's accumulator after the consumed messages. */
+  readonly delayedAccumulator: string;
 }
 
 /** What applying one batch did. */
@@ -60,7 +62,7 @@ export class Deriver {
   readonly #engine: Engine;
   readonly #payloadOf: PayloadOf;
   readonly #delayed = new Map<bigint, DelayedMessage>();
-  #pos: DeriverPosition = { batchNext: 0n, batchAccumulator: ZERO_ACCUMULATOR, delayedConsumed: 0n };
+  #pos: DeriverPosition = { batchNext: 0n, batchAccumulator: ZERO_ACCUMULATOR, delayedConsumed: 0n, delayedAccumulator: ZERO_ACCUMULATOR };
 
   constructor(engine: Engine, opts: DeriverOptions = {}) {
     this.#engine = engine;
@@ -89,8 +91,8 @@ export class Deriver {
       if (m === undefined) throw new DerivationInputError(`batch ${batch.index} consumes delayed message ${i}, which was not read from L1 yet`);
       delayed.push(m);
     }
-    const queueAcc = batch.delayedCount === 0n ? ZERO_ACCUMULATOR : this.#delayed.get(batch.delayedCount - 1n)?.accumulator;
-    if (queueAcc !== undefined && queueAcc !== batch.delayedAccumulator) throw new DerivationInputError(`batch ${batch.index}: delayed accumulator ${batch.delayedAccumulator} is not the queue's ${queueAcc}`);
+    const queueAcc = delayed.length > 0 ? delayed[delayed.length - 1]!.accumulator : pos.delayedAccumulator;
+    if (queueAcc !== batch.delayedAccumulator) throw new DerivationInputError(`batch ${batch.index}: delayed accumulator ${batch.delayedAccumulator} is not the queue's ${queueAcc}`);
 
     const first = engineBlockOf(batch.l2BlockStart);
     const last = engineBlockOf(batch.l2BlockEnd);
@@ -106,7 +108,7 @@ export class Deriver {
       reason = plan.reason;
       for (const b of plan.blocks) if (b.number > head) results.push(await this.#engine.applyBlock({ number: b.number, timestamp: b.timestamp, txs: b.txs }));
     }
-    this.#pos = { batchNext: batch.index + 1n, batchAccumulator: batch.accumulator, delayedConsumed: batch.delayedCount };
+    this.#pos = { batchNext: batch.index + 1n, batchAccumulator: batch.accumulator, delayedConsumed: batch.delayedCount, delayedAccumulator: queueAcc };
     for (const m of delayed) this.#delayed.delete(m.index);
     const stateRoot = results.length > 0 ? results[results.length - 1]!.stateRoot : (await storedHeader(this.#engine, last)).stateRoot;
     return { batch, valid, ...(reason === undefined ? {} : { reason }), results, stateRoot };

@@ -9,9 +9,10 @@
  *   many delayed markers as messages it consumes, and its block timestamps strictly increase from the parent
  *   block's, stay within the header's `[minTimestamp, maxTimestamp]` and at most {@link MAX_L2_TIMESTAMP}.
  *   Its blocks are then the decoded blocks, each marker replaced by the next message's payload.
- * - An **invalid** sequenced batch yields the declared blocks **empty**, except that the first one carries
- *   all the consumed delayed messages in FIFO order (deposits are never lost to a bad batch).
- * - A **forced** batch (no data) yields one block per consumed message, message k in block k.
+ * - An **invalid** sequenced batch yields the declared blocks **empty** except for the delayed messages it
+ *   consumes (deposits are never lost to a bad batch), placed as in a forced batch.
+ * - A **forced** batch (no data) yields one block per consumed message. The placement rule, shared by both:
+ *   message k goes in block k, and the last block also takes every message beyond the block count.
  * - Fallback timestamps (invalid and forced batches): block k gets `max(previous + 1, minTimestamp)`, where
  *   "previous" is the block before it (the parent for the first). For a forced batch `minTimestamp` is the
  *   L1 time of the `forceInclude` call, so forced blocks follow L1 time.
@@ -61,9 +62,9 @@ export interface PlanContext {
 /** Plans `batch`'s blocks. Pure and total. */
 export function planBatch(batch: L1Batch, ctx: PlanContext): BatchPlan {
   const n = batch.l2BlockEnd - batch.l2BlockStart + 1n;
-  if (batch.kind === BatchKind.Forced) return { blocks: fallback(batch, ctx, n, "spread"), valid: true };
+  if (batch.kind === BatchKind.Forced) return { blocks: fallback(batch, ctx, n), valid: true };
   const why = invalidity(batch, ctx, n);
-  if (typeof why === "string") return { blocks: fallback(batch, ctx, n, "first"), valid: false, reason: why };
+  if (typeof why === "string") return { blocks: fallback(batch, ctx, n), valid: false, reason: why };
   return { blocks: why, valid: true };
 }
 
@@ -91,8 +92,8 @@ function invalidity(batch: L1Batch, ctx: PlanContext, n: bigint): DerivedBlock[]
   }));
 }
 
-/** The fallback blocks: empty, with the consumed messages in the first block ("first") or one per block ("spread"). */
-function fallback(batch: L1Batch, ctx: PlanContext, n: bigint, placement: "first" | "spread"): DerivedBlock[] {
+/** The fallback blocks: empty but for the consumed messages, message k in block k (the rest in the last block). */
+function fallback(batch: L1Batch, ctx: PlanContext, n: bigint): DerivedBlock[] {
   const payloads = ctx.delayed.map((m) => ctx.payloadOf(m));
   const blocks: DerivedBlock[] = [];
   let prev = ctx.parentTimestamp;
@@ -100,7 +101,7 @@ function fallback(batch: L1Batch, ctx: PlanContext, n: bigint, placement: "first
   for (let k = 0n; k < n; k++) {
     const timestamp = prev + 1n > batch.minTimestamp ? prev + 1n : batch.minTimestamp;
     const last = k === n - 1n;
-    const txs = placement === "first" ? (k === 0n ? payloads : []) : last ? payloads.slice(Number(k)) : payloads.slice(Number(k), Number(k) + 1);
+    const txs = last ? payloads.slice(Number(k)) : payloads.slice(Number(k), Number(k) + 1);
     blocks.push({ number: first + k, timestamp, txs });
     prev = timestamp;
   }

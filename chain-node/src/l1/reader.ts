@@ -7,7 +7,7 @@
  * batch can cause: the contracts enforce both. It means the RPC is wrong or L1 reorganised below the
  * confirmation depth, so it throws {@link L1ConsistencyError} instead of guessing.
  */
-import { getAddress, getBytes, keccak256, type Log, type Provider } from "ethers";
+import { getAddress, getBytes, isAddress, keccak256, type Log, type Provider } from "ethers";
 import { DelayedInbox__factory, SequencerInbox__factory } from "@sovereign-stack/sdk/typechain";
 
 import { ZERO_ACCUMULATOR, hashDelayedMessage } from "./accumulator.ts";
@@ -80,6 +80,7 @@ export class L1Reader {
   constructor(opts: L1ReaderOptions) {
     if (!Number.isSafeInteger(opts.confirmations ?? 0) || (opts.confirmations ?? 0) < 0) throw new L1ReaderOptionError("confirmations", "must be a non-negative integer");
     if (!Number.isSafeInteger(opts.pageSize ?? 2000) || (opts.pageSize ?? 2000) < 1) throw new L1ReaderOptionError("pageSize", "must be a positive integer");
+    for (const field of ["delayedInbox", "sequencerInbox"] as const) if (!isAddress(opts[field])) throw new L1ReaderOptionError(field, "must be a 0x-prefixed 20-byte address");
     this.#provider = opts.provider;
     this.#delayed = lower(getAddress(opts.delayedInbox));
     this.#inbox = lower(getAddress(opts.sequencerInbox));

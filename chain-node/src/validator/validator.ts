@@ -14,7 +14,7 @@
  * them sign the same digest. A restarted validator re-reads L1 from `deployBlock`; its engine skips the blocks
  * it holds, and it records roots again from the first batch it derives after the restart.
  */
-import { type Signer } from "ethers";
+import { isAddress, type Signer } from "ethers";
 import { commitmentDigest, signCommitment, verifyCommitmentSignatures, type Address, type CommitmentData, type Hex } from "@sovereign-stack/sdk";
 import { StateCommitment__factory, type StateCommitment } from "@sovereign-stack/sdk/typechain";
 
@@ -96,6 +96,8 @@ export class Validator {
     if (!Number.isSafeInteger(every) || every < 1) throw new ValidatorOptionError("commitEvery", "must be a positive integer");
     if ((opts.deadlineWindow ?? 1n) < 1n) throw new ValidatorOptionError("deadlineWindow", "must be at least 1 second");
     if (opts.signer.provider === null) throw new ValidatorOptionError("signer", "has no provider");
+    if (!isAddress(opts.stateCommitment)) throw new ValidatorOptionError("stateCommitment", "must be a 0x-prefixed 20-byte address");
+    if (opts.deployBlock < 0n) throw new ValidatorOptionError("deployBlock", "must be a non-negative block number");
     this.#opts = opts;
     this.#deriver = new Deriver(opts.engine, opts.payloadOf === undefined ? {} : { payloadOf: opts.payloadOf });
     this.#sc = StateCommitment__factory.connect(opts.stateCommitment, opts.signer);
@@ -114,12 +116,13 @@ export class Validator {
     return this.#roots;
   }
 
-  /** Derives what L1 holds now, without signing. */
+  /** Derives what L1 holds now, without signing. If it throws, the next call reads the same L1 range again. */
   async derive(): Promise<BatchDerivation[]> {
     const update = await this.#opts.reader.poll(this.#cursor);
     this.#deriver.addDelayed(update.delayed);
     const out: BatchDerivation[] = [];
     for (const b of update.batches) {
+      if (b.index < this.#deriver.position.batchNext) continue; // re-read after a failed step: already derived
       const d = await this.#deriver.applyBatch(b);
       out.push(d);
       const atEnd = this.#opts.engine.head().number === engineBlockOf(b.l2BlockEnd);
