@@ -48,9 +48,9 @@ export function engineFromDataDir(dataDir: string, genesis: GenesisConfig): Fina
     try {
       return await Engine.open({ dataDir, genesis });
     } catch (e) {
-      const msg = (e as Error).message;
-      if (/lock/i.test(msg)) throw new CliError(`--data-dir ${dataDir} is in use by a running node: stop it, or copy the directory and point --data-dir at the copy`);
-      throw new CliError(`cannot open the node data in ${dataDir}: ${msg}`);
+      const err = e as Error & { cause?: { code?: unknown; message?: unknown } };
+      if (err.cause?.code === "LEVEL_LOCKED") throw new CliError(`--data-dir ${dataDir} is in use by a running node: stop it, or copy the directory and point --data-dir at the copy`);
+      throw new CliError(`cannot open the node data in ${dataDir}: ${err.message}${typeof err.cause?.message === "string" ? ` (${err.cause.message})` : ""}`);
     }
   };
 }

@@ -10,6 +10,7 @@ import { expect } from "chai";
 
 import { Engine } from "@sovereign-stack/node";
 
+import { engineFromDataDir } from "../../scripts/chain/escape.ts";
 import { genesisToJson, readGenesisFile } from "../../scripts/chain/genesis-file.ts";
 import { ROOT } from "../../scripts/lib/rpc.ts";
 import { cleanupDirs, tempDir } from "./helpers.ts";
@@ -43,6 +44,32 @@ describe("sovereign-chain CLI", function () {
     const noAccount = chain("escape-proof", "--rpc-url", "http://127.0.0.1:1");
     expect(noAccount.status).to.equal(2);
     expect(noAccount.stderr).to.match(/--account/);
+  });
+
+  it("names the problem with a data directory: missing, empty, in use by a running node, from another genesis", async () => {
+    const [a, gov] = testKeys(2);
+    const genesis = l2Genesis([a!], gov!.address);
+    const failure = async (dir: string, g = genesis): Promise<Error> => {
+      try {
+        const e = await engineFromDataDir(dir, g)({ index: 0n, batchIndex: 0n, exitRoot: "0x", identityRoot: "0x" });
+        await e.close();
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error(`opening ${dir} did not fail`);
+    };
+    expect((await failure(path.join(tempDir("none"), "missing"))).message).to.match(/holds no node data/);
+    expect((await failure(tempDir("empty"))).message).to.match(/holds no node data/);
+    const dir = tempDir("busy");
+    const running = await Engine.open({ dataDir: dir, genesis });
+    try {
+      const busy = await failure(dir);
+      expect(busy.name).to.equal("CliError");
+      expect(busy.message).to.match(/in use by a running node/);
+    } finally {
+      await running.close();
+    }
+    expect((await failure(dir, { ...genesis, chainId: genesis.chainId + 1 })).message).to.match(/created from another genesis/);
   });
 
   it("reads back the genesis it wrote (same genesis state root), and names the bad field of a broken file", async () => {

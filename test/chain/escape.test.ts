@@ -2,8 +2,16 @@
  * Escape hatch end to end: deposits on Hardhat's in-process L1 (the real rollup stack) → the L2 engine credits them as
  * system calls (once, even with repeated DELAYED entries) → L2 transfers and withdrawals → roots → a commitment with
  * that exit root is finalized on L1 → a withdrawal pays, the council exits, and escapes pay from the proofs the chain
- * tool prints, rebuilt from a node's data directory and checked against L1. Payouts never exceed deposits.
+ * tool prints (one of them from `sovereign-chain escape-proof --json` run as a separate process against the L1 served
+ * over HTTP), rebuilt from a node's data directory and checked against L1. Payouts never exceed deposits.
  */
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { promisify } from "node:util";
+
 import { DEFAULT_SLA } from "@sovereign-stack/sdk";
 import { expect } from "chai";
 import type { Contract } from "ethers";
@@ -12,7 +20,9 @@ import { getBytes } from "ethers";
 import { EmbeddedLog, Engine, L2_BRIDGE_ADDRESS, applyLog, computeRoots, type DelayedMessage, type LogEntry } from "@sovereign-stack/node";
 
 import { engineFromDataDir, escapeProofs, exitTreeJson, verifiedExitTree } from "../../scripts/chain/escape.ts";
+import { genesisToJson } from "../../scripts/chain/genesis-file.ts";
 import { toJson } from "../../scripts/lib/cli.ts";
+import { ROOT } from "../../scripts/lib/rpc.ts";
 import { deployRollup, type Rollup } from "../rollup/fixture.ts";
 import { cleanupDirs, tempDir } from "./helpers.ts";
 import { bridgeAbi, erc20Abi, l2Genesis, signL2 } from "./l2.ts";
@@ -31,6 +41,30 @@ async function readDelayed(r: Rollup): Promise<DelayedMessage[]> {
     blockNumber: e.args.blockNumber,
     accumulator: e.args.accumulator,
   }));
+}
+
+/** Serves an in-process provider over HTTP JSON-RPC on a loopback port (what the CLI, a separate process, talks to). */
+async function serveOverHttp(p: { request(a: { method: string; params?: unknown[] }): Promise<unknown> }): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      const one = async (m: { id: unknown; method: string; params?: unknown[] }) => {
+        try {
+          return { jsonrpc: "2.0", id: m.id, result: await p.request({ method: m.method, params: m.params ?? [] }) };
+        } catch (e) {
+          return { jsonrpc: "2.0", id: m.id, error: { code: -32000, message: (e as Error).message } };
+        }
+      };
+      const parsed = JSON.parse(body) as Parameters<typeof one>[0] | Parameters<typeof one>[0][];
+      void (Array.isArray(parsed) ? Promise.all(parsed.map(one)) : one(parsed)).then((out) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(out));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 describe("chain escape hatch: L1 deposits → L2 → exit root → withdraw and escape on L1", function () {
@@ -110,11 +144,31 @@ describe("chain escape hatch: L1 deposits → L2 → exit root → withdraw and 
     // Exit mode; then escapes pay alice and bob from the printed proofs, and the stranger's withdrawal pays too.
     const { payload, sigs } = await r.exitSignatures(6);
     await (await r.stack.contracts.ExitController.triggerExit(payload.reason, payload.nonce, payload.deadline, sigs)).wait();
+    // alice's proof comes from the real tool, a separate process talking to L1 over HTTP.
+    const { url, server } = await serveOverHttp(r.net.connection.provider);
+    const files = tempDir("escape-cli");
+    const deploymentFile = path.join(files, "deployment.json");
+    const genesisFile = path.join(files, "genesis.json");
+    writeFileSync(deploymentFile, toJson(r.stack.deployment));
+    writeFileSync(genesisFile, genesisToJson(genesis));
+    let cliOut: Printed & { ok: boolean; command: string };
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [path.join(ROOT, "bin", "sovereign-chain.js"), "escape-proof", "--rpc-url", url, "--deployment", deploymentFile, "--data-dir", dataDir, "--genesis", genesisFile, "--account", alice!.address, "--json"],
+        { cwd: ROOT, timeout: 120_000 },
+      );
+      cliOut = JSON.parse(stdout) as typeof cliOut;
+    } finally {
+      server.close();
+    }
+    expect(cliOut.ok).to.equal(true);
+    expect(cliOut.command).to.equal("escape-proof");
     for (const [who, expected] of [
       [alice!.address, 500n],
       [bob!.address, 600n],
     ] as const) {
-      const claims = await printed(who);
+      const claims = who === alice!.address ? cliOut : await printed(who);
       expect(claims.escapes).to.have.length(1);
       const e = claims.escapes[0]!;
       expect(BigInt(e.amount)).to.equal(expected);

@@ -9,7 +9,7 @@
  * Only L1-backed tokens appear; L2 gas and L2-native tokens are not escapable. An L2 with no leaves has exit root
  * `bytes32(0)`, against which no proof verifies.
  */
-import { ExitTree, type EscapeBalance, type Withdrawal, type Address, type Hex } from "@sovereign-stack/sdk";
+import { ExitTree, type EscapeBalance, type Withdrawal } from "@sovereign-stack/sdk/rollup";
 import { ZeroHash } from "ethers";
 
 import type { Engine } from "../engine/engine.ts";
@@ -33,7 +33,7 @@ export function escapeBalances(holdings: readonly BridgedHolding[]): EscapeBalan
   for (const h of holdings) {
     const key = `${h.escapeAccount}:${h.l1Token}`;
     const prev = sums.get(key);
-    sums.set(key, { account: h.escapeAccount as Address, token: h.l1Token as Address, amount: (prev?.amount ?? 0n) + h.amount });
+    sums.set(key, { account: h.escapeAccount as EscapeBalance["account"], token: h.l1Token as EscapeBalance["token"], amount: (prev?.amount ?? 0n) + h.amount });
   }
   return [...sums.values()].filter((b) => b.amount > 0n);
 }
@@ -42,7 +42,12 @@ export function escapeBalances(holdings: readonly BridgedHolding[]): EscapeBalan
 export async function exitTree(engine: Engine): Promise<ExitTreeView> {
   const holdings = await readHoldings(engine);
   const balances = escapeBalances(holdings);
-  const withdrawals: Withdrawal[] = (await readWithdrawals(engine)).map((w) => ({ withdrawalId: w.withdrawalId as Hex, account: w.l1Recipient as Address, token: w.l1Token as Address, amount: w.amount }));
+  const withdrawals: Withdrawal[] = (await readWithdrawals(engine)).map((w) => ({
+    withdrawalId: w.withdrawalId as Withdrawal["withdrawalId"],
+    account: w.l1Recipient as Withdrawal["account"],
+    token: w.l1Token as Withdrawal["token"],
+    amount: w.amount,
+  }));
   const tree = balances.length + withdrawals.length === 0 ? null : new ExitTree(balances, withdrawals);
   return { root: tree === null ? ZeroHash : tree.root, balances, withdrawals, holdings, tree };
 }
