@@ -33,7 +33,7 @@ import { FencingError, type ChainLog, type LogEntry } from "../log/types.ts";
 import { RpcError, RpcErrorCode } from "../rpc/errors.ts";
 import { DEFAULT_ADMISSION_LIMITS, checkAgainstState, checkStateless, type AccountState, type AdmissionLimits } from "./admission.ts";
 import type { DelayedFeed } from "./delayed.ts";
-import type { DelayedMessage } from "../l1/types.ts";
+import { DelayedMessageKind, type DelayedMessage } from "../l1/types.ts";
 import { PendingPool, type PendingTx } from "./pool.ts";
 
 /** Options of {@link Sequencer.open}. */
@@ -405,8 +405,9 @@ export class Sequencer {
    * execution. Payloads that are not transactions (or that collide with a pending nonce) are left to the engine.
    */
   #poolDelayed(index: bigint, seq: bigint): void {
-    const payload = this.#payloads.get(index);
-    if (payload === undefined) return;
+    const message = this.#payloads.get(index);
+    if (message === undefined || message.kind !== DelayedMessageKind.L2Transaction) return; // a deposit is a system call, never pending
+    const payload = message.data;
     const d = decodeTx(payload, this.engine.common);
     if (!d.ok) return;
     const p = pendingOf(d.tx, d.sender.toString(), payload);
