@@ -10,13 +10,13 @@
  * Every key it uses is one of Hardhat's well-known dev keys (printed as such): for a local devnet only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, getAddress } from "ethers";
+import { ContractFactory, HDNodeWallet, JsonRpcProvider, Mnemonic, NonceManager, Wallet, getAddress, type InterfaceAbi } from "ethers";
 import { GENESIS_DEFAULTS, l2Predeploys, loadL2PredeployCode, type GenesisConfig } from "@sovereign-stack/node";
 
 import { CliError, UsageError } from "../lib/cli.ts";
@@ -74,6 +74,24 @@ export function devnetGenesis(funded: readonly string[], governance: string, tim
   const alloc: Record<string, GenesisConfig["alloc"][string]> = { ...l2Predeploys(loadL2PredeployCode(path.join(ROOT, "artifacts")), governance) };
   for (const a of funded) alloc[getAddress(a)] = { balance: L2_FUNDING };
   return { ...GENESIS_DEFAULTS, chainId: DEVNET_L2_CHAIN_ID, timestamp, alloc };
+}
+
+/** How much of the dev token each dev key gets. */
+const DEV_TOKEN_MINT = 1_000_000n * 10n ** 18n;
+
+/** Deploys the repository's TestToken (a mintable ERC-20, test code) on the devnet's L1 and mints to `holders`. */
+async function deployDevToken(l1Url: string, deployerKey: string, holders: readonly string[]): Promise<string> {
+  const artifact = JSON.parse(readFileSync(path.join(ROOT, "artifacts", "test", "mocks", "TestToken.sol", "TestToken.json"), "utf8")) as { abi: InterfaceAbi; bytecode: string };
+  const provider = new JsonRpcProvider(l1Url, undefined, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 100 });
+  try {
+    const deployer = new NonceManager(new Wallet(deployerKey, provider));
+    const token = await new ContractFactory(artifact.abi, artifact.bytecode, deployer).deploy("Devnet Shilling", "DSH");
+    await token.waitForDeployment();
+    for (const h of holders) await (await token.getFunction("mint")(h, DEV_TOKEN_MINT)).wait();
+    return await token.getAddress();
+  } finally {
+    provider.destroy();
+  }
 }
 
 function spawnChild(name: string, args: readonly string[], env: NodeJS.ProcessEnv, logFile: string | null, onLine: (l: string) => void): Child {
@@ -198,6 +216,8 @@ export async function devnetCommand(o: DevnetOptions): Promise<void> {
     if (code !== 0) throw new CliError(`the deploy failed (exit ${code}):\n${deploy.seen.lines.slice(-15).join("\n")}`);
     children.splice(children.indexOf(deploy.child), 1);
 
+    const demoToken = await deployDevToken(l1Url, keys[0]!.privateKey, DEVNET_ROLES.citizens.map((i) => keys[i]!.address));
+
     const genesisFile = path.join(dir, "l2-genesis.json");
     const funded = [...DEVNET_ROLES.citizens, 0].map((i) => keys[i]!.address);
     writeFileSync(genesisFile, genesisToJson(devnetGenesis(funded, keys[0]!.address, BigInt(Math.floor(Date.now() / 1000)))));
@@ -231,7 +251,9 @@ export async function devnetCommand(o: DevnetOptions): Promise<void> {
         "Funded with ETH on L1 and with L2 gas:",
         ...[...DEVNET_ROLES.citizens].map((i) => `  ${keys[i]!.address}  ${keys[i]!.privateKey}`),
         "",
-        `Deposit on L1 with RollupVault.deposit (address in the deployment file); send L2 transactions to ${l2Url}.`,
+        `A test ERC-20 on L1 (anyone may mint; each dev key above holds ${DEV_TOKEN_MINT / 10n ** 18n} of it): ${demoToken}`,
+        `Deposit it on L1 with RollupVault.deposit(token, amount, l2Recipient) (address in the deployment file, after approve);`,
+        `send L2 transactions to ${l2Url}.`,
         "Ctrl-C stops every process.",
         "",
       ].join("\n"),

@@ -10,6 +10,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
 
+import { L2_BRIDGE_ADDRESS } from "@sovereign-stack/node";
+
 import { ROOT } from "../../scripts/lib/network.ts";
 
 const STATE_COMMITMENT_ABI = ["function count() view returns (uint256)"];
@@ -17,7 +19,7 @@ const STATE_COMMITMENT_ABI = ["function count() view returns (uint256)"];
 describe("chain devnet (separate processes)", function () {
   this.timeout(300_000);
 
-  it("prints the L2 RPC and dev keys, includes, posts and commits an L2 transaction, and stops every process on SIGINT", async () => {
+  it("prints the L2 RPC and dev keys, credits an L1 deposit on L2, includes, posts and commits an L2 transaction, and stops every process on SIGINT", async () => {
     const child = spawn(process.execPath, [path.join(ROOT, "bin", "sovereign-chain.js"), "devnet", "--seal-interval", "300"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -52,7 +54,22 @@ describe("chain devnet (separate processes)", function () {
       expect(receipt?.status).to.equal(1);
       expect(await l2.getBalance(to)).to.equal(777n);
 
-      l1 = new JsonRpcProvider(l1Url, undefined, { cacheTimeout: -1 });
+      l1 = new JsonRpcProvider(l1Url, undefined, { cacheTimeout: -1, pollingInterval: 100 });
+      // A deposit of the devnet's test token on L1 is credited on L2 to the same key, by the sequencer process.
+      const tokenAddr = (await wait(/A test ERC-20 on L1 .*: (0x[0-9a-fA-F]{40})/, 1000))[1]!;
+      const citizen = new Wallet(key, l1);
+      const vault = deployment.contracts["RollupVault"]!.address;
+      await (await new Contract(tokenAddr, ["function approve(address,uint256) returns (bool)"], citizen).getFunction("approve")(vault, 5000n)).wait();
+      await (await new Contract(vault, ["function deposit(address token, uint256 amount, address l2Recipient)"], citizen).getFunction("deposit")(tokenAddr, 5000n, citizen.address)).wait();
+      const l2Bridge = new Contract(L2_BRIDGE_ADDRESS, ["function l2TokenOf(address) view returns (address)"], l2);
+      const credited = Date.now() + 30_000;
+      for (;;) {
+        const l2Token = (await l2Bridge.getFunction("l2TokenOf")(tokenAddr)) as string;
+        if (BigInt(l2Token) !== 0n && ((await new Contract(l2Token, ["function balanceOf(address) view returns (uint256)"], l2).getFunction("balanceOf")(citizen.address)) as bigint) === 5000n) break;
+        if (Date.now() > credited) throw new Error(`the deposit was not credited on L2 within 30 s; output:\n${out.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+
       const sc = new Contract(deployment.contracts["StateCommitment"]!.address, STATE_COMMITMENT_ABI, l1);
       const end = Date.now() + 60_000;
       while (((await sc.getFunction("count")()) as bigint) === 0n) {

@@ -51,7 +51,13 @@ async function l1Of(cfg: NodeProcessConfig): Promise<{ provider: JsonRpcProvider
 
 /** Starts the role `cfg` names. */
 export async function startNodeProcess(cfg: NodeProcessConfig, log: (line: string) => void = console.log): Promise<RunningNode> {
-  const genesis = parseGenesisJson(readFileSync(cfg.genesisFile, "utf8"), cfg.genesisFile);
+  let genesisText: string;
+  try {
+    genesisText = readFileSync(cfg.genesisFile, "utf8");
+  } catch (e) {
+    throw new ConfigError(`--genesis ${cfg.genesisFile}: cannot read it (${(e as Error).message})`);
+  }
+  const genesis = parseGenesisJson(genesisText, cfg.genesisFile);
   const { provider, rollup, signer } = await l1Of(cfg);
   try {
     if (cfg.role === "sequencer") {
