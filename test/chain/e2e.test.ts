@@ -5,10 +5,14 @@
  * council exit → a stranger rebuilds the exit tree from L1 alone and the citizens escape. Bounded: the whole flow
  * must finish within the mocha timeout below.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import { expect } from "chai";
 import type { Contract } from "ethers";
 
-import { L1DelayedFeed, L1Reader, rollupAddresses } from "@sovereign-stack/node";
+import { BatchNotOnL1Error, Engine, GENESIS_DEFAULTS, L1DelayedFeed, L1Reader, deriveThroughBatch, rollupAddresses } from "@sovereign-stack/node";
 
 import { runChainScenario, type ScenarioReport, type StepRunner } from "../../scripts/chain/scenario.ts";
 import { deployRollup, type Rollup } from "../rollup/fixture.ts";
@@ -76,5 +80,26 @@ describe("chain end to end (sequencer + poster + validators + escape, in process
       err = e;
     }
     expect(err).to.be.instanceOf(RangeError);
+  });
+
+  it("deriving up to a batch L1 does not hold is refused, never served as a partial state", async () => {
+    const a = rollupAddresses(r.stack.deployment);
+    const reader = new L1Reader({ provider: r.net.ethers.provider, delayedInbox: a.delayedInbox, sequencerInbox: a.sequencerInbox });
+    const dir = mkdtempSync(path.join(tmpdir(), "chain-e2e-derive-"));
+    const engine = await Engine.open({ dataDir: dir, genesis: { ...GENESIS_DEFAULTS, chainId: 31338, timestamp: 1n, alloc: {} } });
+    try {
+      const batches = await r.stack.contracts.SequencerInbox.batchCount();
+      let err: unknown;
+      try {
+        await deriveThroughBatch(engine, reader, a.deployBlock, batches);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(BatchNotOnL1Error);
+      expect((err as Error).message).to.match(new RegExp(`L1 holds ${batches} batches; batch ${batches} is not among them`));
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
