@@ -227,6 +227,7 @@ export class Engine {
     let stateRoot: Uint8Array;
     try {
       for (let i = 0; i < input.txs.length; i++) {
+        if (i % 16 === 15) await new Promise<void>((resolve) => setImmediate(resolve)); // let the RPC and the log writer run during a long block
         const item = input.txs[i]!;
         if (!(item instanceof Uint8Array)) {
           systemCalls.push(await this.#depositCall(i, item, pending));

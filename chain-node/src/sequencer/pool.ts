@@ -101,8 +101,8 @@ export class PendingPool {
     if (p.seq !== undefined) this.#logged = this.#logged.filter((x) => x !== p);
   }
 
-  /** Drops every logged transaction with `seq <= seq` (the engine executed, or rejected, them). Returns how many. */
-  removeThrough(seq: bigint): number {
+  /** Drops every logged transaction with `seq <= seq` (the engine executed, or rejected, them) and returns them. */
+  removeThrough(seq: bigint): PendingTx[] {
     let n = 0;
     while (n < this.#logged.length && this.#logged[n]!.seq! <= seq) n++;
     const done = this.#logged.slice(0, n);
@@ -111,7 +111,7 @@ export class PendingPool {
       p.seq = undefined; // already out of #logged
       this.remove(p.hash);
     }
-    return n;
+    return done;
   }
 
   /** Removes everything. */

@@ -22,7 +22,7 @@
  *   pending pool (hence the duplicate-hash and nonce windows) from the entries after the last applied SEAL.
  *   Nothing acknowledged is lost (it is in the log) and nothing is ordered twice (the pool refuses it).
  */
-import type { TypedTransaction } from "@ethereumjs/tx";
+import { TransactionType, type TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 
 import { decodeTx } from "../engine/decode.ts";
@@ -108,6 +108,8 @@ export class Sequencer {
   // Admission view: bumped whenever the pool drops executed transactions (state and pool change together).
   #epoch = 0;
   readonly #accounts = new Map<string, AccountState>();
+  /** The last log position of a signed delayed transaction the pool could not hold (nonce collision), if any. */
+  #unpooledUpTo: bigint | null = null;
   #nextBaseFee = 0n;
   #queue: Waiting[] = [];
   #writer: Promise<void> | null = null;
@@ -287,8 +289,16 @@ export class Sequencer {
     const head = this.engine.head();
     for (const i of this.#payloads.keys()) if (i < (head.cursor?.delayedNext ?? 0n)) this.#payloads.delete(i);
     this.#nextBaseFee = await this.queries.nextBaseFee();
-    if (head.cursor !== null) this.#pool.removeThrough(head.cursor.seq);
-    this.#accounts.clear();
+    const done = head.cursor === null ? [] : this.#pool.removeThrough(head.cursor.seq);
+    // An account's nonce and balance only go down through its own transactions (all of which the pool held) or
+    // through EIP-7702 code; incoming value only makes a cached balance conservative. So only the senders of the
+    // executed transactions are read again, unless a set-code transaction ran or an unpooled one may have.
+    if (done.some((p) => p.tx.type === TransactionType.EOACodeEIP7702) || (this.#unpooledUpTo !== null && head.cursor !== null && head.cursor.seq >= this.#unpooledUpTo)) {
+      this.#accounts.clear();
+      this.#unpooledUpTo = null;
+    } else {
+      for (const p of done) this.#accounts.delete(p.sender);
+    }
     this.#epoch++;
     this.stats.blocksApplied += report.blocks.length;
     for (const b of report.blocks) this.stats.rejectedAtExecution += b.rejected.length;
@@ -296,11 +306,11 @@ export class Sequencer {
   }
 
   /**
-   * The sender's account as of the current epoch (the head the pool was last cleaned against), read so that no
-   * pool cleaning slipped in between (see {@link #epoch}) and cached until the next one. A read that lands while
+   * The sender's account, read so that no pool cleaning slipped in between (see {@link #epoch}) and cached until
+   * a block applies one of the sender's transactions (see {@link #apply}). A read that lands while
    * blocks are being applied sees a later state while the pool still holds the applied transactions: that only
    * makes the nonce rule exact and the balance rule stricter, never admits what it should not. The cache keeps
-   * admission off the engine's lock (held for a whole block) for senders already seen in this epoch.
+   * admission off the engine's lock (held for a whole block) for senders already seen.
    */
   async #account(sender: string): Promise<{ account: AccountState }> {
     for (;;) {
@@ -411,7 +421,10 @@ export class Sequencer {
     const d = decodeTx(payload, this.engine.common);
     if (!d.ok) return;
     const p = pendingOf(d.tx, d.sender.toString(), payload);
-    if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) return;
+    if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) {
+      this.#unpooledUpTo = seq; // the account cache is dropped whole once this entry's block is applied
+      return;
+    }
     this.#pool.add(p);
     this.#pool.markLogged(p, seq);
   }
