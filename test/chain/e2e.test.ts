@@ -5,14 +5,14 @@
  * council exit → a stranger rebuilds the exit tree from L1 alone and the citizens escape. Bounded: the whole flow
  * must finish within the mocha timeout below.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
 import type { Contract } from "ethers";
 
-import { BatchNotOnL1Error, Engine, GENESIS_DEFAULTS, L1DelayedFeed, L1Reader, deriveThroughBatch, rollupAddresses } from "@sovereign-stack/node";
+import { BatchNotOnL1Error, Engine, GENESIS_DEFAULTS, L1DelayedFeed, L1Reader, deriveThroughBatch, genesisToJson, rollupAddresses, startL1SequencerNode } from "@sovereign-stack/node";
 
 import { runChainScenario, type ScenarioReport, type StepRunner } from "../../scripts/chain/scenario.ts";
 import { deployRollup, type Rollup } from "../rollup/fixture.ts";
@@ -99,6 +99,40 @@ describe("chain end to end (sequencer + poster + validators + escape, in process
       expect((err as Error).message).to.match(new RegExp(`L1 holds ${batches} batches; batch ${batches} is not among them`));
     } finally {
       await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the posting loop sends a batch with content on its next round but holds back batches of only empty blocks until the idle interval", async () => {
+    const l1 = await deployRollup();
+    const dir = mkdtempSync(path.join(tmpdir(), "chain-e2e-idle-"));
+    const genesisFile = path.join(dir, "genesis.json");
+    writeFileSync(genesisFile, genesisToJson({ ...GENESIS_DEFAULTS, chainId: 31338, timestamp: BigInt(Math.floor(Date.now() / 1000)) - 60n, alloc: {} }));
+    const inbox = l1.stack.contracts.SequencerInbox;
+    const s = await startL1SequencerNode({
+      node: { dataDir: path.join(dir, "seq"), rpcHost: "127.0.0.1", rpcPort: 0, chainId: 31338, sealIntervalMs: 50, genesisFile },
+      l1: l1.net.ethers.provider,
+      signer: await l1.activeSigner(),
+      rollup: rollupAddresses(l1.stack.deployment),
+      postIntervalMs: 50,
+      idlePostIntervalMs: 600_000,
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 800));
+      expect(s.node.engine.head().number, "empty blocks were sealed").to.be.greaterThan(3n);
+      expect(await inbox.batchCount(), "but not posted").to.equal(0n);
+      await (await l1.stack.contracts.DelayedInbox.connect(l1.citizen).enqueue("0xf00d")).wait();
+      const end = Date.now() + 20_000;
+      while ((await inbox.batchCount()) === 0n) {
+        if (Date.now() > end) throw new Error("the batch holding the delayed message was not posted within 20 s");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await inbox.delayedConsumed(), "the posted batch consumes the message").to.equal(1n);
+      const forced = await s.postNow();
+      expect(forced.length, "postNow posts the empty blocks sealed since").to.be.greaterThan(0);
+      expect(forced.every((p) => p.posted && p.batch.txCount + p.batch.delayedCount === 0)).to.equal(true);
+    } finally {
+      await s.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -24,7 +24,7 @@ function refused(f: () => unknown, re: RegExp): void {
 describe("chain node process configuration", () => {
   it("parses both roles from flags and the environment, flags first", () => {
     const s = parseNodeArgs(["sequencer", ...base, "--rpc-port", "0", "--seal-interval", "250"], { SOVEREIGN_L1_KEY: KEY, SOVEREIGN_RPC_PORT: "9", SOVEREIGN_POST_INTERVAL_MS: "700" });
-    expect(s).to.include({ role: "sequencer", rpcPort: 0, sealIntervalMs: 250, postIntervalMs: 700, l1Key: KEY, confirmations: 0 });
+    expect(s).to.include({ role: "sequencer", rpcPort: 0, sealIntervalMs: 250, postIntervalMs: 700, idlePostIntervalMs: 60_000, l1Key: KEY, confirmations: 0 });
     const v = parseNodeArgs(["validator", "--board", "/tmp/b"], { SOVEREIGN_L1_KEY: KEY, SOVEREIGN_DATA_DIR: "/tmp/v", SOVEREIGN_L1_RPC: "http://l1:8545", SOVEREIGN_DEPLOYMENT: "/tmp/d.json", SOVEREIGN_GENESIS: "/tmp/g.json", SOVEREIGN_COMMIT_EVERY: "4" });
     expect(v).to.include({ role: "validator", boardDir: "/tmp/b", commitEvery: 4, stepIntervalMs: 2000, dataDir: "/tmp/v" });
   });

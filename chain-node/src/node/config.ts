@@ -36,6 +36,7 @@ export interface SequencerProcessConfig extends CommonNodeConfig {
   readonly rpcPort: number;
   readonly sealIntervalMs: number;
   readonly postIntervalMs: number;
+  readonly idlePostIntervalMs: number;
 }
 
 /** A validator process's configuration. */
@@ -88,12 +89,13 @@ const OPTIONS = {
   "rpc-port": { type: "string" },
   "seal-interval": { type: "string" },
   "post-interval": { type: "string" },
+  "idle-post-interval": { type: "string" },
   board: { type: "string" },
   "step-interval": { type: "string" },
   "commit-every": { type: "string" },
 } as const;
 
-const SEQUENCER_ONLY = ["rpc-host", "rpc-port", "seal-interval", "post-interval"];
+const SEQUENCER_ONLY = ["rpc-host", "rpc-port", "seal-interval", "post-interval", "idle-post-interval"];
 const VALIDATOR_ONLY = ["board", "step-interval", "commit-every"];
 
 /** Parses `<role> [flags]`. */
@@ -131,6 +133,7 @@ export function parseNodeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       rpcPort: intIn("--rpc-port (or SOVEREIGN_RPC_PORT)", pick("rpc-port", "SOVEREIGN_RPC_PORT") ?? "8545", 0, 65535),
       sealIntervalMs: intIn("--seal-interval (or SOVEREIGN_SEAL_INTERVAL_MS), milliseconds", pick("seal-interval", "SOVEREIGN_SEAL_INTERVAL_MS") ?? "1000", 1, 3_600_000),
       postIntervalMs: intIn("--post-interval (or SOVEREIGN_POST_INTERVAL_MS), milliseconds", pick("post-interval", "SOVEREIGN_POST_INTERVAL_MS") ?? "2000", 1, 3_600_000),
+      idlePostIntervalMs: intIn("--idle-post-interval (or SOVEREIGN_IDLE_POST_INTERVAL_MS), milliseconds", pick("idle-post-interval", "SOVEREIGN_IDLE_POST_INTERVAL_MS") ?? "60000", 0, 3_600_000),
     };
   }
   return {

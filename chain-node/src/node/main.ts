@@ -2,7 +2,8 @@
  * The node processes, one role per process, stopped cleanly by SIGINT/SIGTERM:
  *
  *   node chain-node/src/node/main.ts sequencer --data-dir DIR --l1-rpc URL --deployment FILE --genesis FILE
- *        [--key-file FILE] [--rpc-host H] [--rpc-port P] [--seal-interval MS] [--post-interval MS] [--confirmations N]
+ *        [--key-file FILE] [--rpc-host H] [--rpc-port P] [--seal-interval MS] [--post-interval MS] [--idle-post-interval MS]
+ *        [--confirmations N]
  *   node chain-node/src/node/main.ts validator --data-dir DIR --l1-rpc URL --deployment FILE --genesis FILE
  *        --board DIR [--key-file FILE] [--step-interval MS] [--commit-every N] [--confirmations N]
  *
@@ -67,6 +68,7 @@ export async function startNodeProcess(cfg: NodeProcessConfig, log: (line: strin
         signer,
         rollup,
         postIntervalMs: cfg.postIntervalMs,
+        idlePostIntervalMs: cfg.idlePostIntervalMs,
         confirmations: cfg.confirmations,
         onPosted: (out) => {
           for (const p of out) if (p.posted) log(`sequencer: posted batch ${p.index} (L2 blocks ${p.batch.header.l2BlockStart}..${p.batch.header.l2BlockEnd}, ${p.batch.txCount} txs, ${p.batch.data.length} bytes, ${p.gasUsed} L1 gas)`);
