@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { ConfigError, FencingError, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
+import { ConfigError, FencingError, Sequencer, type ApplyReport, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
 
 import { cleanupDirs, tempDir } from "./helpers.ts";
 import { allChainTxHashes, openNode, signTx, type TestNode } from "./node-harness.ts";
@@ -200,6 +200,33 @@ describe("chain sequencer", function () {
     expect(n.seq.stats.rejectedAtExecution).to.equal(0);
   });
 
+  it("reports an acknowledged tx the engine rejects at execution (base fee rose after admission): no receipt, counted, reason given", async () => {
+    let ctl!: ControlledLog;
+    const reports: ApplyReport[] = [];
+    const n = await node({ genesis, wrapLog: (l) => (ctl = new ControlledLog(l)), onApplied: (r) => reports.push(r) });
+    // Block 1 burns 20M gas (an initcode loop that runs out of gas), over the 15M target: block 2's base fee rises.
+    await n.seq.submit(signTx(keys[0]!, { nonce: 0, to: null, value: 0n, data: "0x5b600056", gasLimit: 20_000_000n }).raw);
+    let release!: () => void;
+    ctl.readGate = new Promise((r) => (release = r));
+    const sealing = n.seq.sealNow();
+    while (!ctl.appends.some((a) => a.some((e) => e.kind === "seal"))) await new Promise((r) => setTimeout(r, 5));
+    // Block 1 is sealed, not applied: admission still prices against block 1's base fee.
+    const tight = signTx(keys[1]!, { nonce: 0, maxFeePerGas: n.seq.nextBaseFee, maxPriorityFeePerGas: 0n });
+    expect(await n.seq.submit(tight.raw)).to.equal(tight.hash);
+    release();
+    ctl.readGate = null;
+    await sealing;
+    await n.seq.sealNow();
+    expect(n.engine.head().number).to.equal(2n);
+    expect(await n.seq.queries.receipt(tight.hash), "no receipt").to.equal(undefined);
+    expect(n.seq.pending(tight.hash), "no longer pending").to.equal(undefined);
+    expect(n.seq.stats.rejectedAtExecution).to.equal(1);
+    const rejected = reports.flatMap((r) => r.blocks.flatMap((b) => b.rejected.map((x) => ({ block: b.number, ...x }))));
+    expect(rejected).to.have.length(1);
+    expect(rejected[0]!.block).to.equal(2n);
+    expect(rejected[0]!.reason).to.match(/fee|base/i);
+  });
+
   it("loses nothing acknowledged and orders nothing twice across a restart mid-stream", async () => {
     const first = await node({ genesis });
     const acked = new Set<string>();
@@ -251,6 +278,20 @@ describe("chain sequencer", function () {
   });
 
   describe("the sequencer process (chain-node/src/sequencer/main.ts)", () => {
+    it("names the bad option of Sequencer.open", async () => {
+      const n = await node({ genesis });
+      for (const [bad, msg] of [
+        [{ sealIntervalMs: 0 }, /sealIntervalMs must be a positive integer, got 0/],
+        [{ maxEntriesPerAppend: 1.5 }, /maxEntriesPerAppend must be a positive integer/],
+        [{ limits: { maxPendingPerSender: -1 } }, /limits.maxPendingPerSender must be a positive integer/],
+      ] as const) {
+        let err: unknown;
+        await Sequencer.open({ engine: n.engine, log: n.log, ...bad }).catch((e: unknown) => (err = e));
+        expect(err, JSON.stringify(bad)).to.be.instanceOf(RangeError);
+        expect((err as Error).message).to.match(msg);
+      }
+    });
+
     it("names the bad flag or environment variable", () => {
       expect(() => parseSequencerArgs([])).to.throw(ConfigError, /--data-dir \(or SOVEREIGN_DATA_DIR\): required/);
       expect(() => parseSequencerArgs(["--data-dir", "x", "--rpc-port", "99999"])).to.throw(ConfigError, /--rpc-port .*got "99999"/);

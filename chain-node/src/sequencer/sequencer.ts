@@ -130,7 +130,14 @@ export class Sequencer {
     this.#onApplied = opts.onApplied;
     this.#onError = opts.onError ?? ((e, where) => console.error(`sequencer ${where}:`, e));
     this.#chainId = BigInt(opts.engine.genesis.chainId);
-    if (!Number.isInteger(this.#interval) || this.#interval < 1) throw new RangeError(`sealIntervalMs must be a positive integer, got ${opts.sealIntervalMs}`);
+    const positive = (name: string, v: number): void => {
+      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`Sequencer: ${name} must be a positive integer, got ${v}`);
+    };
+    positive("sealIntervalMs", this.#interval);
+    positive("maxEntriesPerAppend", this.#maxEntries);
+    positive("limits.maxTxBytes", this.#limits.maxTxBytes);
+    positive("limits.maxPendingPerSender", this.#limits.maxPendingPerSender);
+    positive("limits.maxPendingTotal", this.#limits.maxPendingTotal);
   }
 
   /**
@@ -159,11 +166,14 @@ export class Sequencer {
       if (entry.kind !== "tx") continue;
       const d = decodeTx(entry.raw, this.engine.common);
       if (!d.ok) continue; // the engine will skip it too
+      this.#openGas += d.tx.gasLimit;
       const p = pendingOf(d.tx, d.sender.toString(), entry.raw);
-      if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) continue;
+      if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) {
+        this.#unpooledUpTo = seq; // a duplicate in the log: the engine skips it, the account cache is dropped after its block
+        continue;
+      }
       this.#pool.add(p);
       this.#pool.markLogged(p, seq);
-      this.#openGas += d.tx.gasLimit;
     }
   }
 
