@@ -7,7 +7,8 @@
  *   {@link FencingError} halts the sequencer (it was deposed: it must never write again); any other append
  *   failure answers an error to every transaction of that append and of the queue behind it, never a hash.
  * - **Sealing.** Every `sealIntervalMs` the sealer polls the {@link DelayedFeed}, appends `DELAYED(i)` for each
- *   new message (FIFO) and then `SEAL(block, timestamp)`, and applies the log with `applyLog`. Timestamps come
+ *   new message (FIFO) and then `SEAL(block, timestamp)`, and applies the log with `applyLog`, handing it the
+ *   messages as read (what each kind becomes is the applier's rule, `delayedItem`). Timestamps come
  *   from the injectable clock and strictly increase (`max(clock, last + 1)`). The writer also seals a block
  *   early when the next transaction's gas limit would overflow the block gas limit, so the engine never drops
  *   an acknowledged transaction for lack of block space.
@@ -28,12 +29,12 @@ import { bytesToHex } from "@ethereumjs/util";
 import { decodeTx } from "../engine/decode.ts";
 import type { Engine } from "../engine/engine.ts";
 import { ChainQueries } from "../engine/queries.ts";
-import { applyLog, stateAfterHead, type ApplyReport } from "../apply.ts";
+import { applyLog, delayedItem, stateAfterHead, type ApplyReport } from "../apply.ts";
+import type { DelayedMessage } from "../l1/types.ts";
 import { FencingError, type ChainLog, type LogEntry } from "../log/types.ts";
 import { RpcError, RpcErrorCode } from "../rpc/errors.ts";
 import { DEFAULT_ADMISSION_LIMITS, checkAgainstState, checkStateless, type AccountState, type AdmissionLimits } from "./admission.ts";
 import type { DelayedFeed } from "./delayed.ts";
-import { DelayedMessageKind, type DelayedMessage } from "../l1/types.ts";
 import { PendingPool, type PendingTx } from "./pool.ts";
 
 /** Options of {@link Sequencer.open}. */
@@ -97,6 +98,7 @@ export class Sequencer {
   readonly #onApplied: ((r: ApplyReport) => void) | undefined;
   readonly #onError: (e: unknown, where: "poll" | "seal" | "apply") => void;
   readonly #pool = new PendingPool();
+  /** Delayed messages read from the feed and not yet consumed by an applied block, by index. */
   readonly #payloads = new Map<bigint, DelayedMessage>();
   readonly #chainId: bigint;
   // Log-side position (what has been appended), advanced only by successful appends.
@@ -426,8 +428,8 @@ export class Sequencer {
    */
   #poolDelayed(index: bigint, seq: bigint): void {
     const message = this.#payloads.get(index);
-    if (message === undefined || message.kind !== DelayedMessageKind.L2Transaction) return; // a deposit is a system call, never pending
-    const payload = message.data;
+    const payload = message === undefined ? null : delayedItem(index, message); // the applier's rule, not ours
+    if (!(payload instanceof Uint8Array)) return;
     const d = decodeTx(payload, this.engine.common);
     if (!d.ok) return;
     const p = pendingOf(d.tx, d.sender.toString(), payload);
