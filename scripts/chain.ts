@@ -55,6 +55,8 @@ escapeOptions(program.command("escape-proof").description("print an account's es
   .option("--token <address>", "only this L1 token")
   .action(lazy("escapeProofCommand"));
 
+program.command("devnet").description("run a local chain: an L1 hardhat node with the stack deployed, a sequencer and 3 validators as separate processes; Ctrl-C stops them all").option("--l1-port <port>", "L1 port (default: a free one)").option("--l2-port <port>", "L2 RPC port (default: a free one)").option("--seal-interval <ms>", "L2 block interval", "1000").option("--keep", "keep the data directory on exit", false).action(async (o) => (await import("./chain/devnet.ts")).devnetCommand(o));
+
 await runMain("sovereign-chain", async () => {
   await program.parseAsync();
 });

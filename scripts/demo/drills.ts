@@ -23,5 +23,6 @@ export interface Drill {
 }
 
 import { rollupDrill } from "./drills/rollup.ts";
+import { chainDrill } from "./drills/chain.ts";
 
-export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill, tokentableDrill];
+export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill, tokentableDrill, chainDrill];

@@ -237,7 +237,7 @@ export class BatchPoster {
       const step = planBlocks(this.#state, await this.#log.read(this.#state.nextSeq, to), delayed);
       let delayedBefore = this.#state.delayedNext;
       for (const plan of step.blocks) {
-        const items: BatchItem[] = plan.txs.map((t) => (this.#markers.has(t) ? { kind: "delayed" } : { kind: "tx", raw: t }));
+        const items: BatchItem[] = plan.txs.map((t) => (t instanceof Uint8Array ? (this.#markers.has(t) ? { kind: "delayed" } : { kind: "tx", raw: t }) : { kind: "delayed" }));
         this.#pending.push({ plan, block: { timestamp: plan.timestamp, items }, delayedBefore });
         delayedBefore = plan.cursor.delayedNext;
       }

@@ -22,6 +22,7 @@
 import { keccak256 } from "ethers";
 
 import { decodeBatch } from "../batch/codec.ts";
+import type { BlockItem } from "../engine/types.ts";
 import { BatchKind, engineBlockOf, type L1Batch } from "../l1/batch.ts";
 import type { DelayedMessage } from "../l1/types.ts";
 
@@ -29,15 +30,15 @@ import type { DelayedMessage } from "../l1/types.ts";
 export const MAX_L2_TIMESTAMP = 1n << 40n;
 
 /** The payload the engine gets for a delayed message (the bridge plugs its deposit transaction in here). */
-export type PayloadOf = (msg: DelayedMessage) => Uint8Array;
+export type PayloadOf = (msg: DelayedMessage) => BlockItem;
 /** The default {@link PayloadOf}: the message's own data. */
-export const messageData: PayloadOf = (msg) => msg.data;
+export const messageData = (msg: DelayedMessage): Uint8Array => msg.data;
 
 /** One block to apply, in engine numbering. */
 export interface DerivedBlock {
   readonly number: bigint;
   readonly timestamp: bigint;
-  readonly txs: readonly Uint8Array[];
+  readonly txs: readonly BlockItem[];
 }
 
 /** What {@link planBatch} decided. */

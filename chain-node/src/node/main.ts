@@ -1,0 +1,160 @@
+/**
+ * The node processes, one role per process, stopped cleanly by SIGINT/SIGTERM:
+ *
+ *   node chain-node/src/node/main.ts sequencer --data-dir DIR --l1-rpc URL --deployment FILE --genesis FILE
+ *        [--key-file FILE] [--rpc-host H] [--rpc-port P] [--seal-interval MS] [--post-interval MS] [--idle-post-interval MS]
+ *        [--confirmations N]
+ *   node chain-node/src/node/main.ts validator --data-dir DIR --l1-rpc URL --deployment FILE --genesis FILE
+ *        --board DIR [--key-file FILE] [--step-interval MS] [--commit-every N] [--confirmations N]
+ *
+ * Each flag also comes from the environment (see config.ts); the L1 key from SOVEREIGN_L1_KEY or a key file outside
+ * the repository. The sequencer serves the L2 JSON-RPC, orders L1's delayed messages and posts batches while its key
+ * holds the active role; a validator derives the chain from L1 alone and commits M-of-N through the shared board.
+ * Exit codes: 0 stopped cleanly, 1 failure, 2 bad configuration.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { JsonRpcProvider, Wallet } from "ethers";
+import { parseDeployment } from "@sovereign-stack/sdk";
+
+import { ConfigError, parseGenesisJson } from "../sequencer/main.ts";
+import { DirectorySignatureBoard } from "../validator/board.ts";
+import { parseNodeArgs, type NodeProcessConfig } from "./config.ts";
+import { rollupAddresses, type RollupAddresses } from "./rollup.ts";
+import { startL1SequencerNode } from "./sequencer-node.ts";
+import { startValidatorNode } from "./validator-node.ts";
+
+/** A running node process's handle. */
+export interface RunningNode {
+  /** One line saying what runs where. */
+  readonly summary: string;
+  stop(): Promise<void>;
+}
+
+async function l1Of(cfg: NodeProcessConfig): Promise<{ provider: JsonRpcProvider; rollup: RollupAddresses; signer: Wallet }> {
+  let text: string;
+  try {
+    text = readFileSync(cfg.deploymentFile, "utf8");
+  } catch (e) {
+    throw new ConfigError(`--deployment ${cfg.deploymentFile}: cannot read it (${(e as Error).message})`);
+  }
+  const deployment = parseDeployment(text);
+  const provider = new JsonRpcProvider(cfg.l1RpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 250 });
+  const network = await provider.getNetwork();
+  if (network.chainId !== BigInt(deployment.chainId)) {
+    provider.destroy();
+    throw new ConfigError(`--l1-rpc ${cfg.l1RpcUrl} answers chain ${network.chainId}, but --deployment ${cfg.deploymentFile} is for chain ${deployment.chainId}`);
+  }
+  return { provider, rollup: rollupAddresses(deployment), signer: new Wallet(cfg.l1Key, provider) };
+}
+
+/** Starts the role `cfg` names. */
+export async function startNodeProcess(cfg: NodeProcessConfig, log: (line: string) => void = console.log): Promise<RunningNode> {
+  let genesisText: string;
+  try {
+    genesisText = readFileSync(cfg.genesisFile, "utf8");
+  } catch (e) {
+    throw new ConfigError(`--genesis ${cfg.genesisFile}: cannot read it (${(e as Error).message})`);
+  }
+  const genesis = parseGenesisJson(genesisText, cfg.genesisFile);
+  const { provider, rollup, signer } = await l1Of(cfg);
+  try {
+    if (cfg.role === "sequencer") {
+      const s = await startL1SequencerNode({
+        node: { dataDir: cfg.dataDir, rpcHost: cfg.rpcHost, rpcPort: cfg.rpcPort, chainId: genesis.chainId, sealIntervalMs: cfg.sealIntervalMs, genesisFile: cfg.genesisFile },
+        l1: provider,
+        signer,
+        rollup,
+        postIntervalMs: cfg.postIntervalMs,
+        idlePostIntervalMs: cfg.idlePostIntervalMs,
+        confirmations: cfg.confirmations,
+        onPosted: (out) => {
+          for (const p of out) if (p.posted) log(`sequencer: posted batch ${p.index} (L2 blocks ${p.batch.header.l2BlockStart}..${p.batch.header.l2BlockEnd}, ${p.batch.txCount} txs, ${p.batch.data.length} bytes, ${p.gasUsed} L1 gas)`);
+        },
+        onError: (e) => log(`sequencer: posting failed, retrying next round: ${(e as Error).message ?? String(e)}`),
+      });
+      return {
+        summary: `sequencer ${signer.address}: L2 chain ${genesis.chainId} at block ${s.node.engine.head().number}, L2 RPC ${s.node.server.url}`,
+        stop: async () => {
+          await s.stop();
+          provider.destroy();
+        },
+      };
+    }
+    const v = await startValidatorNode({
+      dataDir: cfg.dataDir,
+      genesis,
+      l1: provider,
+      signer,
+      rollup,
+      board: new DirectorySignatureBoard(cfg.boardDir),
+      stepIntervalMs: cfg.stepIntervalMs,
+      commitEvery: cfg.commitEvery,
+      confirmations: cfg.confirmations,
+      onStep: (st) => {
+        const last = st.derived[st.derived.length - 1];
+        if (last !== undefined) log(`validator ${signer.address}: derived batches ${st.derived[0]!.batch.index}..${last.batch.index}, state root ${last.stateRoot}`);
+        for (const s of st.signed) log(`validator ${signer.address}: signed commitment of batch ${s.data.batchIndex}`);
+        for (const i of st.submitted) log(`validator ${signer.address}: submitted commitment ${i}`);
+      },
+      onError: (e) => log(`validator ${signer.address}: step failed, retrying: ${(e as Error).message ?? String(e)}`),
+    });
+    return {
+      summary: `validator ${signer.address}: deriving from L1 block ${rollup.deployBlock}, board ${cfg.boardDir}`,
+      stop: async () => {
+        await v.stop();
+        provider.destroy();
+      },
+    };
+  } catch (e) {
+    provider.destroy();
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  let cfg: NodeProcessConfig;
+  try {
+    cfg = parseNodeArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`node: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  let node: RunningNode;
+  try {
+    node = await startNodeProcess(cfg);
+  } catch (e) {
+    console.error(`${cfg.role}: cannot start: ${(e as Error).message}`);
+    process.exit(e instanceof ConfigError ? 2 : 1);
+  }
+  console.log(`${cfg.role}: ready: ${node.summary}`);
+  let signals = 0;
+  const shutdown = (sig: string): void => {
+    if (++signals > 1) {
+      console.error(`${cfg.role}: second ${sig}, exiting without a clean stop`);
+      process.exit(1);
+    }
+    console.log(`${cfg.role}: ${sig}, stopping`);
+    node.stop().then(
+      () => {
+        console.log(`${cfg.role}: stopped`);
+        process.exit(0);
+      },
+      (e: unknown) => {
+        console.error(`${cfg.role}: stop failed:`, e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    console.error("node:", e);
+    process.exit(1);
+  });
+}
