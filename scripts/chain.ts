@@ -2,8 +2,8 @@
  * The chain tool (`sovereign-chain`, or `npm run --silent chain -- …`). Loads only commander at start; each command
  * imports what it needs.
  *
- *   sovereign-chain exit-tree    --rpc-url <L1> --data-dir <dir> --genesis <file> [--out file] [--json]
- *   sovereign-chain escape-proof --rpc-url <L1> --data-dir <dir> --genesis <file> --account 0x… [--token 0x…] [--json]
+ *   sovereign-chain exit-tree    --rpc-url <L1> --genesis <file> [--data-dir <dir>] [--out file] [--json]
+ *   sovereign-chain escape-proof --rpc-url <L1> --genesis <file> [--data-dir <dir>] --account 0x… [--token 0x…] [--json]
  *
  * Exit codes: 0 ok, 1 failure (including an exit root that does not match L1), 2 usage.
  */
@@ -17,7 +17,7 @@ const escapeOptions = (c: Command) =>
     .addOption(new Option("--network <name>", "network the rollup's L1 contracts live on").choices(EXIT_NETWORKS))
     .option("--rpc-url <url>", "L1 RPC endpoint (instead of, or overriding the URL of, --network; env ETH_RPC_URL or RPC_URL)")
     .option("--deployment <file>", "deployment record of the L1 contracts (default: deployments/<network>.json)")
-    .option("--data-dir <dir>", "engine directory of a node that derived the L2 chain up to the last finalized commitment")
+    .option("--data-dir <dir>", "instead of deriving from L1: the engine directory of a node that derived the chain up to the last finalized commitment")
     .option("--genesis <file>", "the L2 genesis JSON that node was started with")
     .option("--timeout <seconds>", "give up on any RPC call after this many seconds", "30")
     .option("--json", "machine-readable output on stdout: {schemaVersion: 1, ok, …}", false);
@@ -37,10 +37,11 @@ const program = new Command()
   .addHelpText(
     "after",
     `
-Where the L2 state comes from: today, --data-dir, the engine directory of a node (any validator, or your own) that
-derived the chain up to the last finalized commitment, opened with its --genesis. Derivation from L1 alone is the
-next step (chain-node/src/derive/); the commands are written around that seam. Whatever the source, nothing is
-printed unless the rebuilt exit root equals the exit root of the last commitment finalized on L1 (exit code 1).
+Where the L2 state comes from: by default the tool derives it from L1 alone (batch calldata and delayed messages,
+both accumulators checked) up to the batch of the last finalized commitment, so a citizen needs no operator and no
+node: only an L1 endpoint and the chain's genesis file. --data-dir reuses the engine directory of a node that already
+derived it (faster). Either way, nothing is printed unless the rebuilt exit root equals the exit root of the last
+commitment finalized on L1 (exit code 1).
 
 With npm, use \`npm run --silent chain -- …\` so that --json output is clean.`,
   );

@@ -16,6 +16,4 @@ export * from "./bridge/index.ts";
 export * from "./roots/index.ts";
 export * from "./sequencer/index.ts";
 export * from "./rpc/index.ts";
-// validator/ and roots/ both declare the same RootsProvider shape; the validator's is the one exported.
-export type { RootsProvider } from "./validator/index.ts";
 export * from "./node/index.ts";

@@ -4,12 +4,13 @@
 import { access, writeFile } from "node:fs/promises";
 
 import { connect, readDeployment, type Stack } from "@sovereign-stack/sdk";
-import { isAddress } from "ethers";
+import { isAddress, type Provider } from "ethers";
 
 import { CliError, UsageError, emit, info, toJson, userPath } from "../lib/cli.ts";
 import { deploymentPath, openRpc, resolveEndpoint } from "../lib/rpc.ts";
 import { engineFromDataDir, escapeProofs, exitTreeJson, formatEscapeProofs, verifiedExitTree, type VerifiedExitTree } from "./escape.ts";
 import { readGenesisFile } from "./genesis-file.ts";
+import { l1DerivedSource } from "./l1-source.ts";
 
 interface EscapeOpts {
   network?: string;
@@ -21,7 +22,7 @@ interface EscapeOpts {
   genesis?: string;
 }
 
-async function openStack(o: EscapeOpts): Promise<Stack> {
+async function openStack(o: EscapeOpts): Promise<{ stack: Stack; provider: Provider }> {
   const ep = await resolveEndpoint(o);
   const rpc = await openRpc(ep, (l) => console.error(l));
   info(o, `L1 ${rpc.name} (chain ${rpc.chainId}) via ${rpc.host}`);
@@ -31,15 +32,17 @@ async function openStack(o: EscapeOpts): Promise<Stack> {
   } catch {
     throw new CliError(`no deployment record at ${file}: pass --deployment <file> (the record of the rollup's L1 contracts)`);
   }
-  return connect(rpc.provider, await readDeployment(file));
+  return { stack: await connect(rpc.provider, await readDeployment(file)), provider: rpc.provider };
 }
 
 async function rebuild(o: EscapeOpts): Promise<{ stack: Stack; tree: VerifiedExitTree }> {
-  if (o.dataDir === undefined) throw new UsageError("--data-dir <dir> is required: the engine directory of a node that derived the chain up to the last finalized commitment");
-  if (o.genesis === undefined) throw new UsageError("--genesis <file> is required: the L2 genesis that node was started with");
+  if (o.genesis === undefined) throw new UsageError("--genesis <file> is required: the L2 genesis JSON the chain was started with");
   const genesis = await readGenesisFile(userPath(o.genesis));
-  const stack = await openStack(o);
-  const tree = await verifiedExitTree(stack, engineFromDataDir(userPath(o.dataDir), genesis));
+  const { stack, provider } = await openStack(o);
+  // Default: derive the L2 state from L1 alone (no operator, no node). --data-dir reuses a node's engine instead.
+  const source = o.dataDir === undefined ? l1DerivedSource(provider, stack, genesis) : engineFromDataDir(userPath(o.dataDir), genesis);
+  info(o, o.dataDir === undefined ? "deriving the L2 state from L1 alone (batch calldata and delayed messages)" : `reading the L2 state from ${o.dataDir}`);
+  const tree = await verifiedExitTree(stack, source);
   info(o, `exit root ${tree.view.root} rebuilt from L2 block ${tree.l2Block} equals finalized commitment ${tree.commitment.index}'s`);
   return { stack, tree };
 }

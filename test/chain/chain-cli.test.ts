@@ -26,10 +26,10 @@ describe("sovereign-chain CLI", function () {
   this.timeout(120_000);
   after(cleanupDirs);
 
-  it("answers --help with both escape commands and the data-dir seam", () => {
+  it("answers --help with both escape commands, derivation from L1 by default and the --data-dir shortcut", () => {
     const r = chain("--help");
     expect(r.status).to.equal(0);
-    expect(r.stdout).to.match(/exit-tree/).and.match(/escape-proof/).and.match(/--data-dir/);
+    expect(r.stdout).to.match(/exit-tree/).and.match(/escape-proof/).and.match(/--data-dir/).and.match(/derives it from L1 alone/);
   });
 
   it("rejects bad input with exit code 2 and a message naming the field", () => {
@@ -38,9 +38,9 @@ describe("sovereign-chain CLI", function () {
     const env = JSON.parse(bad.stdout) as { ok: boolean; error: { kind: string; message: string } };
     expect(env.ok).to.equal(false);
     expect(env.error.message).to.match(/--account must be an address/);
-    const noDir = chain("exit-tree", "--rpc-url", "http://127.0.0.1:1");
-    expect(noDir.status).to.equal(2);
-    expect(noDir.stderr).to.match(/--data-dir <dir> is required/);
+    const noGenesis = chain("exit-tree", "--rpc-url", "http://127.0.0.1:1");
+    expect(noGenesis.status).to.equal(2);
+    expect(noGenesis.stderr).to.match(/--genesis <file> is required/);
     const noAccount = chain("escape-proof", "--rpc-url", "http://127.0.0.1:1");
     expect(noAccount.status).to.equal(2);
     expect(noAccount.stderr).to.match(/--account/);

@@ -1,14 +1,11 @@
 /** The roots a commitment carries besides the L2 state root: the exit root and the identity root. */
-import type { Engine } from "../engine/engine.ts";
+import type { RootsProvider } from "../validator/validator.ts";
 import { exitTree } from "./exit.ts";
 import { identityRoot } from "./identity.ts";
 
 export { escapeBalances, exitTree, type ExitTreeView } from "./exit.ts";
 export { IDENTITY_LEAF_TYPES, identityRoot, identityTree, type IdentityTreeView } from "./identity.ts";
 export { L2StateError, readHoldings, readIssuerRoots, readWithdrawals, type BridgedHolding, type L2Withdrawal } from "./l2state.ts";
-
-/** The commitment roots of an engine's head (what a validator takes by injection). */
-export type RootsProvider = (engine: Engine) => Promise<{ exitRoot: string; identityRoot: string }>;
 
 /** The {@link RootsProvider} over the L2 bridge and identity registry predeploys. */
 export const computeRoots: RootsProvider = async (engine) => ({ exitRoot: (await exitTree(engine)).root, identityRoot: await identityRoot(engine) });

@@ -32,7 +32,7 @@ export interface ChainRoots {
   readonly identityRoot: string;
 }
 
-/** Computes the exit and identity roots from the engine's current state (the bridge supplies the real one). */
+/** Computes the exit and identity roots from the engine's current state (the bridge's is `computeRoots` in roots/). */
 export type RootsProvider = (engine: Engine) => Promise<ChainRoots>;
 
 /** A bad validator option. */
