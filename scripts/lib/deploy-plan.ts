@@ -6,7 +6,7 @@
 
 import { Contract, Interface, concat, keccak256, type Provider, type Signer } from "ethers";
 
-import { DeployError, FACTORY, readPrevious, codeMatches, componentSalt, toJsonValue, type Component, type DeployArtifact, type DeployContext } from "./deployer.ts";
+import { DeployError, FACTORY, cachedArtifacts, readPrevious, codeMatches, componentSalt, toJsonValue, type Component, type DeployArtifact, type DeployContext } from "./deployer.ts";
 
 export type PlanStatus = "unchanged" | "new" | "changed";
 
@@ -68,19 +68,7 @@ export async function planDeployment(opts: PlanOptions): Promise<DeployPlan> {
   for (const c of opts.components) {
     predicted.set(c.name, (await factory.getFunction("addressOf")(deployer, componentSalt(c.name, salt))) as string);
   }
-  const artifacts = new Map<string, DeployArtifact>();
-  const artifactOf = async (name: string) => {
-    let a = artifacts.get(name);
-    if (a === undefined) {
-      try {
-        a = await opts.readArtifact(name);
-      } catch (e) {
-        throw new DeployError(`no artifact for ${name} (${(e as Error).message.split("\n")[0]}); run \`npx hardhat compile\``);
-      }
-      artifacts.set(name, a);
-    }
-    return a;
-  };
+  const artifactOf = cachedArtifacts(opts.readArtifact);
   const ctx: DeployContext = {
     network: opts.network,
     chainId,

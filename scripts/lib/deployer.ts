@@ -87,6 +87,23 @@ export function toJsonValue(v: unknown): unknown {
   return v;
 }
 
+/** Wraps an artifact reader: each artifact is read once, and a missing one is a {@link DeployError} saying to compile. */
+export function cachedArtifacts(read: (name: string) => Promise<DeployArtifact>): (name: string) => Promise<DeployArtifact> {
+  const artifacts = new Map<string, DeployArtifact>();
+  return async (name) => {
+    let a = artifacts.get(name);
+    if (a === undefined) {
+      try {
+        a = await read(name);
+      } catch (e) {
+        throw new DeployError(`no artifact for ${name} (${(e as Error).message.split("\n")[0]}); run \`npx hardhat compile\``);
+      }
+      artifacts.set(name, a);
+    }
+    return a;
+  };
+}
+
 /** Zeroes the immutable slots of runtime code so that on-chain code compares with the artifact's. */
 export function maskImmutables(code: string, refs: DeployArtifact["immutableReferences"]): string {
   const hex = code.toLowerCase().replace(/^0x/, "").split("");
@@ -163,19 +180,7 @@ export async function deployStack(opts: DeployOptions): Promise<DeployResult> {
   const save = async () => {
     if (opts.outFile !== null) await writeAtomically(opts.outFile, record());
   };
-  const artifacts = new Map<string, DeployArtifact>();
-  const readArtifact = async (name: string): Promise<DeployArtifact> => {
-    let a = artifacts.get(name);
-    if (a === undefined) {
-      try {
-        a = await opts.readArtifact(name);
-      } catch (e) {
-        throw new DeployError(`no artifact for ${name} (${(e as Error).message.split("\n")[0]}); run \`npx hardhat compile\``);
-      }
-      artifacts.set(name, a);
-    }
-    return a;
-  };
+  const readArtifact = cachedArtifacts(opts.readArtifact);
   const deployerAddress = await opts.deployer.getAddress();
 
   // 1. The factory: reuse the recorded one if it still holds the factory's code.
