@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { parseDeployment } from "@sovereign-stack/sdk";
 
-import { ConfigError, parseGenesisJson } from "../sequencer/main.ts";
+import { ConfigError, parseGenesisJson, stopOnSignals } from "../sequencer/main.ts";
 import { DirectorySignatureBoard } from "../validator/board.ts";
 import { parseNodeArgs, type NodeProcessConfig } from "./config.ts";
 import { rollupAddresses, type RollupAddresses } from "./rollup.ts";
@@ -130,26 +130,7 @@ async function main(): Promise<void> {
     process.exit(e instanceof ConfigError ? 2 : 1);
   }
   console.log(`${cfg.role}: ready: ${node.summary}`);
-  let signals = 0;
-  const shutdown = (sig: string): void => {
-    if (++signals > 1) {
-      console.error(`${cfg.role}: second ${sig}, exiting without a clean stop`);
-      process.exit(1);
-    }
-    console.log(`${cfg.role}: ${sig}, stopping`);
-    node.stop().then(
-      () => {
-        console.log(`${cfg.role}: stopped`);
-        process.exit(0);
-      },
-      (e: unknown) => {
-        console.error(`${cfg.role}: stop failed:`, e);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  stopOnSignals(cfg.role, () => node.stop());
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -169,20 +169,28 @@ async function main(): Promise<void> {
   }
   const node = await startSequencerNode(cfg);
   console.log(`sequencer: chain ${cfg.chainId}, block ${node.engine.head().number}, ${node.sequencer.pendingCount} pending, RPC ${node.server.url}`);
+  stopOnSignals("sequencer", () => node.stop());
+}
+
+/**
+ * Stops `stop` cleanly on the first SIGINT or SIGTERM and exits 0 (1 if the stop fails); a second signal exits 1 at
+ * once. Shared by the node's process entries.
+ */
+export function stopOnSignals(label: string, stop: () => Promise<void>): void {
   let signals = 0;
   const shutdown = (sig: string): void => {
     if (++signals > 1) {
-      console.error(`sequencer: second ${sig}, exiting without a clean stop`);
+      console.error(`${label}: second ${sig}, exiting without a clean stop`);
       process.exit(1);
     }
-    console.log(`sequencer: ${sig}, stopping`);
-    node.stop().then(
+    console.log(`${label}: ${sig}, stopping`);
+    stop().then(
       () => {
-        console.log("sequencer: stopped");
+        console.log(`${label}: stopped`);
         process.exit(0);
       },
       (e: unknown) => {
-        console.error("sequencer: stop failed:", e);
+        console.error(`${label}: stop failed:`, e);
         process.exit(1);
       },
     );
