@@ -9,21 +9,19 @@
  * (Batch verification rows go after the single-proof rows.)
  */
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
-import { ContractFactory, type Contract, type InterfaceAbi } from "ethers";
 import { connect, identity as id } from "@sovereign-stack/sdk";
 import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
+import { deploySemaphorePeer, type SemaphoreProof } from "../lib/semaphore-peer.ts";
 import { deployTo, openNetwork } from "../../scripts/lib/network.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "..", "..");
-const PEERS = path.join(ROOT, "bench", "peers");
 const RUNS = 7;
 const DEPTH = 20;
 const PEER = "Semaphore v4 (depth 20)";
@@ -44,64 +42,10 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-interface SolcOutput {
-  errors?: { severity: string; formattedMessage: string }[];
-  contracts: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>;
-}
-
-/** Compiles the Semaphore contracts from bench/peers with the project's offline solc. */
-function compileSemaphore(peerRequire: NodeJS.Require): SolcOutput {
-  const require = createRequire(import.meta.url);
-  const solc = require("solc") as { compile(input: string, opts: { import(p: string): { contents: string } | { error: string } }): string };
-  const resolve = (p: string): string => peerRequire.resolve(p);
-  const src = (p: string): string => require("node:fs").readFileSync(resolve(p), "utf8") as string;
-  const input = {
-    language: "Solidity",
-    sources: {
-      "@semaphore-protocol/contracts/Semaphore.sol": { content: src("@semaphore-protocol/contracts/Semaphore.sol") },
-      "@semaphore-protocol/contracts/base/SemaphoreVerifier.sol": { content: src("@semaphore-protocol/contracts/base/SemaphoreVerifier.sol") },
-    },
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } },
-  };
-  const out = JSON.parse(
-    solc.compile(JSON.stringify(input), {
-      import: (p: string) => {
-        try {
-          return { contents: src(p) };
-        } catch {
-          return { error: `not found: ${p}` };
-        }
-      },
-    }),
-  ) as SolcOutput;
-  const errors = (out.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  return out;
-}
-
 const suite: BenchSuite = {
   name: "identity",
   description: `ZK identity proofs, membership and signature modes (LeanIMT membership + predicates + nullifier, signature mode also EdDSA; depth ${DEPTH}) vs ${PEER}`,
   async run(log) {
-    const peerRequire = createRequire(path.join(PEERS, "package.json"));
-    const load = async <T>(name: string): Promise<T> => (await import(pathToFileURL(peerRequire.resolve(name)).href)) as T;
-    const { Identity: SemIdentity } = await load<{ Identity: new (k?: string) => { commitment: bigint } }>("@semaphore-protocol/identity");
-    const { Group } = await load<{ Group: new (members?: bigint[]) => { root: bigint } }>("@semaphore-protocol/group");
-    const { generateProof } = await load<{
-      generateProof(i: unknown, g: unknown, m: bigint, s: bigint, d: number, a: { wasm: string; zkey: string }): Promise<{
-        merkleTreeDepth: number;
-        merkleTreeRoot: string;
-        nullifier: string;
-        message: string;
-        scope: string;
-        points: string[];
-      }>;
-    }>("@semaphore-protocol/proof");
-    const semArtifacts = {
-      wasm: path.join(path.dirname(peerRequire.resolve("@zk-kit/semaphore-artifacts/package.json")), `semaphore-${DEPTH}.wasm`),
-      zkey: path.join(path.dirname(peerRequire.resolve("@zk-kit/semaphore-artifacts/package.json")), `semaphore-${DEPTH}.zkey`),
-    };
-
     const constraints = async (mode: id.CredentialMode, depth: number): Promise<number> => {
       const { dir } = buildDir(mode, depth);
       return (JSON.parse(await readFile(path.join(dir, "ceremony.json"), "utf8")) as { constraints: number }).constraints;
@@ -120,20 +64,9 @@ const suite: BenchSuite = {
     await (await stack.contracts.IdentityRegistry.registerIssuer(deployer!.address, k.x, k.y, 3600, "bench")).wait();
     await issuer.publishRoot(stack.contracts.IdentityRegistry, await stack.contracts.IdentityRegistry.issuerCount());
 
-    log("compiling Semaphore v4 contracts (bench/peers) ...");
-    const out = compileSemaphore(peerRequire);
-    const art = (file: string, name: string) => out.contracts[file]![name]!;
-    const poseidonArt = art("poseidon-solidity/PoseidonT3.sol", "PoseidonT3");
-    const poseidon = await new ContractFactory(poseidonArt.abi, poseidonArt.evm.bytecode.object, deployer).deploy();
-    const semVerifierArt = art("@semaphore-protocol/contracts/base/SemaphoreVerifier.sol", "SemaphoreVerifier");
-    const semVerifier = await new ContractFactory(semVerifierArt.abi, semVerifierArt.evm.bytecode.object, deployer).deploy();
-    const semArt = art("@semaphore-protocol/contracts/Semaphore.sol", "Semaphore");
-    const linked = semArt.evm.bytecode.object.replace(/__\$[0-9a-f]{34}\$__/g, (await poseidon.getAddress()).slice(2).toLowerCase());
-    const semaphore = (await new ContractFactory(semArt.abi, linked, deployer).deploy(await semVerifier.getAddress())) as unknown as Contract;
-    const semIds = Array.from({ length: 8 }, (_, i) => new SemIdentity(`bench-${i}`));
-    await (await semaphore["createGroup()"]!()).wait();
-    await (await semaphore.addMembers!(0n, semIds.map((i) => i.commitment))).wait();
-    const group = new Group(semIds.map((i) => i.commitment));
+    log("compiling and deploying Semaphore v4 (bench/peers) ...");
+    const peer = await deploySemaphorePeer(deployer!, 8, DEPTH);
+    const semaphore = peer.semaphore;
 
     // ---- proving, interleaved: membership, Semaphore, signature, in turn
     const block = await net.ethers.provider.getBlock("latest");
@@ -156,9 +89,9 @@ const suite: BenchSuite = {
       );
       return { proof, ms: performance.now() - t0 };
     };
-    const proveTheirs = async (r: number): Promise<{ proof: Awaited<ReturnType<typeof generateProof>>; ms: number }> => {
+    const proveTheirs = async (r: number): Promise<{ proof: SemaphoreProof; ms: number }> => {
       const t0 = performance.now();
-      const proof = await generateProof(semIds[r % semIds.length]!, group, 42n, 1000n + BigInt(r), DEPTH, semArtifacts);
+      const proof = await peer.prove(r % 8, 42n, 1000n + BigInt(r));
       return { proof, ms: performance.now() - t0 };
     };
     const ours: Record<id.CredentialMode, { proofs: id.IdentityProof[]; ms: number[]; witnessMs: number[] }> = {
@@ -166,7 +99,7 @@ const suite: BenchSuite = {
       signature: { proofs: [], ms: [], witnessMs: [] },
     };
     const peerMs: number[] = [];
-    let semProof: Awaited<ReturnType<typeof generateProof>> | undefined;
+    let semProof: SemaphoreProof | undefined;
     // one warm-up round (wasm compilation, curve setup) is not counted
     for (let r = -1; r < RUNS; r++) {
       const round = r + 1;
