@@ -17,3 +17,4 @@ export * from "./roots/index.ts";
 export * from "./sequencer/index.ts";
 export * from "./rpc/index.ts";
 export * from "./node/index.ts";
+export * from "./ha/index.ts";

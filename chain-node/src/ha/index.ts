@@ -1,0 +1,2 @@
+/** High availability: the HA keys on etcd (node statuses, handover requests, posted and L1 cursors). */
+export * from "./keys.ts";
