@@ -95,11 +95,17 @@ const ETCD_ENTRIES_PER_APPEND = 120;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** The sequencer and its RPC: open while the leader orders; closed and reopened if the lease is in doubt. */
+interface Session {
+  readonly sequencer: Sequencer;
+  readonly server: RpcServer;
+}
+
 interface Term {
   readonly leadership: EtcdLeadership;
   readonly log: EtcdLog;
-  readonly sequencer: Sequencer;
-  readonly server: RpcServer;
+  /** The ordering session, or undefined while suspended. */
+  session: Session | undefined;
   readonly posting: PostingLoop;
   /** Resolves with why the term ended. */
   readonly ended: Promise<string>;
@@ -148,11 +154,11 @@ class HaNode implements HaSequencerNode {
   }
 
   rpcUrl(): string | undefined {
-    return this.#term?.server.url;
+    return this.#term?.session?.server.url;
   }
 
   sequencer(): Sequencer | undefined {
-    return this.#term?.sequencer;
+    return this.#term?.session?.sequencer;
   }
 
   postNow(): Promise<PostOutcome[]> {
@@ -234,30 +240,53 @@ class HaNode implements HaSequencerNode {
     return undefined;
   }
 
-  /** One term as leader; resolves with why it ended. */
-  async #lead(leadership: EtcdLeadership): Promise<string> {
+  /**
+   * Opens an ordering session: the sequencer over the fenced log (applying the log to its end and rebuilding the
+   * pending pool from the open block) and, only then, the RPC.
+   */
+  async #openSession(log: EtcdLog): Promise<Session> {
     const o = this.#o;
-    const log = await EtcdLog.open({ client: o.etcd, prefix: o.prefix, leadership });
-    let sequencer: Sequencer | undefined;
-    let server: RpcServer | undefined;
+    const sequencer = await Sequencer.open({
+      engine: this.engine,
+      log,
+      feed: this.#feed,
+      sealIntervalMs: o.sealIntervalMs,
+      maxEntriesPerAppend: ETCD_ENTRIES_PER_APPEND,
+      ...(o.clock === undefined ? {} : { clock: o.clock }),
+      onError: (e, where) => this.#say(`sequencer: ${this.nodeId}: ${where} failed: ${message(e)}`),
+    });
+    let server: RpcServer;
     try {
-      sequencer = await Sequencer.open({
-        engine: this.engine,
-        log,
-        feed: this.#feed,
-        sealIntervalMs: o.sealIntervalMs,
-        maxEntriesPerAppend: ETCD_ENTRIES_PER_APPEND,
-        ...(o.clock === undefined ? {} : { clock: o.clock }),
-        onError: (e, where) => this.#say(`sequencer: ${this.nodeId}: ${where} failed: ${message(e)}`),
-      });
       server = await RpcServer.listen({ sequencer, host: o.rpcHost, port: o.rpcPort });
     } catch (e) {
-      await server?.close();
-      await sequencer?.stop();
-      await log.close();
+      await sequencer.stop();
       throw e;
     }
     sequencer.start();
+    return { sequencer, server };
+  }
+
+  async #closeSession(s: Session): Promise<void> {
+    await s.server.close().catch(() => undefined);
+    await s.sequencer.stop();
+  }
+
+  /**
+   * One term as leader; resolves with why it ended. Within the term, a sequencer that halts while the lease is only
+   * in doubt (etcd lost its quorum: keep-alives unanswered, the lease not known lost) or while a commit is in doubt
+   * is closed and reopened from the log once the lease is confirmed again: no acknowledgement meanwhile, no leader
+   * change, and nothing acknowledged is lost (it is in the log).
+   */
+  async #lead(leadership: EtcdLeadership): Promise<string> {
+    const o = this.#o;
+    const log = await EtcdLog.open({ client: o.etcd, prefix: o.prefix, leadership });
+    let session: Session;
+    try {
+      session = await this.#openSession(log);
+    } catch (e) {
+      await log.close();
+      throw e;
+    }
     const poster = new BatchPoster({ log, engine: this.engine, signer: o.signer, sequencerInbox: o.rollup.sequencerInbox, sequencerSet: o.rollup.sequencerSet });
     const posting = startPostingLoop({
       poster,
@@ -269,17 +298,36 @@ class HaNode implements HaSequencerNode {
       onError: (e) => this.#say(`sequencer: posting failed, retrying next round: ${message(e)}`),
     });
     let end!: (why: string) => void;
-    const ended = new Promise<string>((r) => (end = r));
-    const term: Term = { leadership, log, sequencer, server, posting, ended, end };
+    let over = false;
+    const ended = new Promise<string>((r) => (end = (why: string) => ((over = true), r(why))));
+    const term: Term = { leadership, log, session, posting, ended, end };
     this.#term = term;
     this.#role = "leader";
     const unsubscribe = leadership.onLost((why) => end(`lost the leader lease: ${why}`));
+    let checking = false;
+    const check = async (): Promise<void> => {
+      if (leadership.state !== "leader") return end(`the term is over (${leadership.state})`);
+      const cur = term.session;
+      if (cur !== undefined && cur.sequencer.halted !== null && this.#role === "leader") {
+        term.session = undefined;
+        this.#say(`sequencer: ${this.nodeId}: suspended: ${cur.sequencer.halted}; reopening from the log once the lease is confirmed`);
+        await this.#closeSession(cur);
+      } else if (cur === undefined && leadership.isLeader() && this.#role === "leader" && !over) {
+        const next = await this.#openSession(log);
+        if (over) return void (await this.#closeSession(next));
+        term.session = next;
+        this.#say(`sequencer: ${this.nodeId}: resumed ordering: ${next.sequencer.pendingCount} pending, L2 RPC ${next.server.url}`);
+      }
+    };
     const watch = setInterval(() => {
-      if (term.sequencer.halted !== null) end(term.sequencer.halted);
-      else if (!leadership.isLeader() && leadership.state !== "leader") end(`the term is over (${leadership.state})`);
+      if (checking || over) return;
+      checking = true;
+      check()
+        .catch((e: unknown) => this.#say(`sequencer: ${this.nodeId}: could not reopen yet: ${message(e)}`))
+        .finally(() => (checking = false));
     }, 100);
     const head = await log.head();
-    this.#say(`sequencer: leader ${this.nodeId}: elected at ${new Date().toISOString()}: log applied to seq ${head.nextSeq}, ${sequencer.pendingCount} pending, L2 RPC ${server.url}`);
+    this.#say(`sequencer: leader ${this.nodeId}: elected at ${new Date().toISOString()}: log applied to seq ${head.nextSeq}, ${session.sequencer.pendingCount} pending, L2 RPC ${session.server.url}`);
     const req = await readHandoverRequest(o.etcd, this.#keys).catch(() => undefined);
     if (req?.to === this.nodeId) await clearHandoverRequest(o.etcd, this.#keys).catch(() => undefined);
     const handoverWatch = setInterval(() => void this.#maybeHandOver(term), 500);
@@ -291,9 +339,9 @@ class HaNode implements HaSequencerNode {
       clearInterval(handoverWatch);
       unsubscribe();
       this.#role = "stepping-down";
-      await server.close().catch(() => undefined);
+      while (checking) await sleep(20);
+      if (term.session !== undefined) await this.#closeSession(term.session);
       await posting.stop();
-      await sequencer.stop();
       await log.close();
       await leadership.resign().catch(() => undefined);
       this.#term = undefined;
@@ -327,9 +375,13 @@ class HaNode implements HaSequencerNode {
       const target = statuses.find((s) => s.id === req.to);
       if (target === undefined) throw new Error(`no node ${req.to} publishes a status`);
       this.#say(`sequencer: ${this.nodeId}: handing over to ${req.to} (${target.address}): sealing and posting`);
-      await term.server.close(); // no new transactions
-      await term.sequencer.sealNow().catch(() => undefined); // close the open block (it may hold acknowledged transactions)
-      await term.sequencer.stop();
+      const session = term.session;
+      term.session = undefined;
+      if (session !== undefined) {
+        await session.server.close(); // no new transactions
+        await session.sequencer.sealNow().catch(() => undefined); // close the open block (it may hold acknowledged transactions)
+        await session.sequencer.stop();
+      }
       const snap = await this.#l1.snapshot();
       if (snap.isActive) {
         await term.posting.postNow();
@@ -388,7 +440,7 @@ class HaNode implements HaSequencerNode {
   async #publishStatus(): Promise<void> {
     const o = this.#o;
     const head = this.engine.head();
-    const url = this.#term?.server.url ?? `http://${o.rpcHost}:${o.rpcPort}`;
+    const url = this.#term?.session?.server.url ?? `http://${o.rpcHost}:${o.rpcPort}`;
     await writeNodeStatus(o.etcd, this.#keys, {
       id: this.nodeId,
       address: await o.signer.getAddress(),
