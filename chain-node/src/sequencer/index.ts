@@ -3,4 +3,4 @@ export { Sequencer, type SequencerOptions, type SequencerStats } from "./sequenc
 export { checkAgainstState, checkStateless, DEFAULT_ADMISSION_LIMITS, type AccountState, type AdmissionLimits, type ChainRules, type DecodedCandidate } from "./admission.ts";
 export { PendingPool, type PendingTx } from "./pool.ts";
 export { InMemoryDelayedFeed, type DelayedFeed } from "./delayed.ts";
-export { ConfigError, genesisToJson, parseGenesisJson, parseSequencerArgs, startSequencerNode, type SequencerNode, type SequencerNodeConfig } from "./main.ts";
+export { ConfigError, parseGenesisJson, parseSequencerArgs, startSequencerNode, type SequencerNode, type SequencerNodeConfig } from "./main.ts";

@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 
 import { Engine } from "../engine/engine.ts";
 import { GENESIS_DEFAULTS, type GenesisConfig } from "../engine/genesis.ts";
+import { GenesisFormatError, genesisToJson, parseGenesisDocument } from "../engine/genesis-json.ts";
 import { EmbeddedLog } from "../log/embedded.ts";
 import { RpcServer } from "../rpc/server.ts";
 import type { DelayedFeed } from "./delayed.ts";
@@ -69,38 +70,14 @@ export function parseSequencerArgs(argv: readonly string[], env: NodeJS.ProcessE
   };
 }
 
-const big = (name: string, v: unknown): bigint => {
-  if (typeof v === "bigint") return v;
-  if ((typeof v === "string" && /^(0x[0-9a-fA-F]+|\d+)$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0)) return BigInt(v);
-  throw new ConfigError(`genesis ${name}: expected a non-negative integer (decimal or 0x string), got ${JSON.stringify(v)}`);
-};
-
-/** Parses a genesis JSON document (bigints as strings) into a {@link GenesisConfig}. */
+/** Parses a genesis JSON document (see engine/genesis-json.ts); a bad one is a {@link ConfigError} naming the field. */
 export function parseGenesisJson(text: string, where: string): GenesisConfig {
-  let g: Record<string, unknown>;
   try {
-    g = JSON.parse(text) as Record<string, unknown>;
+    return parseGenesisDocument(text, where);
   } catch (e) {
-    throw new ConfigError(`${where}: not JSON (${(e as Error).message})`);
+    if (e instanceof GenesisFormatError) throw new ConfigError(e.message);
+    throw e;
   }
-  if (typeof g["chainId"] !== "number") throw new ConfigError(`${where}: chainId must be a number`);
-  if (g["hardfork"] !== "cancun" && g["hardfork"] !== "prague") throw new ConfigError(`${where}: hardfork must be "cancun" or "prague"`);
-  if (typeof g["coinbase"] !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(g["coinbase"])) throw new ConfigError(`${where}: coinbase must be an address`);
-  if (typeof g["alloc"] !== "object" || g["alloc"] === null) throw new ConfigError(`${where}: alloc must be an object`);
-  return {
-    chainId: g["chainId"],
-    hardfork: g["hardfork"],
-    timestamp: big("timestamp", g["timestamp"]),
-    gasLimit: big("gasLimit", g["gasLimit"]),
-    baseFeePerGas: big("baseFeePerGas", g["baseFeePerGas"]),
-    coinbase: g["coinbase"],
-    alloc: g["alloc"] as GenesisConfig["alloc"],
-  };
-}
-
-/** The genesis as JSON (bigints as decimal strings). */
-export function genesisToJson(g: GenesisConfig): string {
-  return JSON.stringify(g, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
 }
 
 /** A running sequencer node. */
