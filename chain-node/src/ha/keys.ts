@@ -92,8 +92,8 @@ export interface HandoverRequest {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const decStr = (v: unknown): boolean => typeof v === "string" && /^\d+$/.test(v);
 
-/** Parses a node status value; throws a {@link LogError} that names the key and the field. */
-export function parseNodeStatus(text: string, key: string): NodeStatus {
+/** A JSON object stored under `key`, or a {@link LogError} naming the key. */
+function parseObject(text: string, key: string): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -101,6 +101,12 @@ export function parseNodeStatus(text: string, key: string): NodeStatus {
     throw new LogError(`${key}: not JSON (${(e as Error).message})`);
   }
   if (!isObj(v)) throw new LogError(`${key}: expected an object`);
+  return v;
+}
+
+/** Parses a node status value; throws a {@link LogError} that names the key and the field. */
+export function parseNodeStatus(text: string, key: string): NodeStatus {
+  const v = parseObject(text, key);
   const bad = (field: string, why: string): never => {
     throw new LogError(`${key}: ${field} ${why}`);
   };
@@ -120,13 +126,7 @@ export function parseNodeStatus(text: string, key: string): NodeStatus {
 
 /** Parses a handover request value; throws a {@link LogError} that names the key and the field. */
 export function parseHandoverRequest(text: string, key: string): HandoverRequest {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new LogError(`${key}: not JSON (${(e as Error).message})`);
-  }
-  if (!isObj(v)) throw new LogError(`${key}: expected an object`);
+  const v = parseObject(text, key);
   if (typeof v["to"] !== "string" || !NODE_ID_PATTERN.test(v["to"])) throw new LogError(`${key}: to must be a node id`);
   if (!Number.isSafeInteger(v["requestedAt"])) throw new LogError(`${key}: requestedAt must be milliseconds`);
   if (typeof v["by"] !== "string") throw new LogError(`${key}: by must be a string`);
