@@ -4,14 +4,14 @@
  * (between batches and mid-batch) and fresh derivations agree; malformed batches are total.
  */
 import { expect } from "chai";
-import { keccak256, toBeHex, type Wallet } from "ethers";
+import { Transaction, keccak256, toBeHex, type Wallet } from "ethers";
 
 import {
   BatchKind,
   DerivationInputError,
   Deriver,
   Engine,
-  FORMAT_BROTLI_RLP,
+  FORMAT_COLUMNS,
   L1ConsistencyError,
   L1Reader,
   L1ReaderOptionError,
@@ -19,13 +19,17 @@ import {
   ZERO_ACCUMULATOR,
   decodeBatch,
   encodeBatch,
+  encodeBatchPayload,
   engineBlockOf,
   hashBatch,
   hashDelayedMessage,
+  joinSections,
   messageData,
+  packBatch,
   planBatch,
   storedHeader,
   type BatchBlock,
+  type BatchSection,
   type DelayedMessage,
   type GenesisConfig,
   type L1Batch,
@@ -36,9 +40,22 @@ import { brotliCompressSync } from "node:zlib";
 import { deployRollup, MAX_U64, type Rollup } from "../rollup/fixture.ts";
 import { cleanupDirs, tempDir, tokenBytecode } from "./helpers.ts";
 import { DELAYED_KEYS, TestSequencer, enqueueOnL1, l2Transfer, readAll, readerOf } from "./l1.ts";
-import { GAS_LIMIT, T0, buildWorkload, makeGenesis, prng, type Workload } from "./workload.ts";
+import { CHAIN_ID, GAS_LIMIT, T0, buildWorkload, makeGenesis, prng, type Workload } from "./workload.ts";
 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/^0x/, ""), "hex"));
+/** An unsigned LEB128 varint (the column format's integers). */
+const varint = (v: bigint): number[] => {
+  const out: number[] = [];
+  for (; v >= 0x80n; v >>= 7n) out.push(Number(v & 0x7fn) | 0x80);
+  return [...out, Number(v)];
+};
+const sectioned = (b: Uint8Array): number[] => [...varint(BigInt(b.length)), ...b];
+/** A signed EIP-1559 call with calldata. */
+const l2Call = (key: Wallet, nonce: number, to: string, data: string): Uint8Array => {
+  const t = Transaction.from({ type: 2, chainId: CHAIN_ID, nonce, to, data, gasLimit: 80_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n });
+  t.signature = key.signingKey.sign(t.unsignedHash);
+  return bytes(t.serialized);
+};
 
 describe("chain derivation from L1", function () {
   this.timeout(600_000);
@@ -156,7 +173,7 @@ describe("chain derivation from L1", function () {
     const inbox = r.stack.contracts.SequencerInbox;
     await enqueueOnL1(r, l2Transfer(DELAYED_KEYS[0]!, 3, w.keys[2]!.address, 7n));
     const header = { prevAccumulator: await inbox.headAccumulator(), delayedCount: 5n, l2BlockStart: 14n, l2BlockEnd: 16n, minTimestamp: 0n, maxTimestamp: MAX_U64 };
-    await (await inbox.connect(seqSigner).appendBatch("0x01deadbeef", header)).wait();
+    await (await inbox.connect(seqSigner).appendBatch("0x0200deadbeef", header)).wait();
     const a = await Engine.open({ dataDir: tempDir("derive-bad-a"), genesis });
     const b = await Engine.open({ dataDir: tempDir("derive-bad-b"), genesis });
     try {
@@ -260,7 +277,7 @@ describe("chain derivation from L1", function () {
     };
 
     /** The malformed (and a few well-formed) data cases; `ts` is a base timestamp above every earlier block. */
-    const cases = (ts: bigint, key: Wallet, rnd: () => number): { name: string; data: Uint8Array | null; n: number; valid: boolean; min?: bigint; max?: bigint }[] => {
+    const cases = (ts: bigint, key: Wallet, rnd: () => number): { name: string; data: Uint8Array | null; n: number; valid: boolean; min?: bigint; max?: bigint; why?: RegExp }[] => {
       const random = (k: number) => Uint8Array.from({ length: k }, () => Math.floor(rnd() * 256));
       const tx = (raw: Uint8Array) => ({ kind: "tx" as const, raw });
       const marker = { kind: "delayed" as const };
@@ -269,35 +286,63 @@ describe("chain derivation from L1", function () {
         { timestamp: ts + 1n, items: [tx(random(50))] },
       ];
       const enc = encodeBatch(good);
-      const packed = (tree: unknown) => Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(RLP.encode(tree as Uint8Array)));
-      const raw = (blocks: unknown, sigs: Uint8Array = new Uint8Array()) => packed([blocks, sigs]);
-      const tsb = (t: bigint) => bytes(toBeHex(t));
+      // Hand-made batches in the column format: a well-formed one-block payload (a delayed marker, then an
+      // EIP-1559 transfer), one with an ERC-20 transfer's calldata words, and any of their sections replaced.
+      const at = (t: bigint) => encodeBatchPayload([{ timestamp: t, items: [marker, tx(l2Transfer(key, 0, sink, 1n))] }]);
+      const base = at(ts + 100n);
+      const withWords = encodeBatchPayload([{ timestamp: ts + 101n, items: [marker, tx(l2Call(key, 0, sink, "0xa9059cbb" + "00".repeat(12) + key.address.slice(2) + toBeHex(10n ** 18n, 32).slice(2)))] }]);
+      const mk = (over: Partial<Record<BatchSection, Uint8Array>>, signatures: Uint8Array = base.signatures, from = base) => packBatch({ sections: { ...from.sections, ...over }, signatures });
+      const packed = (payload: Uint8Array, nSigs = 0, sigs: Uint8Array = new Uint8Array()) => Uint8Array.of(FORMAT_COLUMNS, nSigs, ...sigs, ...brotliCompressSync(payload));
+      const joined = joinSections(base.sections);
+      // A block of a delayed marker and one split item, every other section empty.
+      const splitItem = (split: number[], t = ts + 102n, signatures = random(64)) => packBatch({ sections: { blocks: Uint8Array.of(1, ...varint(t), 2), kinds: Uint8Array.of(0, 2), split: Uint8Array.from(split) }, signatures });
+      const column = (...bytes: number[]) => Uint8Array.from(bytes);
       const flip = enc.slice();
-      flip[Math.floor(enc.length / 2)]! ^= 0x40;
-      const bomb = Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(new Uint8Array(17 * 1024 * 1024)));
+      // In the middle of the brotli part (a flipped signature bit is a valid batch with a rejected tx).
+      const sigEnd = 2 + 64 * enc[1]!;
+      flip[sigEnd + Math.floor((enc.length - sigEnd) / 2)]! ^= 0x40;
+      const bomb = Uint8Array.of(FORMAT_COLUMNS, 0, ...brotliCompressSync(new Uint8Array(17 * 1024 * 1024)));
       const overGas = l2Transfer(key, 0, sink, 1n, GAS_LIMIT + 1n);
       return [
         { name: "well-formed", data: enc, n: 2, valid: true },
         { name: "invalid and over-gas txs in a well-formed batch", data: encodeBatch([{ timestamp: ts + 50n, items: [tx(overGas), tx(random(120)), tx(new Uint8Array()), marker, tx(Uint8Array.of(0x02, 0xc0))] }]), n: 1, valid: true },
+        { name: "hand-made column payload", data: mk({}), n: 1, valid: true },
+        { name: "hand-made column payload with calldata words", data: mk({}, withWords.signatures, withWords), n: 1, valid: true },
         { name: "empty data", data: new Uint8Array(), n: 2, valid: false },
         { name: "unknown format", data: Uint8Array.of(0x07, ...enc.subarray(1)), n: 2, valid: false },
-        { name: "random bytes", data: Uint8Array.of(FORMAT_BROTLI_RLP, ...random(1 + Math.floor(rnd() * 300))), n: 2, valid: false },
-        { name: "truncated brotli", data: enc.subarray(0, 1 + Math.floor(rnd() * (enc.length - 2))), n: 2, valid: false },
+        { name: "the retired format 0x01", data: Uint8Array.of(0x01, ...brotliCompressSync(RLP.encode([[[bytes(toBeHex(ts)), [[]]]], new Uint8Array()]))), n: 1, valid: false, why: /format/ },
+        { name: "random bytes", data: Uint8Array.of(FORMAT_COLUMNS, ...random(1 + Math.floor(rnd() * 300))), n: 2, valid: false },
+        { name: "truncated", data: enc.subarray(0, 1 + Math.floor(rnd() * (enc.length - 2))), n: 2, valid: false },
         { name: "flipped bit", data: flip, n: 2, valid: false },
         { name: "decompression bomb", data: bomb, n: 2, valid: false },
         { name: "data unavailable", data: null, n: 2, valid: false },
-        { name: "rlp: a byte string instead of [blocks, signatures]", data: packed(random(10)), n: 1, valid: false },
-        { name: "rlp: blocks without the signature stream", data: packed([[tsb(ts), [[]]]]), n: 1, valid: false },
-        { name: "rlp: a split tx with no signature left", data: raw([[tsb(ts), [[], [Uint8Array.of(2), [random(2)]]]]]), n: 1, valid: false },
-        { name: "rlp: signatures left over", data: raw([[tsb(ts), [[]]]], random(64)), n: 1, valid: false },
-        { name: "rlp: signature stream not a multiple of 64", data: raw([[tsb(ts), [[]]]], random(63)), n: 1, valid: false },
-        { name: "rlp: a split tx with a bad type prefix", data: raw([[tsb(ts), [[], [Uint8Array.of(0x80), [random(2)]]]]], random(64)), n: 1, valid: false },
-        { name: "rlp: a split tx whose fields are bytes", data: raw([[tsb(ts), [[], [Uint8Array.of(2), random(2)]]]], random(64)), n: 1, valid: false },
-        { name: "a split tx rebuilt from random fields and signature (valid batch, tx rejected)", data: raw([[tsb(ts + 500n), [[], [Uint8Array.of(2), [random(2), random(3)]]]]], random(64)), n: 1, valid: true },
-        { name: "rlp: block of three fields", data: raw([[tsb(ts), [], []]]), n: 1, valid: false },
-        { name: "rlp: non-canonical timestamp", data: raw([[Uint8Array.of(0, ...tsb(ts)), [[]]]]), n: 1, valid: false },
-        { name: "rlp: nested list item", data: raw([[tsb(ts), [[random(3)]]]]), n: 1, valid: false },
-        { name: "rlp: trailing bytes", data: Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(Uint8Array.of(...RLP.encode([[[tsb(ts), [[]]]], new Uint8Array()]), 0x00))), n: 1, valid: false },
+        { name: "payload: bytes that are not the sections", data: packed(random(10)), n: 1, valid: false, why: /shape: payload/ },
+        { name: "payload: the last section missing", data: packed(joined.subarray(0, joined.length - 1), 1, base.signatures), n: 1, valid: false, why: /payload: ends early/ },
+        { name: "payload: trailing bytes after the sections", data: packed(Uint8Array.of(...joined, 0), 1, base.signatures), n: 1, valid: false, why: /payload: 1 bytes left over/ },
+        { name: "a signature count beyond the data", data: Uint8Array.of(FORMAT_COLUMNS, 9, ...base.signatures, ...brotliCompressSync(joined)), n: 1, valid: false, why: /shape: header/ },
+        { name: "a signature left over", data: mk({}, Uint8Array.of(...base.signatures, ...random(64))), n: 1, valid: false, why: /signatures: 64 bytes left over/ },
+        { name: "an EIP-1559 item with no signature left", data: mk({}, new Uint8Array()), n: 1, valid: false, why: /signatures: 64 bytes wanted/ },
+        { name: "an unknown item kind", data: mk({ kinds: column(0, 9) }), n: 1, valid: false, why: /unknown item kind 9/ },
+        { name: "an item kind left over", data: mk({ kinds: column(0, 3, 0) }), n: 1, valid: false, why: /kinds: 1 bytes left over/ },
+        { name: "more blocks than the blocks section holds", data: mk({ blocks: column(0x7f, 0x01) }), n: 1, valid: false, why: /127 blocks/ },
+        { name: "a block with more items than item kinds", data: mk({ blocks: Uint8Array.of(1, ...varint(ts + 100n), 5) }), n: 1, valid: false, why: /a block of 5 items/ },
+        { name: "a timestamp of 2^64", data: mk({ blocks: Uint8Array.of(1, ...varint(1n << 64n), 2) }), n: 1, valid: false, max: MAX_U64, why: /varint above 2\^64/ },
+        { name: "a split item with a type byte above 0x7f", data: splitItem([0x80, ...sectioned(RLP.encode([random(2)]))]), n: 1, valid: false, why: /type byte 0x80/ },
+        { name: "a split item whose fields are not RLP", data: splitItem([2, ...sectioned(Uint8Array.of(0xc5, 1, 2))]), n: 1, valid: false, why: /batch data rlp/ },
+        { name: "a split item whose fields are a byte string", data: splitItem([2, ...sectioned(RLP.encode(random(2)))]), n: 1, valid: false, why: /fields are not a list/ },
+        { name: "an address reference beyond the table", data: mk({ addressRefs: column(5) }), n: 1, valid: false, why: /address reference 5/ },
+        { name: "a new address cut short", data: mk({ newAddresses: base.sections.newAddresses.subarray(0, 10) }), n: 1, valid: false, why: /new addresses: 20 bytes wanted/ },
+        { name: "a decimal exponent above 77", data: mk({ values: column(1, 78, 1, 1) }), n: 1, valid: false, why: /exponent 78/ },
+        { name: "a column value above 2^256 - 1", data: mk({ values: column(1, 77, 32, ...new Uint8Array(32).fill(0xff)) }), n: 1, valid: false, why: /above 2\^256-1/ },
+        { name: "a mantissa of 33 bytes", data: mk({ values: column(1, 0, 33, ...new Uint8Array(33).fill(1)) }), n: 1, valid: false, why: /mantissa of 33 bytes/ },
+        { name: "a column value left over", data: mk({ values: column(2, 0, 0, 0, 0) }), n: 1, valid: false, why: /values: 1 values left over/ },
+        { name: "no column value left", data: mk({ values: column(0) }), n: 1, valid: false, why: /values: no value left/ },
+        { name: "an unknown calldata form", data: mk({ flags: column(6) }), n: 1, valid: false, why: /unknown data form/ },
+        { name: "an unknown calldata word kind", data: mk({ wordKinds: column(0, 7) }, withWords.signatures, withWords), n: 1, valid: false, why: /unknown word kind 7/ },
+        { name: "more calldata words than word kinds", data: mk({ wordCounts: column(9) }, withWords.signatures, withWords), n: 1, valid: false, why: /9 calldata words/ },
+        { name: "a selector cut short", data: mk({ selectors: column(0xa9, 0x05, 0x9c) }, withWords.signatures, withWords), n: 1, valid: false, why: /selectors: 4 bytes wanted/ },
+        { name: "a split tx rebuilt from random fields and signature (valid batch, tx rejected)", data: splitItem([2, ...sectioned(RLP.encode([random(2), random(3)]))], ts + 500n), n: 1, valid: true },
+        { name: "a column tx with a random signature (valid batch, tx rejected)", data: packBatch({ sections: at(ts + 501n).sections, signatures: random(64) }), n: 1, valid: true },
         { name: "too few blocks", data: enc, n: 3, valid: false },
         { name: "too many blocks", data: enc, n: 1, valid: false },
         { name: "no delayed marker", data: encodeBatch([{ timestamp: ts, items: [tx(random(20))] }]), n: 1, valid: false },
@@ -353,6 +398,7 @@ describe("chain derivation from L1", function () {
         const [a, b] = outs as [Awaited<ReturnType<Deriver["applyBatch"]>>[], Awaited<ReturnType<Deriver["applyBatch"]>>[]];
         for (const [i, c] of caseList.entries()) {
           expect(a[i]!.valid, `${c.name}: ${a[i]!.reason ?? ""}`).to.equal(c.valid);
+          if (c.why !== undefined) expect(a[i]!.reason, c.name).to.match(c.why);
           expect(a[i]!.results, c.name).to.have.length(c.n);
           expect(a[i]!.results.map((x) => [x.stateRoot, x.hash, x.rejected])).to.deep.equal(b[i]!.results.map((x) => [x.stateRoot, x.hash, x.rejected]));
         }
@@ -441,11 +487,11 @@ describe("chain derivation from L1", function () {
       const rnd = prng(5);
       for (let i = 0; i < 1000; i++) {
         const data = Uint8Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256));
-        if (i % 2 === 0 && data.length > 0) data[0] = FORMAT_BROTLI_RLP;
+        if (i % 2 === 0 && data.length > 0) data[0] = FORMAT_COLUMNS;
         const d = decodeBatch(data);
         if (!d.ok) expect(d.error.reason).to.be.oneOf(["empty", "format", "decompress", "too-large", "rlp", "shape"]);
       }
-      const bomb = Uint8Array.of(FORMAT_BROTLI_RLP, ...brotliCompressSync(new Uint8Array(2 * 1024 * 1024)));
+      const bomb = Uint8Array.of(FORMAT_COLUMNS, 0, ...brotliCompressSync(new Uint8Array(2 * 1024 * 1024)));
       const capped = decodeBatch(bomb, 1024 * 1024);
       expect(capped.ok).to.equal(false);
       if (!capped.ok) expect(capped.error.reason).to.equal("too-large");
