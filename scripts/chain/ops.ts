@@ -17,7 +17,9 @@ import { hostname, userInfo } from "node:os";
 import { connect, liveness, readDeployment, type Stack } from "@sovereign-stack/sdk";
 import type { Etcd3 } from "etcd3";
 import { getAddress, isAddress } from "ethers";
-import { EtcdLeadership, NODE_ID_PATTERN, connectEtcd, etcdLogKeys, haKeys, readHandoverRequest, readMetaNumber, readNodeStatuses, requestHandover, type HandoverRequest, type NodeStatus } from "@sovereign-stack/node";
+// The etcd and HA modules of the node only (not the package root, which loads the execution engine): a faster start.
+import { NODE_ID_PATTERN, haKeys, readHandoverRequest, readMetaNumber, readNodeStatuses, requestHandover, type HandoverRequest, type NodeStatus } from "../../chain-node/src/ha/index.ts";
+import { EtcdLeadership, connectEtcd, etcdLogKeys } from "../../chain-node/src/log/index.ts";
 
 import { CliError, JSON_SCHEMA_VERSION, UsageError, describeError, info, toJson } from "../lib/cli.ts";
 import { deploymentPath, openRpc, resolveEndpoint } from "../lib/rpc.ts";
@@ -315,6 +317,9 @@ export function headlineOf(etcd: EtcdView | Unreachable, l1: L1View | Unreachabl
       posting += `; the leader's batches wait in the log${m?.mayClaimInSeconds == null ? "" : m.mayClaimInSeconds === 0 ? " (it may claim the L1 role now)" : ` (it may claim the L1 role in ${duration(m.mayClaimInSeconds)})`}`;
     }
   }
+  if (etcd.reachable && etcd.leader !== null && l1.reachable && !l1.inExit && nodeOf(etcd, l1.active)?.id === etcd.leader) {
+    return `NOW: ${ordering} and posts them to L1 (it is the active sequencer).`;
+  }
   return `NOW: ${ordering}; ${posting}.`;
 }
 
@@ -411,7 +416,7 @@ export function formatStatus(s: HaStatus): string {
           m.address,
           nodeOf(e, m.address)?.id ?? "-",
           m.active ? "ACTIVE" : m.rank === 0 ? "primary" : "standby",
-          m.ready ? "ready" : "NOT READY",
+          m.active ? "n/a (active)" : m.ready ? "ready" : "NOT READY",
           m.lastHeartbeat === null ? "never" : `${short(m.lastHeartbeat.accumulator)} ${duration(m.lastHeartbeat.ageSeconds)} ago`,
           m.mayClaimInSeconds === null ? "-" : m.mayClaimInSeconds === 0 ? (m.ready ? "now" : "now, once ready") : `in ${duration(m.mayClaimInSeconds)}${m.ready ? "" : ", once ready"}`,
         ]),
