@@ -341,4 +341,19 @@ describe("chain status and handover (HA operations)", function () {
     expect(env.error.message).to.match(new RegExp(`^handover to node-b not complete after 1 s: the etcd leader is still node-a \\(not node-b\\); ${seq(1)} took the L1 role after 0\\.0 s\\. The request is left in place`));
     expect(env.error.details.requestPending).to.equal(true);
   });
+  it("status after the active sequencer fell silent past failoverDelay: the ready primary (rank 1's wait) may claim now, rank 2 later", async () => {
+    // node-a leads off-chain, node-b (seq 1) holds the L1 role since the handover above and has posted nothing.
+    const sla = await r.stack.contracts.SlaConfig.getSla();
+    await r.increaseTime(sla.failoverDelay + 1n);
+    await heartbeat(0);
+    await rows("node-a");
+    const s = await collectStatus(base());
+    const l = s.l1 as L1View;
+    expect(l.active).to.equal(seq(1));
+    expect(l.silentFor).to.be.greaterThan(Number(sla.failoverDelay));
+    expect(l.members[0]).to.include({ ready: true, mayClaimInSeconds: 0 });
+    expect(l.members[2]!.mayClaimInSeconds).to.equal(2 * Number(sla.failoverDelay) + 1 - l.silentFor);
+    expect(s.headline).to.equal(`NOW: node-a (${seq(0)}) orders transactions; ${seq(1)} (node-b) posts batches to L1; the leader's batches wait in the log (it may claim the L1 role now).`);
+    expect(formatStatus(s)).to.match(new RegExp(`0\\s+${seq(0)}\\s+node-a\\s+primary\\s+ready\\s+0x[0-9a-f]{6}…[0-9a-f]{4} \\d+s ago\\s+now`));
+  });
 });
