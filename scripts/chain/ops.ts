@@ -105,7 +105,7 @@ export async function resolvePrefix(client: Etcd3, flag: string | undefined): Pr
   const first = await client.kv.range({ key: Buffer.from("chain/"), range_end: prefixEnd("chain/"), limit: "1", keys_only: true }, { deadline: Date.now() + ETCD_CALL_MS });
   const k = first.kvs[0]?.key.toString();
   const m = k === undefined ? null : /^chain\/([^/]+)\//.exec(k);
-  if (m === null) throw new UsageError("--etcd-prefix: no chain under chain/ in etcd (no node has written there yet); pass --etcd-prefix <prefix> if the nodes use another one");
+  if (m === null) throw new NoChainInEtcd("etcd answers but holds no chain under chain/ (no node has written there yet); pass --etcd-prefix <prefix> if the nodes use another one");
   const found = `chain/${m[1]!}/`;
   const other = await client.kv.range({ key: prefixEnd(found), range_end: prefixEnd("chain/"), limit: "1", keys_only: true }, { deadline: Date.now() + ETCD_CALL_MS });
   const o = other.kvs[0] === undefined ? null : /^chain\/([^/]+)\//.exec(other.kvs[0].key.toString());
@@ -142,11 +142,16 @@ export interface EtcdView {
   readonly handover: (HandoverRequest & { readonly ageMs: number }) | null;
 }
 
-/** etcd could not be read. */
+/** A half that could not be read. */
 export interface Unreachable {
   readonly reachable: false;
+  /** A few words for the headline, e.g. "etcd unreachable". */
+  readonly summary: string;
   readonly error: string;
 }
+
+/** Thrown when etcd answers but holds no chain to show (no `--etcd-prefix` given and nothing under `chain/`). */
+class NoChainInEtcd extends Error {}
 
 async function readDecimal(client: Etcd3, key: string): Promise<bigint | null> {
   return (await readMetaNumber(client, key, ETCD_CALL_MS)) ?? null;
@@ -299,14 +304,14 @@ function nodeOf(etcd: EtcdView | Unreachable, address: string): NodeRow | undefi
 /** The first line of the status: who orders transactions now and who posts to L1, in plain words. */
 export function headlineOf(etcd: EtcdView | Unreachable, l1: L1View | Unreachable): string {
   let ordering: string;
-  if (!etcd.reachable) ordering = "UNKNOWN who orders transactions (etcd unreachable)";
+  if (!etcd.reachable) ordering = `UNKNOWN who orders transactions (${etcd.summary})`;
   else if (etcd.leader === null) ordering = "NOBODY orders transactions (no etcd leader: transactions are refused until a standby is elected, within seconds)";
   else {
     const row = etcd.nodes.find((n) => n.id === etcd.leader);
     ordering = `${etcd.leader}${row === undefined ? "" : ` (${row.address})`} orders transactions`;
   }
   let posting: string;
-  if (!l1.reachable) posting = "UNKNOWN who posts to L1 (L1 unreachable)";
+  if (!l1.reachable) posting = `UNKNOWN who posts to L1 (${l1.summary})`;
   else if (l1.inExit) posting = "NOBODY posts to L1: the rollup is in EXIT mode (frozen; citizens use the escape hatch)";
   else {
     const row = nodeOf(etcd, l1.active);
@@ -333,7 +338,8 @@ export async function collectStatus(o: HaOpsOptions, log: (line: string) => void
       return await readEtcdView(client, endpoints, await resolvePrefix(client, prefixFlag));
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      return { reachable: false, error: `cannot read etcd at ${endpoints.join(",")}: ${etcdErrorText(e)}` };
+      if (e instanceof NoChainInEtcd) return { reachable: false, summary: "no chain in etcd", error: e.message };
+      return { reachable: false, summary: "etcd unreachable", error: `cannot read etcd at ${endpoints.join(",")}: ${etcdErrorText(e)}` };
     } finally {
       client.close();
     }
@@ -344,7 +350,7 @@ export async function collectStatus(o: HaOpsOptions, log: (line: string) => void
       return await readL1View(stack, { host, chainId });
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      return { reachable: false, error: describeError(e) };
+      return { reachable: false, summary: "L1 unreachable", error: describeError(e) };
     }
   };
   const [etcd, l1] = await Promise.all([readEtcd(), readL1()]);
@@ -369,7 +375,7 @@ function table(rows: readonly (readonly string[])[]): string[] {
 export function formatStatus(s: HaStatus): string {
   const out: string[] = [s.headline, ""];
   const e = s.etcd;
-  if (!e.reachable) out.push(`etcd: UNREACHABLE: ${e.error}`, "  (the off-chain half is unknown: is a majority of the etcd members up?)");
+  if (!e.reachable) out.push(`etcd: ${e.summary.replace(/^etcd /, "").toUpperCase()}: ${e.error}`, "  (the off-chain half is unknown: is a majority of the etcd members up, and do the nodes run with --etcd?)");
   else {
     out.push(`etcd (${e.endpoints.length} endpoint${e.endpoints.length === 1 ? "" : "s"}, prefix ${e.prefix})`);
     out.push(`  leader: ${e.leader ?? "NONE (nobody orders transactions)"}`);
@@ -403,7 +409,7 @@ export function formatStatus(s: HaStatus): string {
   }
   out.push("");
   const l = s.l1;
-  if (!l.reachable) out.push(`L1: UNREACHABLE: ${l.error}`, "  (the on-chain half is unknown: nobody can post batches or claim the role while L1 is unreachable from here)");
+  if (!l.reachable) out.push(`L1: ${l.summary.replace(/^L1 /, "").toUpperCase()}: ${l.error}`, "  (the on-chain half is unknown: nobody can post batches or claim the role while L1 is unreachable from here)");
   else {
     out.push(`L1 (chain ${l.chainId} via ${l.rpc}; chain time ${iso(l.now)})${l.inExit ? ": EXIT MODE, the rollup is frozen" : ""}`);
     out.push(`  active: ${l.active}${l.activeRank === null ? "" : ` (rank ${l.activeRank})`} since ${iso(l.activeSince)} (${duration(l.now - l.activeSince)}); silent for ${duration(l.silentFor)}`);
@@ -546,11 +552,13 @@ export async function runHandover(o: HandoverOptions, log: (line: string) => voi
       etcd = await readEtcdView(client, endpoints, await resolvePrefix(client, prefixFlag));
     } catch (e) {
       if (e instanceof UsageError) throw e;
+      if (e instanceof NoChainInEtcd) throw new CliError(`--etcd-prefix: ${e.message}; no request written`);
       throw new CliError(`--etcd ${endpoints.join(",")}: cannot read etcd (${etcdErrorText(e)}); no request written`);
     }
     const l1 = await readL1View(stack, { host, chainId });
     if (l1.inExit) throw new CliError("the rollup is in exit mode: the active role is frozen, no handover is possible");
     const target = checkTarget(to, etcd, l1);
+    if (etcd.leader === null) log(`handover: note: nobody leads now, so nobody will call SequencerSet.handover: ${target.id} can take the lease, and the L1 role only by claimActive after its failover delay`);
     if (etcd.handover !== null) log(`handover: replacing the pending request to ${etcd.handover.to} (by ${etcd.handover.by}, ${duration(etcd.handover.ageMs / 1000)} ago)`);
     const set = stack.contracts.SequencerSet;
     const provider = stack.runner.provider!;

@@ -250,6 +250,13 @@ describe("chain status and handover (HA operations)", function () {
     expect((await failure(collectStatus({ ...base(), etcd: "localhost:2379" }))).message).to.match(/^--etcd: "localhost:2379" is not an etcd member URL/);
     expect((await failure(collectStatus({ ...base(), etcd: undefined })))).to.include({ name: "UsageError" });
     expect((await failure(collectStatus({ ...base(), etcdPrefix: "" }))).message).to.match(/^--etcd-prefix: must be a non-empty key prefix/);
+    await client.put("chain/99/meta/next").value("0").exec();
+    try {
+      expect((await failure(collectStatus(base()))).message).to.equal("--etcd-prefix: several chains in etcd (chain/31338/, chain/99/, …); say which with --etcd-prefix");
+      expect((await collectStatus({ ...base(), etcdPrefix: PREFIX })).etcd).to.include({ reachable: true, prefix: PREFIX });
+    } finally {
+      await client.delete().key("chain/99/meta/next").exec();
+    }
     expect((await failure(runHandover({ ...base(), to: "node b!" }, () => {}))).message).to.match(/^--to: "node b!" is neither an address .* nor a node id/);
     expect((await failure(runHandover({ ...base() }, () => {}))).message).to.match(/^--to <node id or address> is required/);
     expect((await failure(runHandover({ ...base(), to: "node-b", wait: "0" }, () => {}))).message).to.match(/^--wait: expected whole seconds in 1\.\.3600, got "0"/);
