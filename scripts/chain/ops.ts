@@ -499,7 +499,7 @@ export function checkTarget(to: ReturnType<typeof handoverTarget>, etcd: EtcdVie
     throw new CliError(`--to ${raw}: ${row.id} is already the etcd leader and the active sequencer on L1; nothing to hand over`);
   }
   if (row.stale) {
-    throw new CliError(`--to ${raw}: its node row ${etcd.prefix}nodes/${row.id} is ${duration(row.ageMs / 1000)} old: the node is down or cut off from etcd; a handover to it would stop the chain until the request expires`);
+    throw new CliError(`--to ${raw}: its node row ${etcd.prefix}nodes/${row.id} is ${duration(row.ageMs / 1000)} old: the node is down or cut off from etcd; a handover to it would stop ordering until the request expires (60 s)`);
   }
   // The L1 handover needs a ready target; a target that already holds the L1 role only needs to win the lease.
   if (!member.ready && !member.active) {

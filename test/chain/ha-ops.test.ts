@@ -125,6 +125,12 @@ describe("chain status and handover (HA operations)", function () {
     leaderships.push(l);
     return l;
   }
+  /** Makes `candidate` the leader unless it already is (each test states who leads). */
+  async function ensureLeader(candidate: string): Promise<void> {
+    if ((await EtcdLeadership.currentLeader(client, log.leader)) === candidate) return;
+    for (const l of leaderships) if (l.isLeader()) await l.resign();
+    await elect(candidate);
+  }
   async function heartbeat(i: number): Promise<void> {
     const head = await r.stack.contracts.SequencerInbox.headAccumulator();
     await (await r.stack.contracts.SequencerSet.connect(r.sequencers[i]!).heartbeat(head)).wait();
@@ -153,7 +159,7 @@ describe("chain status and handover (HA operations)", function () {
   });
 
   it("status: the leader orders and the active sequencer posts; node rows with stale ones marked; log range; readiness and SLA clocks", async () => {
-    await elect("node-a");
+    await ensureLeader("node-a");
     await rows();
     await heartbeat(1);
     const s = await collectStatus(base());
@@ -266,7 +272,8 @@ describe("chain status and handover (HA operations)", function () {
   });
 
   it("handover refuses an unknown target, a non-member, a member without a live node, a target not ready on L1, and the current leader; it writes no request", async () => {
-    await rows();
+    await ensureLeader("node-a");
+    await rows("node-a");
     const opts = (to: string): HandoverOptions => ({ ...base(), to, wait: "5" });
     const refused = async (to: string, re: RegExp): Promise<void> => {
       const e = await failure(runHandover(opts(to), () => {}));
@@ -285,6 +292,10 @@ describe("chain status and handover (HA operations)", function () {
     await client.delete().key(keys.node("node-c")).exec();
     await refused(seq(2), new RegExp(`^--to ${seq(2)}: ${seq(2)} is a SequencerSet member \\(rank 2\\) but no sequencer node publishes a row for it`));
     await refused("node-a", /^--to node-a: node-a is already the etcd leader and the active sequencer on L1; nothing to hand over/);
+    const etcdDown = await failure(runHandover({ ...opts("node-b"), etcd: `http://127.0.0.1:${deadPort}` }, () => {}));
+    expect(etcdDown.message).to.match(new RegExp(`^--etcd http://127.0.0.1:${deadPort}: cannot read etcd \\(.*ECONNREFUSED.*\\); no request written$`));
+    const l1Down = await failure(runHandover({ ...opts("node-b"), rpcUrl: `http://127.0.0.1:${deadPort}` }, () => {}));
+    expect(l1Down.message).to.match(/^cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     expect(await readHandoverRequest(client, keys), "a refused handover writes no request").to.equal(undefined);
   });
 
@@ -305,8 +316,7 @@ describe("chain status and handover (HA operations)", function () {
       }
       await sleep(1200); // stop, seal, post: long enough for a progress line
       await (await r.stack.contracts.SequencerSet.connect(r.sequencers[0]!).handover(seq(1))).wait();
-      await leaderships[0]!.resign();
-      await elect("node-b");
+      await ensureLeader("node-b");
       await client.delete().key(keys.handover).exec();
       await rows("node-b");
     })();
@@ -333,8 +343,7 @@ describe("chain status and handover (HA operations)", function () {
     );
     expect((await readHandoverRequest(client, keys))?.to).to.equal("node-a");
     // status shows the pending request; with node-a elected off-chain but node-b still active, it says the batches wait
-    await leaderships[1]!.resign();
-    await elect("node-a");
+    await ensureLeader("node-a");
     await rows("node-a");
     const s = await collectStatus(base());
     expect((s.etcd as EtcdView).handover).to.include({ to: "node-a" });
