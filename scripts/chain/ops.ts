@@ -89,6 +89,27 @@ function etcdErrorText(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).replace(/\.?\s*Resolution note:[\s\S]*$/, "").trim();
 }
 
+/**
+ * Runs an idempotent etcd call (a read, or a put of the same value) up to `attempts` times. The client sends each
+ * call once (connectEtcd turns the `etcd3` retries off for the log's conditional appends), so with one member of
+ * three down a call that lands on it fails although the cluster is fine; its circuit breaker then skips that member
+ * and the next attempt reaches a live one.
+ */
+export async function idempotentEtcd<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+  let first: unknown;
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof NoChainInEtcd) throw e;
+      first ??= e;
+      // The first error says why (e.g. ECONNREFUSED); later ones only that the client's circuit breaker is open.
+      if (i >= attempts) throw first;
+      await new Promise((r) => setTimeout(r, 50 * i));
+    }
+  }
+}
+
 /** The end of the key range that starts with `prefix`. */
 function prefixEnd(prefix: string): Buffer {
   const b = Buffer.from(prefix);
@@ -335,7 +356,7 @@ export async function collectStatus(o: HaOpsOptions, log: (line: string) => void
   const readEtcd = async (): Promise<EtcdView | Unreachable> => {
     const client = connectEtcd({ hosts: endpoints, callTimeoutMs: ETCD_CALL_MS });
     try {
-      return await readEtcdView(client, endpoints, await resolvePrefix(client, prefixFlag));
+      return await idempotentEtcd(async () => readEtcdView(client, endpoints, await resolvePrefix(client, prefixFlag)));
     } catch (e) {
       if (e instanceof UsageError) throw e;
       if (e instanceof NoChainInEtcd) return { reachable: false, summary: "no chain in etcd", error: e.message };
@@ -549,7 +570,7 @@ export async function runHandover(o: HandoverOptions, log: (line: string) => voi
   try {
     let etcd: EtcdView;
     try {
-      etcd = await readEtcdView(client, endpoints, await resolvePrefix(client, prefixFlag));
+      etcd = await idempotentEtcd(async () => readEtcdView(client, endpoints, await resolvePrefix(client, prefixFlag)));
     } catch (e) {
       if (e instanceof UsageError) throw e;
       if (e instanceof NoChainInEtcd) throw new CliError(`--etcd-prefix: ${e.message}; no request written`);
@@ -565,7 +586,12 @@ export async function runHandover(o: HandoverOptions, log: (line: string) => voi
     const fromBlock = await provider.getBlockNumber();
     const keys = haKeys(etcd.prefix);
     const requestedAt = Date.now();
-    await requestHandover(client, keys, { to: target.id, requestedAt, by }, ETCD_CALL_MS * 2);
+    const request = { to: target.id, requestedAt, by };
+    try {
+      await idempotentEtcd(() => requestHandover(client, keys, request, ETCD_CALL_MS * 2));
+    } catch (e) {
+      throw new CliError(`--etcd ${endpoints.join(",")}: could not write the handover request to ${keys.handover} (${etcdErrorText(e)}); it may or may not be there: check with \`status\``);
+    }
     log(`handover: requested at ${new Date(requestedAt).toISOString()}: ${etcd.leader ?? "(no leader)"} → ${target.id} (${target.address}, rank ${target.rank}); waiting up to ${waitS} s`);
 
     const same = (a: string | null | undefined, b: string): boolean => a != null && a.toLowerCase() === b.toLowerCase();
@@ -577,7 +603,7 @@ export async function runHandover(o: HandoverOptions, log: (line: string) => voi
     const deadline = requestedAt + waitS * 1000;
     while (electedAt === undefined || activeAt === undefined) {
       if (Date.now() >= deadline) {
-        const pending = await readHandoverRequest(client, keys, ETCD_CALL_MS).catch(() => undefined);
+        const pending = await idempotentEtcd(() => readHandoverRequest(client, keys, ETCD_CALL_MS)).catch(() => undefined);
         const did = [
           electedAt === undefined ? `the etcd leader is still ${leader ?? "nobody"} (not ${target.id})` : `${target.id} became the etcd leader after ${((electedAt - requestedAt) / 1000).toFixed(1)} s`,
           activeAt === undefined ? `the L1 active sequencer is still ${active} (not ${target.address})` : `${target.address} took the L1 role after ${((activeAt - requestedAt) / 1000).toFixed(1)} s`,
@@ -614,7 +640,7 @@ export async function runHandover(o: HandoverOptions, log: (line: string) => voi
       }
     }
     const events = await set.queryFilter(set.filters.ActiveChanged(undefined, target.address), fromBlock).catch(() => []);
-    const pending = await readHandoverRequest(client, keys, ETCD_CALL_MS).catch(() => undefined);
+    const pending = await idempotentEtcd(() => readHandoverRequest(client, keys, ETCD_CALL_MS)).catch(() => undefined);
     return {
       to: target.id,
       address: target.address,

@@ -16,7 +16,7 @@ import { Wallet, getAddress } from "ethers";
 
 import { EtcdLeadership, connectEtcd, etcdLogKeys, haKeys, readHandoverRequest, writeNodeStatus, type NodeRole, type NodeStatus } from "@sovereign-stack/node";
 
-import { collectStatus, formatStatus, runHandover, type EtcdView, type HaOpsOptions, type HandoverOptions, type L1View } from "../../scripts/chain/ops.ts";
+import { collectStatus, formatStatus, idempotentEtcd, runHandover, type EtcdView, type HaOpsOptions, type HandoverOptions, type L1View } from "../../scripts/chain/ops.ts";
 import { EtcdCluster, freePorts } from "../../scripts/lib/etcd.ts";
 import { ROOT } from "../../scripts/lib/rpc.ts";
 import { deployRollup, type Rollup } from "../rollup/fixture.ts";
@@ -84,9 +84,9 @@ describe("chain status and handover (HA operations)", function () {
   const base = (): HaOpsOptions => ({ etcd: cluster.endpoints.join(","), rpcUrl: rpc.url, deployment, json: true });
   const seq = (i: number): string => r.sequencers[i]!.address;
 
-  /** Writes a node's row as the node would, `ageMs` old. */
+  /** Writes a node's row as the node would, `ageMs` old (retried: the test's client sends each call once, like the nodes'). */
   async function row(id: string, address: string, role: NodeRole, rank: number | null, ageMs = 0, extra: Partial<NodeStatus> = {}): Promise<void> {
-    await writeNodeStatus(client, keys, {
+    await idempotentEtcd(() => writeNodeStatus(client, keys, {
       id,
       address: getAddress(address),
       rpcUrl: `http://127.0.0.1:${9000 + (rank ?? 9)}`,
@@ -98,7 +98,7 @@ describe("chain status and handover (HA operations)", function () {
       updatedAt: Date.now() - ageMs,
       lastHeartbeat: null,
       ...extra,
-    });
+    }));
   }
   /** What the running nodes publish: who leads, and how old node-c's row is (10 s: it stopped writing). */
   const nodesNow = { leader: "node-a", cAgeMs: 10_000 };
@@ -127,7 +127,7 @@ describe("chain status and handover (HA operations)", function () {
   }
   /** Makes `candidate` the leader unless it already is (each test states who leads). */
   async function ensureLeader(candidate: string): Promise<void> {
-    if ((await EtcdLeadership.currentLeader(client, log.leader)) === candidate) return;
+    if ((await idempotentEtcd(() => EtcdLeadership.currentLeader(client, log.leader))) === candidate) return;
     for (const l of leaderships) if (l.isLeader()) await l.resign();
     await elect(candidate);
   }
@@ -138,7 +138,7 @@ describe("chain status and handover (HA operations)", function () {
 
   before(async function () {
     this.timeout(240_000); // may install etcd-server with apt-get on a fresh machine
-    cluster = await EtcdCluster.start();
+    cluster = await EtcdCluster.start({ members: 3 });
     client = connectEtcd({ hosts: cluster.endpoints, callTimeoutMs: 2000 });
     r = await deployRollup();
     rpc = await serveRpc(r.net.connection.provider);
@@ -238,7 +238,26 @@ describe("chain status and handover (HA operations)", function () {
     expect(text).to.match(/etcd: UNREACHABLE/).and.match(/RANK\s+ADDRESS/);
   });
 
+  it("status and handover with one etcd member of three down: still read etcd (the cluster has its quorum)", async () => {
+    await cluster.kill(1);
+    try {
+      // (the fixture's own lease may lapse while etcd re-elects its Raft leader: make sure node-a leads again)
+      await ensureLeader("node-a");
+      for (let i = 0; i < 3; i++) {
+        const s = await collectStatus(base());
+        expect(s.etcd, (s.etcd as { error?: string }).error).to.include({ reachable: true, leader: "node-a" });
+        expect(s.exitCode).to.equal(0);
+      }
+      await rows("node-a");
+      expect((await failure(runHandover({ ...base(), to: "node-a" }, () => {}))).message).to.match(/already the etcd leader/);
+    } finally {
+      cluster.restart(1);
+      await cluster.waitHealthy(10_000);
+    }
+  });
+
   it("status with L1 down: says so, still prints the etcd half, exit code 1", async () => {
+    await ensureLeader("node-a");
     await rows();
     const s = await collectStatus({ ...base(), rpcUrl: `http://127.0.0.1:${deadPort}` });
     expect(s.exitCode).to.equal(1);
