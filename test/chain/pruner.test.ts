@@ -13,6 +13,8 @@ import {
   BatchPoster,
   EmbeddedLog,
   Engine,
+  EtcdLeadership,
+  EtcdLog,
   LogPruner,
   MemorySignatureBoard,
   PrunerError,
@@ -22,6 +24,7 @@ import {
   applyLog,
   connectEtcd,
   engineBlockOf,
+  etcdLogKeys,
   storedHeader,
   type ChainLog,
   type GenesisConfig,
@@ -33,7 +36,7 @@ import {
 
 import { EtcdCluster } from "../../scripts/lib/etcd.ts";
 import { deployRollup, type Rollup } from "../rollup/fixture.ts";
-import { freshPrefix, openLeaderLog } from "./etcd-helpers.ts";
+import { freshPrefix } from "./etcd-helpers.ts";
 import { cleanupDirs, tempDir, tokenBytecode } from "./helpers.ts";
 import { DELAYED_KEYS, l2Transfer, readerOf } from "./l1.ts";
 import { buildWorkload, makeGenesis, type Workload, type WorkloadBlock } from "./workload.ts";
@@ -58,9 +61,11 @@ function etcdStore(client: () => Etcd3): LogStore {
   return {
     async open() {
       await resign?.(); // a restart: the previous process's lease is gone
-      const { log, leadership } = await openLeaderLog(client(), prefix, "pruner-seq");
+      // A 3 s lease (the longer one the HA node allows): the engine and the in-process L1 share this event loop.
+      const leadership = new EtcdLeadership({ client: client(), key: etcdLogKeys(prefix).leader, candidate: "pruner-seq", ttlSeconds: 3 });
+      await leadership.campaign(AbortSignal.timeout(10_000));
       resign = () => leadership.resign();
-      return log;
+      return EtcdLog.open({ client: client(), prefix, leadership });
     },
     async dispose() {
       await resign?.();
@@ -157,6 +162,19 @@ function pruneScenario(label: string, store: () => LogStore): void {
       expect((mismatch as Error).message).to.match(new RegExp(`head block 8 was sealed at log entry ${sealSeqOf(before, 8n) + 1n}.*puts it at ${sealSeqOf(before, 8n)}; nothing pruned`));
       expect((await log.head()).firstSeq).to.equal(0n);
 
+      // An engine that has applied exactly blocks 1..6 of this log (its head's SEAL is the last entry to prune).
+      const atSix = await Engine.open({ dataDir: tempDir("pruner-at-six"), genesis });
+      validatorEngines.push(atSix);
+      const firstSixBlocks: ChainLog = {
+        append: () => Promise.reject(new Error("read-only view")),
+        read: (f, t, l) => log.read(f, t < finalSeal + 1n ? t : finalSeal + 1n, l),
+        head: async () => ({ firstSeq: 0n, nextSeq: finalSeal + 1n }),
+        prune: () => Promise.reject(new Error("read-only view")),
+        close: async () => undefined,
+      };
+      await applyLog(atSix, firstSixBlocks);
+      expect(atSix.head()).to.deep.include({ number: 6n, cursor: { seq: finalSeal, delayedNext: 0n } });
+
       const out: PruneOutcome = await pruner.pruneOnce();
       const final = { commitmentIndex: 0n, batchIndex: 1n, block: 6n };
       expect(out).to.deep.equal({ pruned: true, final, uptoSeq: finalSeal, removed: finalSeal + 1n, firstSeq: finalSeal + 1n, nextSeq: BigInt(before.length) });
@@ -166,6 +184,12 @@ function pruneScenario(label: string, store: () => LogStore): void {
       expect(await log.read(head.firstSeq, head.nextSeq), "every later entry is intact").to.deep.equal(before.slice(Number(finalSeal) + 1));
       expect(await pruner.pruneOnce(), "idempotent").to.deep.equal({ pruned: false, reason: "up-to-date", final, firstSeq: finalSeal + 1n });
       expect(await new LogPruner({ log, engine, provider, stateCommitment, sequencerInbox }).pruneOnce(), "a new pruner finds where the log starts").to.deep.equal({
+        pruned: false,
+        reason: "up-to-date",
+        final,
+        firstSeq: finalSeal + 1n,
+      });
+      expect(await new LogPruner({ log, engine: atSix, provider, stateCommitment, sequencerInbox }).pruneOnce(), "an engine whose head is the log's start").to.deep.equal({
         pruned: false,
         reason: "up-to-date",
         final,
