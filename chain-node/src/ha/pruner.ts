@@ -26,7 +26,7 @@
 import { isAddress, type Provider } from "ethers";
 import { SequencerInbox__factory, StateCommitment__factory, type SequencerInbox, type StateCommitment } from "@sovereign-stack/sdk/typechain";
 
-import { planBlocks, type ApplierState } from "../apply.ts";
+import { LogGapError, planBlocks, type ApplierState } from "../apply.ts";
 import { storedHeader } from "../derive/deriver.ts";
 import type { Engine } from "../engine/engine.ts";
 import { engineBlockOf } from "../l1/batch.ts";
@@ -89,12 +89,18 @@ export type PruneOutcome =
 /** Where the plan of the log stands: the applier state (block boundaries only) and the SEALs found since. */
 interface SealIndex {
   state: ApplierState;
-  /** Engine block → log position of its SEAL, for blocks after the log's start, up to the planned position. */
-  readonly seals: Map<bigint, bigint>;
+  /** The log position of the SEAL of block `before + 1 + i` at index i, up to the planned position (8 bytes a block). */
+  readonly seals: number[];
   /** The last block whose SEAL is before the log's first entry (0: none, the log starts at genesis)… */
   before: bigint;
   /** …and that SEAL's position (-1 for genesis). */
   beforeSeq: bigint;
+}
+
+/** The SEAL position of `block` if the plan has reached it. */
+function sealOf(index: SealIndex, block: bigint): bigint | undefined {
+  const i = block - index.before - 1n;
+  return i < 0n || i >= BigInt(index.seals.length) ? undefined : BigInt(index.seals[Number(i)]!);
 }
 
 /** Prunes the log up to the last SEAL of the latest batch whose state commitment is final on L1. */
@@ -144,8 +150,15 @@ export class LogPruner {
     if (head.cursor === null || head.number < final.block) return { pruned: false, reason: "engine-behind", final, applied: head.number };
     const { firstSeq, nextSeq } = await this.#log.head();
     if (head.cursor.seq >= nextSeq) throw new PrunerError(`the engine's head block ${head.number} was sealed at log entry ${head.cursor.seq} but the log ends at ${nextSeq}: another log? nothing pruned`);
-    const index = await this.#planTo(head.cursor.seq + 1n, firstSeq, head.number, head.cursor.seq);
-    const last = head.number === index.before ? index.beforeSeq : index.seals.get(head.number);
+    let index: SealIndex;
+    try {
+      index = await this.#planTo(head.cursor.seq + 1n, firstSeq, head.number, head.cursor.seq);
+    } catch (e) {
+      // A log that does not plan as expected: start over next round (a transient read failure keeps the plan).
+      if (e instanceof PrunerError || e instanceof LogGapError) this.#index = undefined;
+      throw e;
+    }
+    const last = head.number === index.before ? index.beforeSeq : sealOf(index, head.number);
     if (last !== head.cursor.seq) {
       this.#index = undefined;
       throw new PrunerError(
@@ -154,11 +167,11 @@ export class LogPruner {
       );
     }
     if (final.block <= index.before) return { pruned: false, reason: "up-to-date", final, firstSeq };
-    const seal = index.seals.get(final.block);
+    const seal = sealOf(index, final.block);
     if (seal === undefined) throw new PrunerError(`no SEAL of block ${final.block} in the log from entry ${firstSeq}; nothing pruned`);
     await this.#log.prune(seal);
     const after = await this.#log.head();
-    for (const b of [...index.seals.keys()]) if (b <= final.block) index.seals.delete(b);
+    index.seals.splice(0, Number(final.block - index.before));
     index.before = final.block;
     index.beforeSeq = seal;
     return { pruned: true, final, uptoSeq: seal, removed: after.firstSeq - firstSeq, firstSeq: after.firstSeq, nextSeq: after.nextSeq };
@@ -175,7 +188,10 @@ export class LogPruner {
       const entries = await this.#log.read(index.state.nextSeq, to);
       if (entries.length === 0 || entries[0]!.seq !== index.state.nextSeq) throw new PrunerError(`log entry ${index.state.nextSeq} is missing (the log was pruned meanwhile by another writer?); nothing pruned`);
       const step = planBlocks(index.state, entries, anyPayload);
-      for (const b of step.blocks) index.seals.set(b.number, b.cursor.seq);
+      for (const b of step.blocks) {
+        if (b.number !== index.before + 1n + BigInt(index.seals.length)) throw new PrunerError(`the plan of the log sealed block ${b.number} out of order; nothing pruned`);
+        index.seals.push(Number(b.cursor.seq));
+      }
       index.state = { ...step.state, open: [] };
     }
     return index;
@@ -185,7 +201,7 @@ export class LogPruner {
   async #start(firstSeq: bigint, headBlock: bigint, headSeal: bigint): Promise<SealIndex> {
     const at = async (before: bigint): Promise<SealIndex> => ({
       state: { nextBlock: before + 1n, lastTimestamp: before === 0n ? this.#engine.genesis.timestamp : (await storedHeader(this.#engine, before)).timestamp, delayedNext: 0n, nextSeq: firstSeq, open: [] },
-      seals: new Map(),
+      seals: [],
       before,
       beforeSeq: firstSeq - 1n,
     });
