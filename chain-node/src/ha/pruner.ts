@@ -152,7 +152,7 @@ export class LogPruner {
     if (head.cursor.seq >= nextSeq) throw new PrunerError(`the engine's head block ${head.number} was sealed at log entry ${head.cursor.seq} but the log ends at ${nextSeq}: another log? nothing pruned`);
     let index: SealIndex;
     try {
-      index = await this.#planTo(head.cursor.seq + 1n, firstSeq, head.number, head.cursor.seq);
+      index = await this.#planTo(head.cursor.seq + 1n, firstSeq);
     } catch (e) {
       // A log that does not plan as expected: start over next round (a transient read failure keeps the plan).
       if (e instanceof PrunerError || e instanceof LogGapError) this.#index = undefined;
@@ -178,8 +178,8 @@ export class LogPruner {
   }
 
   /** Plans the log's block boundaries from its first entry up to `toSeq` (exclusive). */
-  async #planTo(toSeq: bigint, firstSeq: bigint, headBlock: bigint, headSeal: bigint): Promise<SealIndex> {
-    if (this.#index === undefined || this.#index.beforeSeq + 1n !== firstSeq) this.#index = await this.#start(firstSeq, headBlock, headSeal);
+  async #planTo(toSeq: bigint, firstSeq: bigint): Promise<SealIndex> {
+    if (this.#index === undefined || this.#index.beforeSeq + 1n !== firstSeq) this.#index = await this.#start(firstSeq);
     const index = this.#index;
     // Only block boundaries matter here: a DELAYED entry's payload does not move a SEAL.
     const anyPayload = (): Uint8Array => new Uint8Array(0);
@@ -197,29 +197,53 @@ export class LogPruner {
     return index;
   }
 
-  /** The plan's starting point at the log's first entry (the engine head's SEAL tells it when it is the entry before). */
-  async #start(firstSeq: bigint, headBlock: bigint, headSeal: bigint): Promise<SealIndex> {
-    const at = async (before: bigint): Promise<SealIndex> => ({
-      state: { nextBlock: before + 1n, lastTimestamp: before === 0n ? this.#engine.genesis.timestamp : (await storedHeader(this.#engine, before)).timestamp, delayedNext: 0n, nextSeq: firstSeq, open: [] },
+  /** The plan's starting point at the log's first entry. */
+  async #start(firstSeq: bigint): Promise<SealIndex> {
+    const start = await locateLogStart(this.#log, this.#engine, firstSeq, Number(this.#page));
+    return {
+      state: { nextBlock: start.block + 1n, lastTimestamp: start.timestamp, delayedNext: 0n, nextSeq: firstSeq, open: [] },
       seals: [],
-      before,
+      before: start.block,
       beforeSeq: firstSeq - 1n,
-    });
-    if (firstSeq === 0n) return at(0n);
-    if (headSeal === firstSeq - 1n) return at(headBlock);
-    // The log was pruned up to the SEAL of some block B: its first SEAL closes B + 1 (checked against the engine head later).
-    let firstSeal: bigint | undefined;
-    for (let from = firstSeq; firstSeal === undefined; from += this.#page) {
-      const entries = await this.#log.read(from, from + this.#page);
-      if (entries.length === 0) throw new PrunerError(`the log from entry ${firstSeq} holds no SEAL: cannot tell which block it starts in; nothing pruned`);
-      for (const e of entries) {
-        if (e.entry.kind === "seal") {
-          firstSeal = e.entry.block;
-          break;
-        }
+    };
+  }
+}
+
+/** Where a (possibly pruned) log starts: the block whose SEAL is the entry just before its first one. */
+export interface LogStart {
+  /** The engine block sealed just before the log's first entry (0: the log starts at genesis). */
+  readonly block: bigint;
+  /** That block's timestamp. */
+  readonly timestamp: bigint;
+  /** The log's first entry. */
+  readonly firstSeq: bigint;
+}
+
+/**
+ * The block a log starting at `firstSeq` starts after. Pruning cuts the log right after a SEAL (see {@link LogPruner}),
+ * so: nothing before entry 0 but the genesis; the engine head's block when its SEAL is entry `firstSeq - 1`; otherwise
+ * the block before the first SEAL in the log. Callers check the plan that follows against the engine (the pruner checks
+ * its head's SEAL position). Throws {@link PrunerError} if the log holds no SEAL yet or names a block the engine lacks.
+ */
+export async function locateLogStart(log: ChainLog, engine: Engine, firstSeq: bigint, pageSize = 1024): Promise<LogStart> {
+  if (typeof firstSeq !== "bigint" || firstSeq < 0n) throw new PrunerOptionError("firstSeq", "must be a non-negative bigint");
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new PrunerOptionError("pageSize", "must be a positive integer");
+  const at = async (block: bigint): Promise<LogStart> => ({ block, timestamp: block === 0n ? engine.genesis.timestamp : (await storedHeader(engine, block)).timestamp, firstSeq });
+  if (firstSeq === 0n) return at(0n);
+  const head = engine.head();
+  if (head.cursor?.seq === firstSeq - 1n) return at(head.number);
+  const page = BigInt(pageSize);
+  let firstSeal: bigint | undefined;
+  for (let from = firstSeq; firstSeal === undefined; from += page) {
+    const entries = await log.read(from, from + page);
+    if (entries.length === 0) throw new PrunerError(`the log from entry ${firstSeq} holds no SEAL: cannot tell which block it starts in`);
+    for (const { entry } of entries) {
+      if (entry.kind === "seal") {
+        firstSeal = entry.block;
+        break;
       }
     }
-    if (firstSeal < 2n || firstSeal - 1n > headBlock) throw new PrunerError(`the log starts at entry ${firstSeq} and its first SEAL is of block ${firstSeal}, with the engine at block ${headBlock}: nothing pruned`);
-    return at(firstSeal - 1n);
   }
+  if (firstSeal < 2n || firstSeal - 1n > head.number) throw new PrunerError(`the log starts at entry ${firstSeq} and its first SEAL is of block ${firstSeal}, with the engine at block ${head.number}`);
+  return at(firstSeal - 1n);
 }
