@@ -1,5 +1,6 @@
-/** High availability: the HA keys on etcd, the log follower, the node's L1 role (heartbeat, claim, handover) and the HA sequencer node. */
+/** High availability: the HA keys on etcd, the log follower, the node's L1 role (heartbeat, claim, handover), the log pruner and the HA sequencer node. */
 export * from "./keys.ts";
 export * from "./follower.ts";
 export * from "./l1-role.ts";
 export * from "./ha-node.ts";
+export { LogPruner, PrunerError, PrunerOptionError, locateLogStart, type FinalPoint, type LogPrunerOptions, type LogStart, type PruneOutcome } from "./pruner.ts";
