@@ -18,6 +18,7 @@ import { SequencerInbox__factory, SequencerSet__factory, type SequencerInbox } f
 
 import { planBlocks, type ApplierState, type BlockPlan } from "../apply.ts";
 import type { Engine } from "../engine/engine.ts";
+import { locateLogStart } from "../ha/pruner.ts";
 import { l2BlockOf } from "../l1/batch.ts";
 import type { ChainLog } from "../log/types.ts";
 import { encodeBatch, type BatchBlock, type BatchItem } from "./codec.ts";
@@ -226,10 +227,36 @@ export class BatchPoster {
     };
   }
 
+  /**
+   * A poster opened on a pruned log starts after the block the log starts after (`locateLogStart`). Pruning cuts the
+   * log only at the end of a batch final on L1, so that batch gives the delayed cursor there.
+   */
+  async #startAt(firstSeq: bigint): Promise<void> {
+    const start = await locateLogStart(this.#log, this.#engine, firstSeq);
+    const l2End = l2BlockOf(start.block);
+    let lo = 0n;
+    let hi = (await this.#inbox.batchCount()) - 1n;
+    while (lo <= hi) {
+      const mid = (lo + hi) / 2n;
+      const b = await this.#inbox.batch(mid);
+      if (b.l2BlockEnd === l2End) {
+        this.#state = { nextBlock: start.block + 1n, lastTimestamp: start.timestamp, delayedNext: b.delayedCount, nextSeq: firstSeq, open: [] };
+        this.#posted = { block: start.block, delayedNext: b.delayedCount };
+        return;
+      }
+      if (b.l2BlockEnd < l2End) lo = mid + 1n;
+      else hi = mid - 1n;
+    }
+    throw new PosterOutOfSyncError(`the log starts after block ${start.block}, which ends no batch on L1: it was pruned past what L1 holds`);
+  }
+
   /** Plans every block the log seals after the last planned one (pure, no execution). */
   async #planUpTo(): Promise<void> {
     const { firstSeq, nextSeq } = await this.#log.head();
-    if (this.#state.nextSeq < firstSeq) throw new PosterOutOfSyncError(`the log was pruned up to ${firstSeq} before the poster planned it (start the poster before pruning)`);
+    if (this.#state.nextSeq < firstSeq) {
+      if (this.#state.nextSeq !== 0n || this.#pending.length > 0) throw new PosterOutOfSyncError(`the log was pruned up to ${firstSeq} while the poster still needed entry ${this.#state.nextSeq}`);
+      await this.#startAt(firstSeq);
+    }
     const delayed = (): Uint8Array => {
       const marker = new Uint8Array(0);
       this.#markers.add(marker);
