@@ -34,6 +34,7 @@ import { RpcServer } from "../rpc/server.ts";
 import { openNodeEngine } from "../sequencer/main.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { LogFollower } from "./follower.ts";
+import { LogPruner } from "./pruner.ts";
 import { clearHandoverRequest, haKeys, raiseMetaNumber, readHandoverRequest, readNodeStatuses, writeNodeStatus, type HaKeys, type HandoverRequest, type NodeRole } from "./keys.ts";
 import { L1Role, type L1RoleSnapshot } from "./l1-role.ts";
 
@@ -62,6 +63,8 @@ export interface HaSequencerOptions {
   readonly idlePostIntervalMs?: number;
   /** Milliseconds between readiness heartbeats while not active on L1 (default 10 000). */
   readonly heartbeatIntervalMs?: number;
+  /** Milliseconds between log pruning rounds of the leader (entries of batches final on L1; default 30 000). */
+  readonly pruneIntervalMs?: number;
   /** Claim the active role on L1 after a crash as soon as the contract allows (default true). */
   readonly autoClaim?: boolean;
   /** Seal clock (default: the wall clock). */
@@ -331,12 +334,22 @@ class HaNode implements HaSequencerNode {
     const req = await readHandoverRequest(o.etcd, this.#keys).catch(() => undefined);
     if (req?.to === this.nodeId) await clearHandoverRequest(o.etcd, this.#keys).catch(() => undefined);
     const handoverWatch = setInterval(() => void this.#maybeHandOver(term), 500);
+    const pruner = new LogPruner({ log, engine: this.engine, provider: o.l1, stateCommitment: o.rollup.stateCommitment, sequencerInbox: o.rollup.sequencerInbox });
+    const pruning = setInterval(() => {
+      if (this.#role !== "leader") return;
+      pruner.pruneOnce().then(
+        (r) => (r.pruned ? this.#say(`sequencer: ${this.nodeId}: pruned the log up to seq ${r.uptoSeq} (batch ${r.final.batchIndex} is final on L1; ${r.removed} entries)`) : undefined),
+        (e: unknown) => this.#say(`sequencer: ${this.nodeId}: pruning failed, retrying: ${message(e)}`),
+      );
+    }, o.pruneIntervalMs ?? 30_000);
     let why: string;
     try {
       why = await ended;
     } finally {
       clearInterval(watch);
       clearInterval(handoverWatch);
+      clearInterval(pruning);
+      await pruner.pruneOnce().catch(() => undefined); // waits for a round in flight
       unsubscribe();
       this.#role = "stepping-down";
       while (checking) await sleep(20);
