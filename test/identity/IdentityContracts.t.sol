@@ -745,6 +745,40 @@ contract IdentityContractsTest is TestBase {
         verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
+    /// The membership-mode root check in one call (`isKeyRootFresh`, which reads a copy of the issuer's `active` flag
+    /// in the key's record) agrees with `isRootFresh` of the key's issuer, for every key an issuer ever held and for
+    /// unknown keys, whatever the order of suspensions, reactivations, rotations, new roots and elapsed time.
+    function testFuzz_keyRootFreshFollowsIssuerState(uint256 seed) public {
+        uint32 b = _registerB();
+        // (-x, y) is on Baby Jubjub too: FIELD - AX is a third key for A; FIELD - BX stays nobody's
+        uint256[4] memory xs = [AX, FIELD - AX, BX, FIELD - BX];
+        uint256[4] memory ys = [AY, AY, BY, BY];
+        uint256 nextRoot = ROOT + 1;
+        for (uint256 step = 0; step < 12; ++step) {
+            uint256 r = uint256(keccak256(abi.encode(seed, step)));
+            uint256 op = r % 5;
+            vm.startPrank(GOV);
+            if (op == 0) registry.setIssuerKey(issuerId, xs[(r >> 8) % 2], ys[(r >> 8) % 2]);
+            else if (op == 1) registry.setIssuerActive(issuerId, (r >> 8) % 2 == 0);
+            else if (op == 2) registry.setIssuerActive(b, (r >> 8) % 2 == 0);
+            vm.stopPrank();
+            if (op == 3) {
+                vm.prank(OPERATOR);
+                registry.publishRoot(issuerId, nextRoot++);
+            } else if (op == 4) {
+                vm.warp(block.timestamp + ((r >> 8) % 2 days));
+            }
+            for (uint256 k = 0; k < 4; ++k) {
+                uint32 holder = registry.issuerOfKey(xs[k]);
+                for (uint256 root = ROOT; root <= nextRoot; ++root) {
+                    bool expected = holder != 0 && registry.isRootFresh(holder, root);
+                    vm.assertEq(registry.isKeyRootFresh(xs[k], root), expected, "one-call check agrees");
+                }
+            }
+        }
+        vm.assertEq(uint256(registry.issuerOfKey(FIELD - BX)), 0, "never claimed");
+    }
+
     function testFuzz_offCurveKeyRejected(uint256 y) public {
         y = bound(y, 0, FIELD - 1);
         vm.assume(y != AY && y != FIELD - AY);
