@@ -284,8 +284,8 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
     /// @return ok true if the proof verifies
     /// @dev The generated verifiers take (uint[2] a, uint[2][2] b, uint[2] c, uint[k] signals): static arrays that the
     ///      ABI lays out flat, so the call's arguments are `points` as they are followed by the first k signals. They are
-    ///      copied straight into the call (no nested memory arrays); a target without code or an answer that is not
-    ///      one word holding true counts as "does not verify".
+    ///      copied straight into the call (no nested memory arrays). A revert of the verifier is passed on; an answer
+    ///      that is not one word holding true (e.g. from a target without code) counts as "does not verify".
     function _verifyProof(
         uint256[8] calldata points,
         uint256[PUBLIC_SIGNALS] memory ps,
@@ -299,8 +299,12 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
             mstore(args, selector)
             calldatacopy(add(args, 0x04), points, 0x100)
             mcopy(add(args, 0x104), ps, mul(k, 0x20))
-            let success := staticcall(gas(), verifier, args, add(0x104, mul(k, 0x20)), 0x00, 0x20)
-            ok := and(success, and(eq(returndatasize(), 0x20), eq(mload(0x00), 1)))
+            if iszero(staticcall(gas(), verifier, args, add(0x104, mul(k, 0x20)), 0x00, 0x20)) {
+                // the verifier reverted (e.g. out of gas): pass its revert on, as a high-level call would
+                returndatacopy(0x00, 0x00, returndatasize())
+                revert(0x00, returndatasize())
+            }
+            ok := and(eq(returndatasize(), 0x20), eq(mload(0x00), 1))
         }
     }
 

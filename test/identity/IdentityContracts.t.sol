@@ -28,10 +28,18 @@ import {TestMerkle} from "../lib/TestMerkle.sol";
 contract MockGroth16 is IIdentityGroth16Verifier, IIdentityMembershipGroth16Verifier {
     uint256 public constant BAD = 0xBAD;
     bool public answer = true;
+    bool public down;
     uint256 public onlyWord;
+
+    error VerifierDown();
 
     function set(bool a) external {
         answer = a;
+    }
+
+    /// @dev Makes every call revert with {VerifierDown} (a verifier that fails, e.g. out of gas).
+    function setDown(bool d) external {
+        down = d;
     }
 
     function acceptOnly(uint256 word) external {
@@ -57,6 +65,7 @@ contract MockGroth16 is IIdentityGroth16Verifier, IIdentityMembershipGroth16Veri
     }
 
     function _accepts(uint256 a0, uint256 word) private view returns (bool) {
+        if (down) revert VerifierDown();
         return answer && a0 != BAD && (onlyWord == 0 || word == onlyWord);
     }
 }
@@ -340,6 +349,26 @@ contract IdentityContractsTest is TestBase {
         vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
         verifier.validateProof(_ip(ROOT, 6, 1, today), SCOPE, 1, _policy());
         verifier.validateProof(_sp(ROOT, 6, 1, today), SCOPE, 1, _policy());
+    }
+
+    /// The verifier is called with the points straight from calldata: a verifier's revert is passed on as it is, and
+    /// a verifier address without code ("true" never comes back) is an invalid proof; nothing is recorded either way.
+    function test_verifierRevertPassedOnAndNoCodeIsInvalid() public {
+        uint256 today = _today();
+        mgroth.setDown(true);
+        vm.expectRevert(MockGroth16.VerifierDown.selector);
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
+        vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, 5), "nothing recorded");
+        ZkIdentityVerifier noCode = new ZkIdentityVerifier(
+            groth,
+            IIdentityMembershipGroth16Verifier(address(0xC0DE)),
+            new MockBatchGroth16(5),
+            new MockBatchGroth16(4),
+            registry
+        );
+        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        noCode.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
+        vm.assertFalse(noCode.isNullifierUsed(address(this), SCOPE, 5), "nothing recorded");
     }
 
     /// A proof made in one mode never verifies as the other: the mode is bit 224 of the statement the contract builds.
