@@ -256,4 +256,12 @@ interface IIdentityRegistry {
     /// @param root the root
     /// @return fresh true if acceptable
     function isRootFresh(uint32 issuerId, uint256 root) external view returns (bool fresh);
+
+    /// @notice {isRootFresh} for the issuer `pubKeyAx` names (any key the issuer ever held, current or rotated away):
+    ///         the whole check of a membership-mode proof's root, in one call that reads two storage slots when the
+    ///         root is the issuer's current one.
+    /// @param pubKeyAx a key x of the issuer
+    /// @param root the root
+    /// @return fresh true if the key is an issuer's, that issuer is active and the root is acceptable for it now
+    function isKeyRootFresh(uint256 pubKeyAx, uint256 root) external view returns (bool fresh);
 }

@@ -21,9 +21,21 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     uint32 public issuerCount;
     mapping(uint32 issuerId => Issuer) private _issuers;
     mapping(uint32 issuerId => mapping(uint256 root => RootInfo)) private _roots;
-    mapping(uint256 pubKeyAx => uint32 issuerId) private _issuerOfKey;
+    /// @dev Every key x an issuer ever held, with a copy of that issuer's `active` flag, so that a membership-mode check
+    ///      ({isKeyRootFresh}) finds the issuer and its state in one slot. {_setActive} is the one writer of the copies.
+    mapping(uint256 pubKeyAx => KeyRecord) private _keys;
+    /// @dev The keys each issuer held, current one last (so {_setActive} reaches every copy).
+    mapping(uint32 issuerId => uint256[] pubKeyAxs) private _keysOf;
     /// @dev commitment index + 1 of an imported root (0: not imported)
     mapping(uint32 issuerId => mapping(uint256 root => uint256 indexPlusOne)) private _importedFrom;
+
+    /// @notice A key's record: the issuer it names and a copy of that issuer's `active` flag (one slot).
+    /// @param issuerId the issuer the key belongs to for good (0: nobody's)
+    /// @param active the issuer's `active` flag, kept equal to {Issuer.active} by {_setActive}
+    struct KeyRecord {
+        uint32 issuerId;
+        bool active;
+    }
 
     uint256 internal constant SNARK_SCALAR_FIELD =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -49,15 +61,15 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
         if (operator == address(0)) revert ZeroOperator();
         if (rootValidity > MAX_ROOT_VALIDITY) revert RootValidityTooLong(rootValidity);
         issuerId = ++issuerCount;
-        _claimKey(issuerId, pubKeyAx, pubKeyAy);
         _issuers[issuerId] = Issuer(operator, rootValidity, true, pubKeyAx, pubKeyAy, 0);
+        _claimKey(issuerId, pubKeyAx, pubKeyAy, true);
         emit IssuerRegistered(issuerId, operator, pubKeyAx, pubKeyAy, rootValidity, name);
     }
 
     /// @inheritdoc IIdentityRegistry
     function setIssuerKey(uint32 issuerId, uint256 pubKeyAx, uint256 pubKeyAy) external onlyOwner {
         Issuer storage i = _issuer(issuerId);
-        _claimKey(issuerId, pubKeyAx, pubKeyAy);
+        _claimKey(issuerId, pubKeyAx, pubKeyAy, i.active);
         i.pubKeyAx = pubKeyAx;
         i.pubKeyAy = pubKeyAy;
         emit IssuerKeyChanged(issuerId, pubKeyAx, pubKeyAy);
@@ -79,7 +91,7 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
 
     /// @inheritdoc IIdentityRegistry
     function setIssuerActive(uint32 issuerId, bool active) external onlyOwner {
-        _issuer(issuerId).active = active;
+        _setActive(issuerId, _issuer(issuerId), active);
         emit IssuerActiveChanged(issuerId, active);
     }
 
@@ -128,7 +140,7 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
 
     /// @inheritdoc IIdentityRegistry
     function issuerOfKey(uint256 pubKeyAx) external view returns (uint32 issuerId) {
-        return _issuerOfKey[pubKeyAx];
+        return _keys[pubKeyAx].issuerId;
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -150,7 +162,7 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
         uint256 pubKeyAx,
         uint256 root
     ) external view returns (uint32 issuerId, bool keyCurrent, bool active, bool published, uint256 validUntil) {
-        issuerId = _issuerOfKey[pubKeyAx];
+        issuerId = _keys[pubKeyAx].issuerId;
         if (issuerId == 0) return (0, false, false, false, 0);
         Issuer storage i = _issuers[issuerId];
         keyCurrent = i.pubKeyAx == pubKeyAx;
@@ -162,11 +174,26 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
 
     /// @inheritdoc IIdentityRegistry
     function isRootFresh(uint32 issuerId, uint256 root) external view returns (bool fresh) {
+        return _issuers[issuerId].active && _isPublishedAndFresh(issuerId, root);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isKeyRootFresh(uint256 pubKeyAx, uint256 root) external view returns (bool fresh) {
+        KeyRecord memory k = _keys[pubKeyAx];
+        return k.active && _isPublishedAndFresh(k.issuerId, root);
+    }
+
+    /// @notice Whether the issuer published (or imported) `root` and it is current, imported from the latest finalized
+    ///         commitment, or within the issuer's window (the issuer's `active` flag is the caller's to check).
+    /// @param issuerId the issuer (0: none, then false)
+    /// @param root the root
+    /// @return fresh true if acceptable
+    function _isPublishedAndFresh(uint32 issuerId, uint256 root) private view returns (bool fresh) {
         RootInfo memory r = _roots[issuerId][root];
         if (r.publishedAt == 0) return false;
-        Issuer storage i = _issuers[issuerId];
-        uint256 validUntil = _validUntil(issuerId, root, r, i.rootValidity);
-        return i.active && (validUntil == 0 || block.timestamp < validUntil);
+        if (r.supersededAt == 0) return true; // the current root: the common case reads one slot
+        uint256 validUntil = _validUntil(issuerId, root, r, _issuers[issuerId].rootValidity);
+        return validUntil == 0 || block.timestamp < validUntil;
     }
 
     /// @notice When a root stops being valid: 0 (never) while it is the issuer's current root or was imported from
@@ -223,17 +250,33 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
         if (i.operator == address(0)) revert UnknownIssuer(issuerId);
     }
 
+    /// @notice Sets the issuer's `active` flag and its copy in the record of every key the issuer held.
+    /// @param issuerId the issuer
+    /// @param i its record
+    /// @param active the new flag
+    function _setActive(uint32 issuerId, Issuer storage i, bool active) private {
+        i.active = active;
+        uint256[] storage keys = _keysOf[issuerId];
+        uint256 n = keys.length;
+        for (uint256 k = 0; k < n; ++k) _keys[keys[k]].active = active;
+    }
+
     /// @notice Checks that (x, y) is a Baby Jubjub point with x != 0, and reserves x to `issuerId` for good.
     /// @param issuerId the issuer taking the key
     /// @param x the key's x coordinate
     /// @param y the key's y coordinate
-    function _claimKey(uint32 issuerId, uint256 x, uint256 y) private {
+    /// @param active the issuer's `active` flag (copied into the key's record)
+    function _claimKey(uint32 issuerId, uint256 x, uint256 y, bool active) private {
         if (x == 0 || x >= SNARK_SCALAR_FIELD || y >= SNARK_SCALAR_FIELD || !_onCurve(x, y)) {
             revert InvalidPublicKey();
         }
-        uint32 holder = _issuerOfKey[x];
-        if (holder == 0) _issuerOfKey[x] = issuerId;
-        else if (holder != issuerId) revert PublicKeyTaken(x, holder);
+        uint32 holder = _keys[x].issuerId;
+        if (holder == 0) {
+            _keys[x] = KeyRecord(issuerId, active);
+            _keysOf[issuerId].push(x);
+        } else if (holder != issuerId) {
+            revert PublicKeyTaken(x, holder);
+        }
     }
 
     /// @notice Whether (x, y) satisfies the Baby Jubjub curve equation (both below the field modulus).

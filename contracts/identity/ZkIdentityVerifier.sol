@@ -70,8 +70,10 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         uint256 message,
         Policy calldata policy
     ) external returns (uint256 nullifier) {
-        nullifier = _check(msg.sender, proof, scope, message, policy);
-        _record(scope, proof);
+        bytes32 key;
+        (nullifier, key) = _check(msg.sender, proof, scope, message, policy);
+        _used[key] = true;
+        emit IdentityProofVerified(msg.sender, scope, nullifier, proof.root, proof.message);
     }
 
     /// @inheritdoc IZkIdentityVerifier
@@ -131,7 +133,7 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         uint256 message,
         Policy calldata policy
     ) external view returns (uint256 nullifier) {
-        return _check(consumer, proof, scope, message, policy);
+        (nullifier, ) = _check(consumer, proof, scope, message, policy);
     }
 
     /// @inheritdoc IZkIdentityVerifier
@@ -159,20 +161,24 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
     /// @param message the message the consumer demands
     /// @param policy what the consumer demands
     /// @return nullifier the proof's nullifier
+    /// @return key the nullifier's storage key for `consumer` and `scope` (what {validateProof} records)
     function _check(
         address consumer,
         IdentityProof calldata proof,
         uint256 scope,
         uint256 message,
         Policy calldata policy
-    ) private view returns (uint256 nullifier) {
+    ) private view returns (uint256 nullifier, bytes32 key) {
         if (proof.message != message) revert MessageMismatch(message, proof.message);
-        _checkStatement(consumer, proof, scope, policy);
+        nullifier = proof.nullifier;
+        key = _key(consumer, scope, nullifier);
+        if (_used[key]) revert NullifierAlreadyUsed(nullifier);
+        _checkFields(proof);
+        _checkDate(proof.date, policy.dateToleranceDays);
         bool signatureMode = proof.mode == SIGNATURE_MODE;
         _checkRoot(proof.root, proof.issuerAx, signatureMode);
         uint256 word = _statementWord(policy, scope, proof.date, proof.mode);
         if (!_verifyProof(proof.points, _publicSignals(proof, word), signatureMode)) revert InvalidProof();
-        return proof.nullifier;
     }
 
     /// @notice The policy word the proof's circuit must have been given: the caller's policy and scope at the proof's
@@ -191,23 +197,6 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         return policyWord(policy, scope, date) | (uint256(mode) << MODE_BIT);
     }
 
-    /// @notice The checks of one proof that need no registry call: fresh nullifier, values in the field, date.
-    /// @param consumer whose nullifier namespace to check
-    /// @param proof the proof
-    /// @param scope the consumer's scope
-    /// @param policy what the consumer demands
-    function _checkStatement(
-        address consumer,
-        IdentityProof calldata proof,
-        uint256 scope,
-        Policy calldata policy
-    ) private view {
-        uint256 nullifier = proof.nullifier;
-        if (_used[_key(consumer, scope, nullifier)]) revert NullifierAlreadyUsed(nullifier);
-        _checkFields(proof);
-        _checkDate(proof.date, policy.dateToleranceDays);
-    }
-
     /// @notice Reverts unless the proof's mode is 0 or 1 and every value it carries is below the BN254 scalar field (a
     ///         larger value would alias a smaller one in the circuit, e.g. a second nullifier for the same person).
     /// @param proof the proof
@@ -217,14 +206,6 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         _checkField(proof.root);
         _checkField(proof.issuerAx);
         _checkField(proof.message);
-    }
-
-    /// @notice Records a validated proof's nullifier for (msg.sender, `scope`) and announces it.
-    /// @param scope the caller's scope
-    /// @param proof the proof
-    function _record(uint256 scope, IdentityProof calldata proof) private {
-        _used[_key(msg.sender, scope, proof.nullifier)] = true;
-        emit IdentityProofVerified(msg.sender, scope, proof.nullifier, proof.root, proof.message);
     }
 
     /// @notice Reverts unless `value` is below the BN254 scalar field.
@@ -276,16 +257,13 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
     ///      root published by that issuer, current or within its window. In signature mode the key must also be the
     ///      issuer's current one (credentials signed with a rotated-away key no longer prove); in membership mode the
     ///      proof does not use the key, and the published root alone authenticates the credential. Membership mode
-    ///      asks the registry the one question it needs (`isRootFresh`, three storage reads instead of four) and reads
-    ///      the full status only to name the reason of a failure.
+    ///      asks the registry the one question it needs in one call (`isKeyRootFresh`: two storage reads for a current
+    ///      root) and reads the full status only to name the reason of a failure.
     /// @param root the proof's root
     /// @param issuerAx the x of the issuer's key (bound by the proof in signature mode only)
     /// @param signatureMode whether the proof is of the signature-mode circuit
     function _checkRoot(uint256 root, uint256 issuerAx, bool signatureMode) private view {
-        if (!signatureMode) {
-            uint32 id = registry.issuerOfKey(issuerAx);
-            if (id != 0 && registry.isRootFresh(id, root)) return;
-        }
+        if (!signatureMode && registry.isKeyRootFresh(issuerAx, root)) return;
         (uint32 issuerId, bool keyCurrent, bool active, bool published, uint256 validUntil) = registry.rootStatus(
             issuerAx,
             root
@@ -303,25 +281,46 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
     /// @param points the proof [a0, a1, b00, b01, b10, b11, c0, c1]
     /// @param ps the public signals from {_publicSignals}
     /// @param signatureMode whether the proof is of the signature-mode circuit
-    /// @return true if the proof verifies
+    /// @return ok true if the proof verifies
+    /// @dev The generated verifiers take (uint[2] a, uint[2][2] b, uint[2] c, uint[k] signals): static arrays that the
+    ///      ABI lays out flat, so the call's arguments are `points` as they are followed by the first k signals. They are
+    ///      copied straight into the call (no nested memory arrays). A revert of the verifier is passed on; an answer
+    ///      that is not one word holding true (e.g. from a target without code) counts as "does not verify".
     function _verifyProof(
         uint256[8] calldata points,
         uint256[PUBLIC_SIGNALS] memory ps,
         bool signatureMode
-    ) private view returns (bool) {
-        uint256[2] memory a = [points[0], points[1]];
-        uint256[2][2] memory b = [[points[2], points[3]], [points[4], points[5]]];
-        uint256[2] memory c = [points[6], points[7]];
-        if (signatureMode) return groth16.verifyProof(a, b, c, ps);
-        return membershipGroth16.verifyProof(a, b, c, [ps[0], ps[1], ps[2], ps[3]]);
+    ) private view returns (bool ok) {
+        (address verifier, bytes4 selector, uint256 k) = signatureMode
+            ? (address(groth16), IIdentityGroth16Verifier.verifyProof.selector, PUBLIC_SIGNALS)
+            : (address(membershipGroth16), IIdentityMembershipGroth16Verifier.verifyProof.selector, PUBLIC_SIGNALS - 1);
+        assembly ("memory-safe") {
+            let args := mload(0x40)
+            mstore(args, selector)
+            calldatacopy(add(args, 0x04), points, 0x100)
+            mcopy(add(args, 0x104), ps, mul(k, 0x20))
+            if iszero(staticcall(gas(), verifier, args, add(0x104, mul(k, 0x20)), 0x00, 0x20)) {
+                // the verifier reverted (e.g. out of gas): pass its revert on, as a high-level call would
+                returndatacopy(0x00, 0x00, returndatasize())
+                revert(0x00, returndatasize())
+            }
+            ok := and(eq(returndatasize(), 0x20), eq(mload(0x00), 1))
+        }
     }
 
     /// @notice The storage key of a nullifier in a consumer's scope.
     /// @param consumer the consumer
     /// @param scope the consumer's scope
     /// @param nullifier the nullifier
-    /// @return the key
-    function _key(address consumer, uint256 scope, uint256 nullifier) private pure returns (bytes32) {
-        return keccak256(abi.encode(consumer, scope, nullifier));
+    /// @return key the key
+    function _key(address consumer, uint256 scope, uint256 nullifier) private pure returns (bytes32 key) {
+        // keccak256(abi.encode(consumer, scope, nullifier)), hashed in free memory without allocating it
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, consumer)
+            mstore(add(p, 0x20), scope)
+            mstore(add(p, 0x40), nullifier)
+            key := keccak256(p, 0x60)
+        }
     }
 }

@@ -28,10 +28,18 @@ import {TestMerkle} from "../lib/TestMerkle.sol";
 contract MockGroth16 is IIdentityGroth16Verifier, IIdentityMembershipGroth16Verifier {
     uint256 public constant BAD = 0xBAD;
     bool public answer = true;
+    bool public down;
     uint256 public onlyWord;
+
+    error VerifierDown();
 
     function set(bool a) external {
         answer = a;
+    }
+
+    /// @dev Makes every call revert with {VerifierDown} (a verifier that fails, e.g. out of gas).
+    function setDown(bool d) external {
+        down = d;
     }
 
     function acceptOnly(uint256 word) external {
@@ -57,6 +65,7 @@ contract MockGroth16 is IIdentityGroth16Verifier, IIdentityMembershipGroth16Veri
     }
 
     function _accepts(uint256 a0, uint256 word) private view returns (bool) {
+        if (down) revert VerifierDown();
         return answer && a0 != BAD && (onlyWord == 0 || word == onlyWord);
     }
 }
@@ -340,6 +349,26 @@ contract IdentityContractsTest is TestBase {
         vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
         verifier.validateProof(_ip(ROOT, 6, 1, today), SCOPE, 1, _policy());
         verifier.validateProof(_sp(ROOT, 6, 1, today), SCOPE, 1, _policy());
+    }
+
+    /// The verifier is called with the points straight from calldata: a verifier's revert is passed on as it is, and
+    /// a verifier address without code ("true" never comes back) is an invalid proof; nothing is recorded either way.
+    function test_verifierRevertPassedOnAndNoCodeIsInvalid() public {
+        uint256 today = _today();
+        mgroth.setDown(true);
+        vm.expectRevert(MockGroth16.VerifierDown.selector);
+        verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
+        vm.assertFalse(verifier.isNullifierUsed(address(this), SCOPE, 5), "nothing recorded");
+        ZkIdentityVerifier noCode = new ZkIdentityVerifier(
+            groth,
+            IIdentityMembershipGroth16Verifier(address(0xC0DE)),
+            new MockBatchGroth16(5),
+            new MockBatchGroth16(4),
+            registry
+        );
+        vm.expectRevert(IZkIdentityVerifier.InvalidProof.selector);
+        noCode.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
+        vm.assertFalse(noCode.isNullifierUsed(address(this), SCOPE, 5), "nothing recorded");
     }
 
     /// A proof made in one mode never verifies as the other: the mode is bit 224 of the statement the contract builds.
@@ -743,6 +772,40 @@ contract IdentityContractsTest is TestBase {
         vm.prank(GOV);
         registry.setIssuerKey(issuerId, AX, FIELD - AY);
         verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
+    }
+
+    /// The membership-mode root check in one call (`isKeyRootFresh`, which reads a copy of the issuer's `active` flag
+    /// in the key's record) agrees with `isRootFresh` of the key's issuer, for every key an issuer ever held and for
+    /// unknown keys, whatever the order of suspensions, reactivations, rotations, new roots and elapsed time.
+    function testFuzz_keyRootFreshFollowsIssuerState(uint256 seed) public {
+        uint32 b = _registerB();
+        // (-x, y) is on Baby Jubjub too: FIELD - AX is a third key for A; FIELD - BX stays nobody's
+        uint256[4] memory xs = [AX, FIELD - AX, BX, FIELD - BX];
+        uint256[4] memory ys = [AY, AY, BY, BY];
+        uint256 nextRoot = ROOT + 1;
+        for (uint256 step = 0; step < 12; ++step) {
+            uint256 r = uint256(keccak256(abi.encode(seed, step)));
+            uint256 op = r % 5;
+            vm.startPrank(GOV);
+            if (op == 0) registry.setIssuerKey(issuerId, xs[(r >> 8) % 2], ys[(r >> 8) % 2]);
+            else if (op == 1) registry.setIssuerActive(issuerId, (r >> 8) % 2 == 0);
+            else if (op == 2) registry.setIssuerActive(b, (r >> 8) % 2 == 0);
+            vm.stopPrank();
+            if (op == 3) {
+                vm.prank(OPERATOR);
+                registry.publishRoot(issuerId, nextRoot++);
+            } else if (op == 4) {
+                vm.warp(block.timestamp + ((r >> 8) % 2 days));
+            }
+            for (uint256 k = 0; k < 4; ++k) {
+                uint32 holder = registry.issuerOfKey(xs[k]);
+                for (uint256 root = ROOT; root <= nextRoot; ++root) {
+                    bool expected = holder != 0 && registry.isRootFresh(holder, root);
+                    vm.assertEq(registry.isKeyRootFresh(xs[k], root), expected, "one-call check agrees");
+                }
+            }
+        }
+        vm.assertEq(uint256(registry.issuerOfKey(FIELD - BX)), 0, "never claimed");
     }
 
     function testFuzz_offCurveKeyRejected(uint256 y) public {

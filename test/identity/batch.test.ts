@@ -5,9 +5,11 @@
  */
 import { readFile } from "node:fs/promises";
 
+import { Interface } from "ethers";
 import { expect } from "chai";
 import { connect, identity as id, type Stack } from "@sovereign-stack/sdk";
 import * as typechain from "@sovereign-stack/sdk/typechain";
+import { onePersonBenefitAbi } from "@sovereign-stack/sdk/abi";
 
 import { batchVerifierFor } from "../../scripts/batch-verifier.ts";
 import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
@@ -157,6 +159,35 @@ describe(`batch verification with real proofs (${mode} mode)`, function () {
   });
 });
 }
+
+describe("relayed batches of both modes", () => {
+  /** A prover's output shape with the values only (the SDK's batching reads the struct, not the Groth16 proof). */
+  const unproven = (message: bigint, nullifier: bigint, mode: id.CredentialMode): id.IdentityProof => {
+    const policy = id.packPolicy(POLICY, SCOPE, 20260115, mode);
+    const publicSignals = (mode === "signature" ? [1n, nullifier, message, policy, 5n] : [1n, nullifier, message, policy]).map(String);
+    return {
+      proof: { pi_a: [], pi_b: [], pi_c: [], protocol: "groth16", curve: "bn128" },
+      publicSignals,
+      signals: id.decodeSignals(publicSignals),
+      calldata: { proof: [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n], publicSignals: [1n, nullifier, 5n, message, policy] },
+      timings: { witnessMs: 0, proveMs: 0 },
+    };
+  };
+  const claimMany = new Interface(onePersonBenefitAbi).getFunction("claimMany")!;
+  const batchesOf = (calls: { data: string }[]): [number, bigint][][] =>
+    calls.map((c) => (new Interface(onePersonBenefitAbi).decodeFunctionData(claimMany, c.data)[0] as { mode: bigint; nullifier: bigint }[]).map((p) => [Number(p.mode), p.nullifier]));
+
+  it("each transaction holds proofs of one mode: membership batches first, then signature ones, in the given order", () => {
+    const modes = ["signature", "membership", "membership", "signature", "membership"] as const;
+    const proofs = modes.map((m, i) => unproven(0x1000n + BigInt(i), 10n + BigInt(i), m));
+    const benefit = "0x" + "be".repeat(20);
+    expect(batchesOf(id.prepareBenefitClaimMany({ benefit, proofs }))).to.deep.equal([
+      [[0, 11n], [0, 12n], [0, 14n]],
+      [[1, 10n], [1, 13n]],
+    ]);
+    expect(batchesOf(id.prepareBenefitClaimMany({ benefit, proofs, batchSize: 2 }))).to.deep.equal([[[0, 11n], [0, 12n]], [[0, 14n]], [[1, 10n], [1, 13n]]]);
+  });
+});
 
 describe("generated batch verifiers", () => {
   it("the committed batch verifiers are what the generator writes from the committed vkeys", async () => {

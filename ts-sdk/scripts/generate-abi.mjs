@@ -32,6 +32,8 @@ const CONTRACTS = {
   IdentityRegistry: "identity/IdentityRegistry.sol/IdentityRegistry.json",
   ZkIdentityVerifier: "identity/ZkIdentityVerifier.sol/ZkIdentityVerifier.json",
   OnePersonBenefit: "identity/OnePersonBenefit.sol/OnePersonBenefit.json",
+  /** Deployed per schema that requires a ZK identity proof; its errors reach callers through the AttestationRegistry. */
+  ZkIdentityAttestationHook: "identity/ZkIdentityAttestationHook.sol/ZkIdentityAttestationHook.json",
   TokenVesting: "tokentable/TokenVesting.sol/TokenVesting.json",
   MerkleCampaigns: "tokentable/MerkleCampaigns.sol/MerkleCampaigns.json",
   /** The depth-20 and depth-32 verifiers share this ABI. */

@@ -1,8 +1,9 @@
 /**
- * Drill: ZK national identity. An issuer enrols citizens and signs their credentials; citizens prove
- * "age ≥ 18, resident of region 7" and a relayer submits their proofs in one batch claim of a one-per-person
- * benefit (one pairing product for the batch); a second claim fails on the nullifier; a revoked citizen fails
- * once the root window has passed.
+ * Drill: ZK national identity, both credential modes. An issuer enrols citizens: alice's credential is signed
+ * (signature mode: verifiable without the registry tree), carol's and dave's are not (membership mode: the issuer's
+ * published root authenticates them, a smaller and faster circuit). Citizens prove "age ≥ 18, resident of region 7"
+ * and a relayer submits their proofs as batch claims of a one-per-person benefit (one pairing product per batch, one
+ * batch per mode); a second claim fails on the nullifier; a revoked citizen fails once the root window has passed.
  */
 import path from "node:path";
 
@@ -13,20 +14,24 @@ import { ROOT } from "../../lib/network.ts";
 import type { Drill } from "../drills.ts";
 import { DrillFailure, expectRevert } from "../timeline.ts";
 
-const ARTIFACTS = {
-  wasm: path.join(ROOT, "circuits", "artifacts", "identity_20", "identity_20.wasm"),
-  zkey: path.join(ROOT, "circuits", "artifacts", "identity_20", "identity_20.zkey"),
-};
+/** The committed depth-20 build of a mode's circuit. */
+const build = (name: string, mode: id.CredentialMode): id.CircuitArtifacts => ({
+  wasm: path.join(ROOT, "circuits", "artifacts", name, `${name}.wasm`),
+  zkey: path.join(ROOT, "circuits", "artifacts", name, `${name}.zkey`),
+  depth: 20,
+  mode,
+});
+/** Both modes' builds: the SDK proves each credential with its own mode's circuit. */
+const ARTIFACTS: id.ArtifactsByMode = { membership: build("identity_membership_20", "membership"), signature: build("identity_20", "signature") };
 const REGION = 7;
 const POLICY: id.IdentityPolicy = { minAge: 18, regions: [REGION], dateToleranceDays: 2 };
 const SCOPE = 0x2026b3e3f17n;
 const WINDOW = 6 * 3600;
 
-
 export const identityDrill: Drill = {
   name: "identity",
   async run({ net, stack, timeline }) {
-    const [governance, operator, aliceWallet, bobWallet, carolWallet, relayer] = await net.signers();
+    const [governance, operator, aliceWallet, bobWallet, carolWallet, relayer, daveWallet] = await net.signers();
     const registry = stack.contracts.IdentityRegistry;
     const verifier = stack.contracts.ZkIdentityVerifier;
     const issuer = new id.Issuer(id.IssuerKey.create());
@@ -43,13 +48,16 @@ export const identityDrill: Drill = {
     const alice = id.Identity.create();
     const bob = id.Identity.create();
     const carol = id.Identity.create();
-    const [aliceCred, bobCred, carolCred] = await timeline.step("issuer enrols 4 citizens, signs their credentials and publishes the root", async () => {
-      const a = issuer.enrol(alice.commitment, { birthDate: (year - 30) * 10000 + 515, region: REGION, expiry: (year + 5) * 10000 + 101 });
-      const b = issuer.enrol(bob.commitment, { birthDate: (year - 45) * 10000 + 1103, region: REGION, expiry: (year + 5) * 10000 + 101 });
-      const c = issuer.enrol(carol.commitment, { birthDate: (year - 67) * 10000 + 228, region: REGION, expiry: (year + 5) * 10000 + 101 });
-      issuer.enrol(id.Identity.create().commitment, { birthDate: (year - 10) * 10000 + 101, region: REGION, expiry: (year + 5) * 10000 + 101 });
+    const dave = id.Identity.create();
+    const enrolled = "issuer enrols 5 citizens (alice's and bob's credentials signed, carol's and dave's membership-only) and publishes the root";
+    const [aliceCred, bobCred, carolCred, daveCred] = await timeline.step(enrolled, async () => {
+      const a = issuer.enrol(alice.commitment, { birthDate: (year - 30) * 10000 + 515, region: REGION, expiry: (year + 5) * 10000 + 101 }, "signature");
+      const b = issuer.enrol(bob.commitment, { birthDate: (year - 45) * 10000 + 1103, region: REGION, expiry: (year + 5) * 10000 + 101 }, "signature");
+      const c = issuer.enrol(carol.commitment, { birthDate: (year - 67) * 10000 + 228, region: REGION, expiry: (year + 5) * 10000 + 101 }, "membership");
+      const d = issuer.enrol(dave.commitment, { birthDate: (year - 19) * 10000 + 101, region: REGION, expiry: (year + 5) * 10000 + 101 }, "membership");
+      issuer.enrol(id.Identity.create().commitment, { birthDate: (year - 10) * 10000 + 101, region: REGION, expiry: (year + 5) * 10000 + 101 }, "membership");
       await issuer.publishRoot(registry.connect(operator!), issuerId);
-      return [a, b, c] as const;
+      return [a, b, c, d] as const;
     });
     timeline.note(`registry root 0x${issuer.root.toString(16).slice(0, 16)}… (${issuer.size} leaves); citizens hold only their secret + credential`);
 
@@ -65,16 +73,27 @@ export const identityDrill: Drill = {
         ARTIFACTS,
       );
 
-    const aliceProof = await timeline.step("alice proves 'age ≥ 18, resident of region 7' in zero knowledge (bound to her wallet)", () => prove(alice, aliceCred, aliceWallet!.address));
+    const aliceProof = await timeline.step("alice proves 'age ≥ 18, resident of region 7' in zero knowledge, signature mode (bound to her wallet)", () =>
+      prove(alice, aliceCred, aliceWallet!.address),
+    );
     timeline.note(`witness ${aliceProof.timings.witnessMs.toFixed(0)} ms, proof ${aliceProof.timings.proveMs.toFixed(0)} ms; birth date and identity stay private`);
-    const carolProof = await timeline.step("carol proves the same on her phone (bound to her wallet)", () => prove(carol, carolCred, carolWallet!.address));
+    const carolProof = await timeline.step("carol proves the same in membership mode on her phone (the published root authenticates her credential)", () =>
+      prove(carol, carolCred, carolWallet!.address),
+    );
+    timeline.note(`membership mode: witness ${carolProof.timings.witnessMs.toFixed(0)} ms, proof ${carolProof.timings.proveMs.toFixed(0)} ms (no EdDSA check in the circuit)`);
+    const daveProof = await timeline.step("dave, 19, proves the same in membership mode", () => prove(dave, daveCred, daveWallet!.address));
+    const modes = [aliceProof, carolProof, daveProof].map((p) => p.signals.mode);
+    if (modes.join() !== "signature,membership,membership") throw new DrillFailure(`the proofs are of modes ${modes.join(", ")}`);
 
-    await timeline.step("a relayer submits alice's and carol's proofs in one batch claim (one pairing product); each is paid anonymously", async () => {
-      const before = await Promise.all([aliceWallet!, carolWallet!].map((s) => net.ethers.provider.getBalance(s.address)));
-      const [r] = await id.relayBenefitClaims(relayer!, { benefit: await benefit.getAddress(), proofs: [aliceProof, carolProof] });
-      const after = await Promise.all([aliceWallet!, carolWallet!].map((s) => net.ethers.provider.getBalance(s.address)));
-      if (after.some((v, i) => v - before[i]! !== 10n ** 16n)) throw new DrillFailure("the batch did not pay each citizen 0.01 ETH");
-      timeline.note(`gasUsed ${r!.gasUsed} for 2 claims, paid by the relayer; nullifier ${aliceProof.signals.nullifier.toString(16).slice(0, 16)}…`);
+    await timeline.step("a relayer submits the 3 proofs as batch claims (one pairing product per mode's batch); each citizen is paid anonymously", async () => {
+      const wallets = [aliceWallet!, carolWallet!, daveWallet!];
+      const before = await Promise.all(wallets.map((s) => net.ethers.provider.getBalance(s.address)));
+      const receipts = await id.relayBenefitClaims(relayer!, { benefit: await benefit.getAddress(), proofs: [aliceProof, carolProof, daveProof] });
+      const after = await Promise.all(wallets.map((s) => net.ethers.provider.getBalance(s.address)));
+      if (after.some((v, i) => v - before[i]! !== 10n ** 16n)) throw new DrillFailure("the batches did not pay each citizen 0.01 ETH");
+      if (receipts.length !== 2) throw new DrillFailure(`expected one batch per mode, got ${receipts.length} transactions`);
+      const [membershipBatch, signatureBatch] = receipts;
+      timeline.note(`gasUsed ${membershipBatch!.gasUsed} for carol's and dave's batch (membership), ${signatureBatch!.gasUsed} for alice's (signature), paid by the relayer`);
     });
 
     await timeline.step("alice's second claim fails on the nullifier (even with a fresh proof to another wallet)", async () => {
@@ -106,6 +125,6 @@ export const identityDrill: Drill = {
       expectRevert(benefit.claim(bobWallet!.address, id.identityProofStruct(bobProof)), "StaleRoot"),
     );
 
-    await timeline.assert("exactly two benefits were paid", (await net.ethers.provider.getBalance(await benefit.getAddress())) === 8n * 10n ** 16n);
+    await timeline.assert("exactly three benefits were paid", (await net.ethers.provider.getBalance(await benefit.getAddress())) === 7n * 10n ** 16n);
   },
 };

@@ -57,7 +57,9 @@ export interface BenefitClaimManyParameters {
 }
 
 /**
- * Calldata of `OnePersonBenefit.claimMany`, split into batches of `batchSize`.
+ * Calldata of `OnePersonBenefit.claimMany`, split into batches of at most `batchSize` proofs of one credential mode
+ * (the verifier checks a batch with its mode's circuit key and refuses a mixed one): membership-mode batches first,
+ * then signature-mode ones, each mode's proofs in the order given.
  * @throws InvalidInputError naming the bad field (`proofs[i].…`): an empty list, a message that is no address,
  *         a nullifier twice (the contract would refuse the whole batch)
  */
@@ -77,14 +79,18 @@ export function prepareBenefitClaimMany(p: BenefitClaimManyParameters): Prepared
     return s;
   });
   const calls: PreparedCall[] = [];
-  for (let i = 0; i < structs.length; i += size) {
-    calls.push({ to, data: benefitIface.encodeFunctionData("claimMany", [structs.slice(i, i + size)]) as Hex, value: 0n });
+  for (let mode = 0; mode < CREDENTIAL_MODES.length; mode++) {
+    const ofMode = structs.filter((s) => s.mode === mode);
+    for (let i = 0; i < ofMode.length; i += size) {
+      calls.push({ to, data: benefitIface.encodeFunctionData("claimMany", [ofMode.slice(i, i + size)]) as Hex, value: 0n });
+    }
   }
   return calls;
 }
 
 /**
  * Relays a batch claim from `signer` (a relayer pays the gas; each citizen is paid at the address their proof binds).
+ * Proofs of both modes may be mixed: each mode goes in its own transactions ({@link prepareBenefitClaimMany}).
  * @returns one receipt per transaction
  * @throws InvalidInputError as {@link prepareBenefitClaimMany}; ContractRevertedError (e.g. `InvalidProofAt`,
  *         `NullifierAlreadyUsed`, `InsufficientFunds`) or TransactionFailedError
