@@ -10,7 +10,9 @@
  *   a path of 25 random nodes, which is all the contract sees of a tree) vs Uniswap MerkleDistributor 1.0.1 with a
  *   17-hash proof (100k leaves, built the same way). Warm-up claim first, then a claim in a fresh bitmap word to a
  *   fresh recipient, for both.
- * - relayer batch: claimMany of 100 leaves (indices 1000..1099, depth 26) per recipient vs Uniswap's single claim.
+ * - relayer batch: claimMany of 100 leaves (indices 1000..1099, depth 26) per recipient vs Uniswap's single claim; and
+ *   claimManyMultiproof of 100 leaves (indices 2000..2099, depth 26) under one multiproof (the SDK's, plus the 19
+ *   upper siblings), per recipient vs the same.
  * - tree build: 100k leaves from a CSV into a proof store (ours, including CSV parsing and writing the store) vs
  *   `StandardMerkleTree.of` in memory (OpenZeppelin), same root.
  * - tree build at DIST_BENCH_ROWS rows (default 40,000,000; e.g. DIST_BENCH_ROWS=1000000 for a smoke run) in a
@@ -212,11 +214,23 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   if (batch[0]!.proof.length !== 26 || proofB.length !== 26) throw new Error("proof depth is not 26");
   const batchGas = await gasOf(mc.connect(relayer!).getFunction("claimMany")(3, batch));
   for (const c of batch.slice(0, 3)) if ((await token.getFunction("balanceOf")(c.account)) !== amount) throw new Error("batch did not pay");
-  log(`campaign claim: ours proof 26 hashes (${proofB.length}), Uniswap 17 hashes; batch of 100 = ${batchGas} gas in one transaction`);
+  // relayer batch under one multiproof: another real 128-leaf subtree (indices 2000..2127) under 19 random nodes,
+  // the multiproof of 100 of its leaves from the SDK, extended by the 19 upper siblings (flags false)
+  const sub2 = DistributionTree.of(Array.from({ length: 128 }, (_, i) => ({ index: 2000n + BigInt(i), account: freshAccount(), amount })));
+  const upper19b = Array.from({ length: 19 }, rand32);
+  await create(foldPath(sub2.root, upper19b));
+  const warm2 = sub2.proof(2127n);
+  await gasOf(mc.getFunction("claim")(4, warm2.index, warm2.account, warm2.amount, [...warm2.proof, ...upper19b]));
+  const sm = sub2.multiProof(Array.from({ length: 100 }, (_, i) => 2000n + BigInt(i)));
+  const multiproof = { leaves: sm.leaves, proof: [...sm.proof, ...upper19b], proofFlags: [...sm.proofFlags, ...upper19b.map(() => false)] };
+  const multiGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(4, multiproof.leaves.map((l) => [l.index, l.account, l.amount]), multiproof.proof, multiproof.proofFlags));
+  for (const l of multiproof.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("multiproof batch did not pay");
+  log(`campaign claim: ours proof 26 hashes (${proofB.length}), Uniswap 17 hashes; batch of 100 = ${batchGas} gas in one transaction; multiproof batch of 100 = ${multiGas} gas (${multiproof.proof.length} siblings, ${multiproof.proofFlags.length} hashes)`);
   return [
     row("campaign claim, single, 2^26-leaf proof depth", "gas", ourClaim, uniClaim, UNISWAP),
     row("campaign claim, single, 100k-leaf depth (17), like for like", "gas", ourClaim17, uniClaim, UNISWAP),
     row("campaign claim, relayer batch of 100, per recipient (depth 26)", "gas", batchGas / 100n, uniClaim, UNISWAP),
+    row("campaign claim, relayer multiproof batch of 100, per recipient (depth 26)", "gas", multiGas / 100n, uniClaim, UNISWAP),
   ];
 }
 
