@@ -101,6 +101,30 @@ describe("distribution multiproofs", function () {
     });
   }
 
+  it("indicesInTreeOrder gives leaves in the tree's order, whose multiproof shares its siblings", async () => {
+    const rows = randomRows(300);
+    const s = ProofStore.open(await store(rows, "order"));
+    const oz = StandardMerkleTree.of(rows, TYPES);
+    const tree = oz.dump().tree;
+    try {
+      const all = s.indicesInTreeOrder(0, 300);
+      expect(all).to.have.length(300);
+      all.forEach((index, k) => {
+        const row = rows.find((r) => r[0] === index.toString())!;
+        expect(oz.leafHash(row), `leaf ${k} in tree order`).to.equal(tree[tree.length - 1 - k]);
+      });
+      expect(s.indicesInTreeOrder(290, 50)).to.deep.equal(all.slice(290));
+      const neighbours = s.multiProof(s.indicesInTreeOrder(100, 100));
+      const scattered = s.multiProof(Array.from({ length: 100 }, (_, i) => all[3 * i]!));
+      expect(neighbours.proof.length).to.be.below(12); // about one sibling per level for the batch
+      expect(neighbours.proof.length).to.be.below(scattered.proof.length);
+      expect(() => s.indicesInTreeOrder(300, 1)).to.throw(InvalidInputError).with.property("field", "start");
+      expect(() => s.indicesInTreeOrder(0, 0)).to.throw(InvalidInputError).with.property("field", "count");
+    } finally {
+      s.close();
+    }
+  });
+
   it("refuses an empty list, an index out of range and a repeat, naming the field", async () => {
     const rows = randomRows(5);
     const s = ProofStore.open(await store(rows, "bad"));
