@@ -87,10 +87,29 @@ async function deploy(a: Artifact, signer: Signer, args: unknown[] = [], libs: R
   return c as Contract;
 }
 
-async function gasOf(p: Promise<{ wait(): Promise<TransactionReceipt | null> }>): Promise<bigint> {
-  const r = await (await p).wait();
+/** Calldata bytes of every transaction `gasOf` measured last, by its data (for the logged gas breakdowns). */
+let lastCalldata = "0x";
+
+async function gasOf(p: Promise<{ data?: string; wait(): Promise<TransactionReceipt | null> }>): Promise<bigint> {
+  const tx = await p;
+  lastCalldata = tx.data ?? "0x";
+  const r = await tx.wait();
   if (r === null || r.status !== 1) throw new Error("transaction failed");
   return r.gasUsed;
+}
+
+/** The intrinsic calldata gas of the last measured transaction (4 per zero byte, 16 per other byte). */
+function lastCalldataGas(): bigint {
+  const b = Buffer.from(lastCalldata.slice(2), "hex");
+  let g = 0n;
+  for (const x of b) g += x === 0 ? 4n : 16n;
+  return g;
+}
+
+/** "total gas = 21000 + calldata + execution" of the last measured transaction, per recipient of `n`. */
+function breakdown(gas: bigint, n: bigint): string {
+  const cd = lastCalldataGas();
+  return `per recipient ${gas / n} = calldata ${cd / n} + execution ${(gas - 21000n - cd) / n} + 21000/${n}`;
 }
 
 /** OpenZeppelin's commutative node hash (also Uniswap's MerkleProof rule). */
@@ -218,6 +237,7 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   });
   if (batch[0]!.proof.length !== 26 || proofB.length !== 26) throw new Error("proof depth is not 26");
   const batchGas = await gasOf(mc.connect(relayer!).getFunction("claimMany")(3, batch));
+  log(`campaign claim: claimMany of 100 (depth 26): ${breakdown(batchGas, 100n)}`);
   for (const c of batch.slice(0, 3)) if ((await token.getFunction("balanceOf")(c.account)) !== amount) throw new Error("batch did not pay");
   // relayer batch under one multiproof: another real 128-leaf subtree (indices 2000..2127) under 19 random nodes,
   // the multiproof of 100 of its leaves from the SDK, extended by the 19 upper siblings (flags false)
@@ -229,6 +249,7 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   const sm = sub2.multiProof(Array.from({ length: 100 }, (_, i) => 2000n + BigInt(i)));
   const multiproof = { leaves: sm.leaves, proof: [...sm.proof, ...upper19b], proofFlags: [...sm.proofFlags, ...upper19b.map(() => false)] };
   const multiGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(4, multiproof.leaves.map((l) => [l.index, l.account, l.amount]), multiproof.proof, multiproof.proofFlags));
+  log(`campaign claim: multiproof of 100 in one 128-leaf subtree: ${breakdown(multiGas, 100n)}`);
   for (const l of multiproof.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("multiproof batch did not pay");
   // relayer batch under one multiproof, leaves scattered over a sorted 2^26-leaf tree: 100 consecutive indices
   // (3000..3099, sharing bitmap words) land at random places in a tree sorted by leaf hash. Only the nodes the proof
@@ -243,6 +264,7 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   await gasOf(mc.getFunction("claim")(5, warm3.leaf.index, warm3.leaf.account, warm3.leaf.amount, warm3.proof));
   const sc = scattered.batch(Array.from({ length: 100 }, (_, i) => 3000n + BigInt(i)));
   const scatteredGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(5, sc.leaves.map((l) => [l.index, l.account, l.amount]), sc.proof, sc.proofFlags));
+  log(`campaign claim: multiproof of 100 consecutive indices scattered over 2^26: ${breakdown(scatteredGas, 100n)}`);
   for (const l of sc.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("scattered multiproof batch did not pay");
   // relayer sweeping the tree (ProofStore.indicesInTreeOrder): 100 neighbours in a sorted 2^26-leaf tree, whose
   // indices are therefore scattered over the 2^18 bitmap words; steady state: each of those words already holds an
@@ -259,6 +281,7 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   }
   const sw = sweep.batch(batchLeaves.map((l) => l.index));
   const sweepGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(6, sw.leaves.map((l) => [l.index, l.account, l.amount]), sw.proof, sw.proofFlags));
+  log(`campaign claim: multiproof of 100 tree neighbours in 2^26: ${breakdown(sweepGas, 100n)}`);
   for (const l of sw.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("tree-order multiproof batch did not pay");
   log(`campaign claim: tree-order sweep of 100 neighbours in 2^26 = ${sweepGas} gas (${sw.proof.length} siblings, ${sw.proofFlags.length} hashes, 100 bitmap words already in use)`);
   log(
