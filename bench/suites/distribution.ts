@@ -10,7 +10,13 @@
  *   a path of 25 random nodes, which is all the contract sees of a tree) vs Uniswap MerkleDistributor 1.0.1 with a
  *   17-hash proof (100k leaves, built the same way). Warm-up claim first, then a claim in a fresh bitmap word to a
  *   fresh recipient, for both.
- * - relayer batch: claimMany of 100 leaves (indices 1000..1099, depth 26) per recipient vs Uniswap's single claim.
+ * - relayer batch: claimMany of 100 leaves (indices 1000..1099, depth 26) per recipient vs Uniswap's single claim; and
+ *   claimManyMultiproof of 100 leaves under one multiproof, per recipient vs the same, twice: 100 of a real 128-leaf
+ *   subtree (indices 2000..2099, the SDK's multiproof plus the 19 upper siblings: the best case, leaves close in the
+ *   tree and in the bitmap), and 100 consecutive indices (3000..3099) scattered at random over a sorted 2^26-leaf
+ *   tree (what a relayer batching by index meets at national scale); and 100 neighbours in a sorted 2^26-leaf tree
+ *   (a relayer sweeping it in tree order, ProofStore.indicesInTreeOrder), whose indices fall in 100 bitmap words
+ *   that already hold a claim (steady state).
  * - tree build: 100k leaves from a CSV into a proof store (ours, including CSV parsing and writing the store) vs
  *   `StandardMerkleTree.of` in memory (OpenZeppelin), same root.
  * - tree build at DIST_BENCH_ROWS rows (default 40,000,000; e.g. DIST_BENCH_ROWS=1000000 for a smoke run) in a
@@ -27,8 +33,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { Contract, ContractFactory, concat, getAddress, hexlify, keccak256, randomBytes, solidityPackedKeccak256, type InterfaceAbi, type Signer, type TransactionReceipt } from "ethers";
-import { DistributionTree, distributionLeaf, vestingPresets } from "@sovereign-stack/sdk/distribution";
+import { processMultiProof } from "@openzeppelin/merkle-tree/dist/core.js";
+import { Contract, ContractFactory, concat, getAddress, hexlify, keccak256, randomBytes, solidityPackedKeccak256, toBeHex, type InterfaceAbi, type Signer, type TransactionReceipt } from "ethers";
+import { DistributionTree, distributionLeaf, multiProofOfPositions, vestingPresets } from "@sovereign-stack/sdk/distribution";
 import { ProofStore, buildDistribution } from "@sovereign-stack/sdk/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
@@ -80,10 +87,29 @@ async function deploy(a: Artifact, signer: Signer, args: unknown[] = [], libs: R
   return c as Contract;
 }
 
-async function gasOf(p: Promise<{ wait(): Promise<TransactionReceipt | null> }>): Promise<bigint> {
-  const r = await (await p).wait();
+/** Calldata bytes of every transaction `gasOf` measured last, by its data (for the logged gas breakdowns). */
+let lastCalldata = "0x";
+
+async function gasOf(p: Promise<{ data?: string; wait(): Promise<TransactionReceipt | null> }>): Promise<bigint> {
+  const tx = await p;
+  lastCalldata = tx.data ?? "0x";
+  const r = await tx.wait();
   if (r === null || r.status !== 1) throw new Error("transaction failed");
   return r.gasUsed;
+}
+
+/** The intrinsic calldata gas of the last measured transaction (4 per zero byte, 16 per other byte). */
+function lastCalldataGas(): bigint {
+  const b = Buffer.from(lastCalldata.slice(2), "hex");
+  let g = 0n;
+  for (const x of b) g += x === 0 ? 4n : 16n;
+  return g;
+}
+
+/** "total gas = 21000 + calldata + execution" of the last measured transaction, per recipient of `n`. */
+function breakdown(gas: bigint, n: bigint): string {
+  const cd = lastCalldataGas();
+  return `per recipient ${gas / n} = calldata ${cd / n} + execution ${(gas - 21000n - cd) / n} + 21000/${n}`;
 }
 
 /** OpenZeppelin's commutative node hash (also Uniswap's MerkleProof rule). */
@@ -211,13 +237,115 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   });
   if (batch[0]!.proof.length !== 26 || proofB.length !== 26) throw new Error("proof depth is not 26");
   const batchGas = await gasOf(mc.connect(relayer!).getFunction("claimMany")(3, batch));
+  log(`campaign claim: claimMany of 100 (depth 26): ${breakdown(batchGas, 100n)}`);
   for (const c of batch.slice(0, 3)) if ((await token.getFunction("balanceOf")(c.account)) !== amount) throw new Error("batch did not pay");
-  log(`campaign claim: ours proof 26 hashes (${proofB.length}), Uniswap 17 hashes; batch of 100 = ${batchGas} gas in one transaction`);
+  // relayer batch under one multiproof: another real 128-leaf subtree (indices 2000..2127) under 19 random nodes,
+  // the multiproof of 100 of its leaves from the SDK, extended by the 19 upper siblings (flags false)
+  const sub2 = DistributionTree.of(Array.from({ length: 128 }, (_, i) => ({ index: 2000n + BigInt(i), account: freshAccount(), amount })));
+  const upper19b = Array.from({ length: 19 }, rand32);
+  await create(foldPath(sub2.root, upper19b));
+  const warm2 = sub2.proof(2127n);
+  await gasOf(mc.getFunction("claim")(4, warm2.index, warm2.account, warm2.amount, [...warm2.proof, ...upper19b]));
+  const sm = sub2.multiProof(Array.from({ length: 100 }, (_, i) => 2000n + BigInt(i)));
+  const multiproof = { leaves: sm.leaves, proof: [...sm.proof, ...upper19b], proofFlags: [...sm.proofFlags, ...upper19b.map(() => false)] };
+  const multiGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(4, multiproof.leaves.map((l) => [l.index, l.account, l.amount]), multiproof.proof, multiproof.proofFlags));
+  log(`campaign claim: multiproof of 100 in one 128-leaf subtree: ${breakdown(multiGas, 100n)}`);
+  for (const l of multiproof.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("multiproof batch did not pay");
+  // relayer batch under one multiproof, leaves scattered over a sorted 2^26-leaf tree: 100 consecutive indices
+  // (3000..3099, sharing bitmap words) land at random places in a tree sorted by leaf hash. Only the nodes the proof
+  // reads exist: each batch leaf at a random leaf position (the k-th smallest hash at the k-th largest position, as in a
+  // sorted tree), every other node a hash of its position.
+  const scattered = scatteredMultiProof(
+    Array.from({ length: 101 }, (_, i) => ({ index: 3000n + BigInt(i), account: freshAccount(), amount })),
+    26,
+  );
+  await create(scattered.root);
+  const warm3 = scattered.single(3100n);
+  await gasOf(mc.getFunction("claim")(5, warm3.leaf.index, warm3.leaf.account, warm3.leaf.amount, warm3.proof));
+  const sc = scattered.batch(Array.from({ length: 100 }, (_, i) => 3000n + BigInt(i)));
+  const scatteredGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(5, sc.leaves.map((l) => [l.index, l.account, l.amount]), sc.proof, sc.proofFlags));
+  log(`campaign claim: multiproof of 100 consecutive indices scattered over 2^26: ${breakdown(scatteredGas, 100n)}`);
+  for (const l of sc.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("scattered multiproof batch did not pay");
+  // relayer sweeping the tree (ProofStore.indicesInTreeOrder): 100 neighbours in a sorted 2^26-leaf tree, whose
+  // indices are therefore scattered over the 2^18 bitmap words; steady state: each of those words already holds an
+  // earlier claim (a word-mate claimed singly first), as it does once a campaign is under way
+  const words = new Set<bigint>();
+  while (words.size < 100) words.add(BigInt(Math.floor(Math.random() * 2 ** 18)));
+  const batchLeaves = [...words].map((w) => ({ index: w * 256n + 7n, account: freshAccount(), amount }));
+  const mates = [...words].map((w) => ({ index: w * 256n + 8n, account: freshAccount(), amount }));
+  const sweep = scatteredMultiProof([...batchLeaves, ...mates], 26, 100);
+  await create(sweep.root);
+  for (const m of mates) {
+    const w = sweep.single(m.index);
+    await gasOf(mc.getFunction("claim")(6, w.leaf.index, w.leaf.account, w.leaf.amount, w.proof));
+  }
+  const sw = sweep.batch(batchLeaves.map((l) => l.index));
+  const sweepGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(6, sw.leaves.map((l) => [l.index, l.account, l.amount]), sw.proof, sw.proofFlags));
+  log(`campaign claim: multiproof of 100 tree neighbours in 2^26: ${breakdown(sweepGas, 100n)}`);
+  for (const l of sw.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("tree-order multiproof batch did not pay");
+  log(`campaign claim: tree-order sweep of 100 neighbours in 2^26 = ${sweepGas} gas (${sw.proof.length} siblings, ${sw.proofFlags.length} hashes, 100 bitmap words already in use)`);
+  log(
+    `campaign claim: ours proof 26 hashes (${proofB.length}), Uniswap 17 hashes; batch of 100 = ${batchGas} gas in one transaction; multiproof batch of 100 in one 128-leaf subtree = ${multiGas} gas (${multiproof.proof.length} siblings, ${multiproof.proofFlags.length} hashes); scattered over 2^26 = ${scatteredGas} gas (${sc.proof.length} siblings, ${sc.proofFlags.length} hashes)`,
+  );
   return [
     row("campaign claim, single, 2^26-leaf proof depth", "gas", ourClaim, uniClaim, UNISWAP),
     row("campaign claim, single, 100k-leaf depth (17), like for like", "gas", ourClaim17, uniClaim, UNISWAP),
     row("campaign claim, relayer batch of 100, per recipient (depth 26)", "gas", batchGas / 100n, uniClaim, UNISWAP),
+    row("campaign claim, relayer multiproof batch of 100, per recipient (one 128-leaf subtree, depth 26)", "gas", multiGas / 100n, uniClaim, UNISWAP),
+    row("campaign claim, relayer multiproof batch of 100, per recipient (consecutive indices scattered over 2^26 leaves)", "gas", scatteredGas / 100n, uniClaim, UNISWAP),
+    row("campaign claim, relayer multiproof batch of 100, per recipient (tree neighbours in 2^26 leaves, bitmap words in use)", "gas", sweepGas / 100n, uniClaim, UNISWAP),
   ];
+}
+
+/**
+ * A sorted tree of 2^depth leaves of which only `leaves` are real, placed at random leaf positions (the k-th smallest
+ * leaf hash at the k-th largest position, as a sorted StandardMerkleTree places them); every other node a hash of its
+ * position (ancestors of real leaves hashed from their children). Multiproofs come from the SDK's
+ * `multiProofOfPositions`, checked against the root with OpenZeppelin's `processMultiProof`.
+ */
+function scatteredMultiProof(leaves: { index: bigint; account: string; amount: bigint }[], depth: number, neighbours = 0) {
+  const treeLength = 2 ** (depth + 1) - 1;
+  const firstLeaf = 2 ** depth - 1;
+  const randomLeafPosition = (): number => firstLeaf + Math.floor(Math.random() * 2 ** depth);
+  // the first `neighbours` leaves take consecutive positions (in hash order); the rest random ones
+  const block = randomLeafPosition() - neighbours;
+  const taken = new Set<number>(Array.from({ length: neighbours }, (_, k) => Math.max(firstLeaf, block) + k));
+  const placed = (group: typeof leaves, positions: number[]) => {
+    const byHash = group.map((l) => ({ l, h: distributionLeaf(l) })).sort((a, b) => (BigInt(a.h) < BigInt(b.h) ? -1 : 1));
+    const sorted = [...positions].sort((a, b) => b - a);
+    return byHash.map((x, k) => [sorted[k]!, x] as const);
+  };
+  const rest = new Set<number>();
+  while (rest.size < leaves.length - neighbours) {
+    const p = randomLeafPosition();
+    if (!taken.has(p)) rest.add(p);
+  }
+  const at = new Map<number, { l: (typeof leaves)[number]; h: string }>([...placed(leaves.slice(0, neighbours), [...taken]), ...placed(leaves.slice(neighbours), [...rest])]);
+  const positions = [...at.keys()];
+  // ancestors of real leaves are hashed from their children; every other node is a hash of its position
+  const ancestors = new Set<number>();
+  for (const p of positions) for (let q = p; q > 0; ) ancestors.add((q = (q - 1) >> 1));
+  const memo = new Map<number, `0x${string}`>();
+  const nodeAt = (p: number): `0x${string}` => {
+    const known = at.get(p)?.h ?? memo.get(p);
+    if (known !== undefined) return known as `0x${string}`;
+    const v = (ancestors.has(p) ? hashPair(nodeAt(2 * p + 1), nodeAt(2 * p + 2)) : keccak256(toBeHex(p, 32))) as `0x${string}`;
+    memo.set(p, v);
+    return v;
+  };
+  const positionOf = new Map([...at.entries()].map(([p, x]) => [x.l.index, p]));
+  const batch = (indices: bigint[]) => {
+    const m = multiProofOfPositions(indices.map((i) => positionOf.get(i)!), treeLength, nodeAt);
+    return { leaves: m.positions.map((p) => at.get(p)!.l), proof: [...m.proof], proofFlags: [...m.proofFlags] };
+  };
+  const root = nodeAt(0);
+  const all = batch(leaves.map((l) => l.index));
+  if (processMultiProof({ leaves: all.leaves.map(distributionLeaf), proof: all.proof, proofFlags: all.proofFlags }) !== root) throw new Error("the scattered tree's multiproof does not give its root");
+  const single = (index: bigint) => {
+    const m = batch([index]);
+    return { leaf: m.leaves[0]!, proof: m.proof }; // one leaf: every flag false, the proof is the plain bottom-up path
+  };
+  return { root, batch, single };
 }
 
 async function build100k(work: string, log: (l: string) => void): Promise<BenchRow> {

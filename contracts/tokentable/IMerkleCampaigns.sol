@@ -45,6 +45,16 @@ interface IMerkleCampaigns is IVestingPresets {
         bytes32[] proof;
     }
 
+    /// @notice One leaf of a multiproof batch (the proof is shared by the whole batch).
+    /// @param index the leaf index
+    /// @param account the leaf account, who is paid
+    /// @param amount the leaf amount
+    struct Leaf {
+        uint256 index;
+        address account;
+        uint256 amount;
+    }
+
     /// @notice The attestation a gated claim presents: with the campaign's schema and the account as subject these
     ///         fields give the attestation uid, which must be valid at the registry.
     /// @param attester the issuer (must be accepted by the campaign)
@@ -208,6 +218,16 @@ interface IMerkleCampaigns is IVestingPresets {
     error InvalidAttestation(bytes32 uid);
     /// @notice The gate needs a registry or verifier this deployment does not have.
     error GateUnavailable();
+    /// @notice A multiproof batch's leaves must come in ascending order of their leaf hashes (the order of the sorted
+    ///         tree, which the multiproof follows), each once.
+    /// @param position the first leaf (in the batch) not above the one before it: out of order or repeated
+    error LeavesNotSorted(uint256 position);
+    /// @notice The multiproof does not prove the batch's leaves under the campaign's root.
+    error InvalidMultiproof();
+    /// @notice An anonymous claim pays uint160 of the proof's message, which must be a non-zero address.
+    /// @param position the proof's position in the batch (0 for a single claim)
+    /// @param message the proof's message
+    error RecipientNotAnAddress(uint256 position, uint256 message);
 
     /// @notice Creates and funds a list campaign (anyone may). ERC-20: exactly `funding` is pulled (needs an
     ///         allowance); native coin: `msg.value` must equal `funding`.
@@ -310,20 +330,45 @@ interface IMerkleCampaigns is IVestingPresets {
         AttestationProof calldata attestation
     ) external returns (uint256 paid);
 
-    /// @notice Claims from an anonymous campaign with a ZK identity proof bound to `recipient`; pays the fixed amount.
+    /// @notice Relayer batch with one shared multiproof: claims many leaves of one ungated campaign, each paid to its
+    ///         account. The leaves must come in ascending order of their leaf hashes, each once ({LeavesNotSorted}
+    ///         otherwise); `proof` and `proofFlags` are OpenZeppelin's multiproof of them (`getMultiProof` of
+    ///         OpenZeppelin's merkle-tree package, or the SDK's proof-store reader). Leaves already fully claimed are skipped,
+    ///         as in {claimMany}.
     /// @param campaignId the campaign
-    /// @param recipient who is paid (the proof's message is uint160(recipient))
-    /// @param proof the Groth16 proof
-    /// @param publicSignals [root, nullifier, issuerAx, message, policyWord] as the SDK's prover emits them; only the
-    ///        policy word's date (bits 0..31) and mode (bit 224) are read from it, the rest of the statement is the
-    ///        campaign's policy and scope
+    /// @param leaves the leaves, in ascending leaf-hash order
+    /// @param proof the multiproof's sibling nodes
+    /// @param proofFlags the multiproof's flags (true: hash two nodes of the batch; false: take the next sibling)
+    /// @return total how much was paid in all
+    function claimManyMultiproof(
+        uint256 campaignId,
+        Leaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external returns (uint256 total);
+
+    /// @notice Claims from an anonymous campaign with a ZK identity proof; pays the fixed amount to the address the
+    ///         proof is bound to (its message, uint160 of the recipient), so a relayer cannot redirect it.
+    /// @param campaignId the campaign
+    /// @param proof the identity proof; the rest of its statement is the campaign's policy and scope
     /// @return nullifier the person's nullifier for the campaign
     function claimAnonymous(
         uint256 campaignId,
-        address recipient,
-        uint256[8] calldata proof,
-        uint256[5] calldata publicSignals
+        IZkIdentityVerifier.IdentityProof calldata proof
     ) external returns (uint256 nullifier);
+
+    /// @notice Relayer batch of anonymous claims: every proof is checked against the campaign's policy and scope with
+    ///         one batch verification ({IZkIdentityVerifier.validateProofs}); each person's nullifier is used once (a
+    ///         nullifier repeated in the batch, or used before, reverts the batch); a forged proof reverts the batch
+    ///         with {IZkIdentityVerifier.InvalidProofAt} naming it. Each proof's message names its recipient, who is
+    ///         paid the fixed amount.
+    /// @param campaignId the campaign
+    /// @param proofs the identity proofs (one credential mode per batch)
+    /// @return total how much was paid in all
+    function claimAnonymousMany(
+        uint256 campaignId,
+        IZkIdentityVerifier.IdentityProof[] calldata proofs
+    ) external returns (uint256 total);
 
     /// @notice Claws back the unclaimed rest to the clawback address (its caller) and closes the campaign. Allowed
     ///         after the deadline, or within `GRACE_PERIOD` after creation while nothing was claimed; never between.

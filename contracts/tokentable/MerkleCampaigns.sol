@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -205,46 +206,76 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
     /// @inheritdoc IMerkleCampaigns
     function claimAnonymous(
         uint256 campaignId,
-        address recipient,
-        uint256[8] calldata proof,
-        uint256[5] calldata publicSignals
+        IZkIdentityVerifier.IdentityProof calldata proof
     ) external nonReentrant returns (uint256 nullifier) {
-        if (recipient == address(0)) revert ZeroAddress();
         Campaign storage c = _open(campaignId, GATE_ZK);
+        address recipient = _recipientOf(proof, 0);
         uint256 amount = c.amountPerClaim;
         _debit(c, campaignId, amount);
-        nullifier = identityVerifier.validateProof(
-            IZkIdentityVerifier.IdentityProof({
-                root: publicSignals[0],
-                nullifier: publicSignals[1],
-                issuerAx: publicSignals[2],
-                message: publicSignals[3],
-                date: uint32(publicSignals[4]), // the prover's policy word: date in bits 0..31
-                mode: uint8(publicSignals[4] >> 224), // and the credential mode in bit 224
-                points: proof
-            }),
-            zkScope(campaignId),
-            uint256(uint160(recipient)),
-            _policies[campaignId]
-        );
+        nullifier = identityVerifier.validateProof(proof, zkScope(campaignId), proof.message, _policies[campaignId]);
         emit AnonymousClaimed(campaignId, nullifier, recipient, amount);
         TokenTransfers.push(c.token, recipient, amount);
     }
 
     /// @inheritdoc IMerkleCampaigns
+    function claimAnonymousMany(
+        uint256 campaignId,
+        IZkIdentityVerifier.IdentityProof[] calldata proofs
+    ) external nonReentrant returns (uint256 total) {
+        Campaign storage c = _open(campaignId, GATE_ZK);
+        uint256 n = proofs.length;
+        if (n == 0) revert LengthMismatch();
+        for (uint256 i; i < n; ++i) _recipientOf(proofs[i], i);
+        uint256 amount = c.amountPerClaim;
+        total = amount * n;
+        _debit(c, campaignId, total);
+        // one batch verification against this campaign's scope and policy; records every nullifier (a repeat within
+        // the batch or of an earlier claim reverts the whole batch)
+        identityVerifier.validateProofs(proofs, zkScope(campaignId), _policies[campaignId]);
+        address token = c.token;
+        for (uint256 i; i < n; ++i) {
+            address recipient = address(uint160(proofs[i].message));
+            emit AnonymousClaimed(campaignId, proofs[i].nullifier, recipient, amount);
+            TokenTransfers.push(token, recipient, amount);
+        }
+    }
+
+    /// @inheritdoc IMerkleCampaigns
     function claimMany(uint256 campaignId, Claim[] calldata claims) external nonReentrant returns (uint256 total) {
         Campaign storage c = _open(campaignId, GATE_NONE);
-        if (claims.length == 0) revert LengthMismatch();
-        uint256[] memory pay;
-        (pay, total) = c.flags & FLAG_VESTED == 0
-            ? _markInstant(c, campaignId, claims)
-            : _markVested(c, campaignId, claims);
-        if (total == 0) return 0;
-        _debit(c, campaignId, total);
-        address token = c.token;
-        for (uint256 i; i < pay.length; ++i) {
-            if (pay[i] != 0) TokenTransfers.push(token, claims[i].account, pay[i]);
+        uint256 n = claims.length;
+        if (n == 0) revert LengthMismatch();
+        bytes32 root = c.root;
+        Leaf[] memory leaves = new Leaf[](n);
+        for (uint256 i; i < n; ++i) {
+            Claim calldata cl = claims[i];
+            _verify(root, cl.index, cl.account, cl.amount, cl.proof);
+            leaves[i] = Leaf(cl.index, cl.account, cl.amount);
         }
+        total = _settle(c, campaignId, leaves);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimManyMultiproof(
+        uint256 campaignId,
+        Leaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external nonReentrant returns (uint256 total) {
+        Campaign storage c = _open(campaignId, GATE_NONE);
+        uint256 n = leaves.length;
+        if (n == 0) revert LengthMismatch();
+        bytes32[] memory hashes = new bytes32[](n);
+        bytes32 previous;
+        for (uint256 i; i < n; ++i) {
+            Leaf calldata leaf = leaves[i];
+            bytes32 h = _leafHash(leaf.index, leaf.account, leaf.amount);
+            // strictly ascending: the sorted tree's order (which the multiproof follows), and no leaf twice
+            if (h <= previous) revert LeavesNotSorted(i);
+            hashes[i] = previous = h;
+        }
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, c.root, hashes)) revert InvalidMultiproof();
+        total = _settle(c, campaignId, leaves);
     }
 
     // ---- clawback ----
@@ -389,11 +420,24 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         if (c.deadline == 0) revert UnknownCampaign(id);
     }
 
-    /// @dev Checks that the StandardMerkleTree leaf keccak256(keccak256(abi.encode(index, account, amount))), folded
-    ///      up `proof` with sorted pairs, gives `root`: the rule of OpenZeppelin's `MerkleProof.verifyCalldata`, in
-    ///      assembly over the calldata proof with scratch memory only (no allocation per leaf). The ABI decoder has
-    ///      already bounded `proof` to the calldata. The gas goal of a 26-level claim and of relayer batches needs
-    ///      it: OpenZeppelin's loop costs about 2.5k gas more per 26-level proof (bench suite `distribution`).
+    /// @dev The StandardMerkleTree leaf keccak256(bytes.concat(keccak256(abi.encode(index, account, amount)))), with
+    ///      scratch memory only.
+    function _leafHash(uint256 index, address account, uint256 amount) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, index)
+            mstore(add(m, 0x20), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(m, 0x40), amount)
+            mstore(0x00, keccak256(m, 0x60))
+            h := keccak256(0x00, 0x20)
+        }
+    }
+
+    /// @dev Checks that the leaf of (index, account, amount), folded up `proof` with sorted pairs, gives `root`: the
+    ///      rule of OpenZeppelin's `MerkleProof.verifyCalldata`, in assembly over the calldata proof with scratch
+    ///      memory only (no allocation per leaf). The ABI decoder has already bounded `proof` to the calldata. The gas
+    ///      goal of a 26-level claim needs it: OpenZeppelin's loop costs about 2.5k gas more per 26-level proof
+    ///      (bench suite `distribution`).
     function _verify(
         bytes32 root,
         uint256 index,
@@ -401,14 +445,10 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         uint256 amount,
         bytes32[] calldata proof
     ) private pure {
+        bytes32 leaf = _leafHash(index, account, amount);
         bool ok;
         assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, index)
-            mstore(add(m, 0x20), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
-            mstore(add(m, 0x40), amount)
-            mstore(0x00, keccak256(m, 0x60))
-            let h := keccak256(0x00, 0x20)
+            let h := leaf
             let p := proof.offset
             for {
                 let end := add(p, shl(5, proof.length))
@@ -427,24 +467,30 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         if (!ok) revert InvalidProof(index);
     }
 
-    /// @dev Batch effects for an instant campaign: verifies every leaf, sets its bit (each bitmap word written once
-    ///      per run of indices in the same word), skips leaves already paid.
-    function _markInstant(
-        Campaign storage c,
-        uint256 id,
-        Claim[] calldata claims
-    ) private returns (uint256[] memory pay, uint256 total) {
-        pay = new uint256[](claims.length);
-        bytes32 root = c.root;
+    /// @dev The effects and payments of a relayer batch whose leaves are already proven: marks what each leaf is paid
+    ///      (instant: once, by the claim bitmap; vested: what vested since its last claim), skipping leaves with
+    ///      nothing due, debits the campaign once, then pays each account.
+    function _settle(Campaign storage c, uint256 id, Leaf[] memory leaves) private returns (uint256 total) {
+        uint256[] memory pay;
+        (pay, total) = c.flags & FLAG_VESTED == 0 ? _markInstant(id, leaves) : _markVested(c, id, leaves);
+        if (total == 0) return 0;
+        _debit(c, id, total);
+        address token = c.token;
+        for (uint256 i; i < pay.length; ++i) {
+            if (pay[i] != 0) TokenTransfers.push(token, leaves[i].account, pay[i]);
+        }
+    }
+
+    /// @dev Batch effects for an instant campaign: sets each leaf's bit (each bitmap word written once per run of
+    ///      indices in the same word), skips leaves already paid.
+    function _markInstant(uint256 id, Leaf[] memory leaves) private returns (uint256[] memory pay, uint256 total) {
+        pay = new uint256[](leaves.length);
         mapping(uint256 => uint256) storage bitmap = _claimedBitmap[id];
         uint256 wordIndex = type(uint256).max;
         uint256 word;
-        for (uint256 i; i < claims.length; ++i) {
-            Claim calldata cl = claims[i];
-            uint256 index = cl.index;
-            address account = cl.account;
-            uint256 amount = cl.amount;
-            _verify(root, index, account, amount, cl.proof);
+        for (uint256 i; i < leaves.length; ++i) {
+            Leaf memory leaf = leaves[i];
+            uint256 index = leaf.index;
             if (index >> 8 != wordIndex) {
                 if (wordIndex != type(uint256).max) bitmap[wordIndex] = word;
                 wordIndex = index >> 8;
@@ -452,37 +498,44 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
             }
             if (word & (1 << (index & 0xff)) != 0) continue;
             word |= 1 << (index & 0xff);
-            pay[i] = amount;
-            total += amount;
-            emit Claimed(id, index, account, account, amount);
+            pay[i] = leaf.amount;
+            total += leaf.amount;
+            emit Claimed(id, index, leaf.account, leaf.account, leaf.amount);
         }
         bitmap[wordIndex] = word;
     }
 
-    /// @dev Batch effects for a vested campaign: verifies every leaf and records what vested; skips leaves with
-    ///      nothing new.
+    /// @dev Batch effects for a vested campaign: records what vested for each leaf; skips leaves with nothing new.
     function _markVested(
         Campaign storage c,
         uint256 id,
-        Claim[] calldata claims
+        Leaf[] memory leaves
     ) private returns (uint256[] memory pay, uint256 total) {
-        uint256 n = claims.length;
+        uint256 n = leaves.length;
         pay = new uint256[](n);
-        bytes32 root = c.root;
         uint48[] memory segments = _presets[c.presetId];
         uint256 start = c.start;
         mapping(uint256 => uint256) storage claimedOf = _claimedAmount[id];
         for (uint256 i; i < n; ++i) {
-            Claim calldata cl = claims[i];
-            _verify(root, cl.index, cl.account, cl.amount, cl.proof);
-            uint256 done = claimedOf[cl.index];
-            uint256 vested = VestingMath.vested(cl.amount, start, segments, block.timestamp);
+            Leaf memory leaf = leaves[i];
+            uint256 done = claimedOf[leaf.index];
+            uint256 vested = VestingMath.vested(leaf.amount, start, segments, block.timestamp);
             if (vested <= done) continue;
-            claimedOf[cl.index] = vested;
+            claimedOf[leaf.index] = vested;
             pay[i] = vested - done;
             total += vested - done;
-            emit Claimed(id, cl.index, cl.account, cl.account, pay[i]);
+            emit Claimed(id, leaf.index, leaf.account, leaf.account, pay[i]);
         }
+    }
+
+    /// @dev The recipient an anonymous claim pays: uint160 of the proof's message, which must be a non-zero address.
+    function _recipientOf(
+        IZkIdentityVerifier.IdentityProof calldata proof,
+        uint256 position
+    ) private pure returns (address) {
+        uint256 message = proof.message;
+        if (message == 0 || message > type(uint160).max) revert RecipientNotAnAddress(position, message);
+        return address(uint160(message));
     }
 
     /// @dev Verifies and pays one leaf (instant: once; vested: what vested since the last claim) to `to`.

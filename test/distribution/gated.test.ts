@@ -15,6 +15,8 @@ import {
   claimAttested,
   clawbackCampaign,
   prepareAnonymousClaim,
+  prepareAnonymousClaimMany,
+  claimAnonymousMany,
   prepareClawback,
   tokenTableError,
 } from "@sovereign-stack/sdk/distribution";
@@ -24,6 +26,11 @@ import { deployAttestation, type AttestFixture } from "../attestation/fixture.ts
 
 const DAY = 86_400;
 const POLICY = { minAge: 18, dateToleranceDays: 2, regions: [7, 0, 0, 0] };
+
+/** A proof the mock verifier accepts (points[0] != 0), bound to `recipient`. */
+function fakeProof(nullifier: bigint, recipient: string) {
+  return { root: 0n, nullifier, issuerAx: 0n, message: BigInt(recipient), date: 20260101, mode: 0, points: [1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n] };
+}
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -76,12 +83,22 @@ describe("distribution SDK: gated claims and clawback", function () {
     const mine = campaignAttestationProof({ ...att, subject: attestation.encodeSubject(a) }, a);
     expect(mine).to.deep.equal({ attester: att.attester, time: 1n, expirationTime: 0n, refUID: att.refUID, dataHash: keccak256("0x01") });
 
-    const proof = { proof: [1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n], publicSignals: [0n, 5n, 0n, BigInt(a), 0n] };
+    const proof = fakeProof(5n, a);
     const other = Wallet.createRandom().address;
     expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, recipient: other, proof })).to.throw(InvalidInputError).with.property("field", "recipient");
-    expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, recipient: a, proof: { ...proof, proof: proof.proof.slice(1) } })).to.throw(InvalidInputError).with.property("field", "proof.proof");
-    expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, recipient: a, proof: { ...proof, publicSignals: proof.publicSignals.slice(1) } })).to.throw(InvalidInputError).with.property("field", "proof.publicSignals");
+    expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, recipient: a, proof })).to.not.throw();
+    expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, proof: { ...proof, points: proof.points.slice(1) } })).to.throw(InvalidInputError).with.property("field", "proof.points");
+    expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, proof: { ...proof, mode: 2 } })).to.throw(InvalidInputError).with.property("field", "proof.mode");
+    expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, proof: { ...proof, message: 1n << 160n } })).to.throw(InvalidInputError).with.property("field", "proof.message");
+    expect(() => prepareAnonymousClaim({ campaigns, campaignId: 1, proof: { ...proof, message: 0n } })).to.throw(InvalidInputError).with.property("field", "proof.message");
     expect(() => prepareAnonymousClaim({ campaigns, campaignId: -1, recipient: a, proof })).to.throw(InvalidInputError).with.property("field", "campaignId");
+    expect(() => prepareAnonymousClaimMany({ campaigns, campaignId: 1, proofs: [] })).to.throw(InvalidInputError).with.property("field", "proofs");
+    expect(() => prepareAnonymousClaimMany({ campaigns, campaignId: 1, proofs: [proof, fakeProof(6n, other), fakeProof(5n, other)] })).to.throw(InvalidInputError).with.property("field", "proofs[2].nullifier");
+    expect(() => prepareAnonymousClaimMany({ campaigns, campaignId: 1, proofs: [proof, { ...fakeProof(6n, other), message: 0n }] })).to.throw(InvalidInputError).with.property("field", "proofs[1].message");
+    expect(() => prepareAnonymousClaimMany({ campaigns, campaignId: 1, proofs: [proof], batchSize: 65 })).to.throw(InvalidInputError).with.property("field", "batchSize");
+    // one mode per transaction (the verifier checks one mode per batch), then batches of batchSize
+    const mixed = [fakeProof(1n, a), { ...fakeProof(2n, a), mode: 1 }, fakeProof(3n, a), fakeProof(4n, a)];
+    expect(prepareAnonymousClaimMany({ campaigns, campaignId: 1, proofs: mixed, batchSize: 2 })).to.have.length(3);
     expect(() => prepareClawback({ campaigns: "0x12", campaignId: 1 })).to.throw(InvalidInputError).with.property("field", "campaigns");
     const noSigner = await rejection(clawbackCampaign(null as never, { campaigns, campaignId: 1 }));
     expect(noSigner).to.be.instanceOf(InvalidInputError).with.property("field", "signer");
@@ -121,12 +138,27 @@ describe("distribution SDK: gated claims and clawback", function () {
     const now = await fx.now();
     const id = await created(() => mc.getFunction("createZkCampaign")(token.target, 50n, 10n, now, now + 30n * BigInt(DAY), signers[0]!.address, POLICY));
     const [w1, w2] = [Wallet.createRandom().address, Wallet.createRandom().address];
-    const proofFor = (recipient: string) => ({ proof: [1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n], publicSignals: [0n, 777n, 0n, BigInt(recipient), 0n] });
-    await claimAnonymous(relayer, { campaigns, campaignId: id, recipient: w1, proof: proofFor(w1) });
+    await claimAnonymous(relayer, { campaigns, campaignId: id, recipient: w1, proof: fakeProof(777n, w1) });
     expect(await token.getFunction("balanceOf")(w1)).to.equal(10n);
-    const second = await rejection(claimAnonymous(relayer, { campaigns, campaignId: id, recipient: w2, proof: proofFor(w2) }));
+    const second = await rejection(claimAnonymous(relayer, { campaigns, campaignId: id, proof: fakeProof(777n, w2) }));
     expect(second).to.be.instanceOf(ContractRevertedError).with.property("errorName", "NullifierAlreadyUsed");
     expect(await token.getFunction("balanceOf")(w2)).to.equal(0n);
+  });
+
+  it("anonymous batch: a relayer pays every proof's recipient in batches; a used nullifier sinks its batch by name", async () => {
+    const relayer = signers[3]!;
+    const now = await fx.now();
+    const id = await created(() => mc.getFunction("createZkCampaign")(token.target, 100n, 10n, now, now + 30n * BigInt(DAY), signers[0]!.address, POLICY));
+    const ws = Array.from({ length: 5 }, () => Wallet.createRandom().address);
+    const sent = await claimAnonymousMany(relayer, { campaigns, campaignId: id, proofs: ws.map((w, i) => fakeProof(9000n + BigInt(i), w)), batchSize: 2 });
+    expect(sent).to.have.length(3);
+    for (const w of ws) expect(await token.getFunction("balanceOf")(w)).to.equal(10n);
+    const view = (await mc.getFunction("getCampaign")(id)) as { paid: bigint };
+    expect(view.paid).to.equal(50n);
+    const late = Wallet.createRandom().address;
+    const again = await rejection(claimAnonymousMany(relayer, { campaigns, campaignId: id, proofs: [fakeProof(1n, late), fakeProof(9003n, late)] }));
+    expect(again).to.be.instanceOf(ContractRevertedError).with.property("errorName", "NullifierAlreadyUsed");
+    expect(await token.getFunction("balanceOf")(late)).to.equal(0n);
   });
 
   it("clawback: refused before the deadline and to anyone but the clawback address; after it returns funded − paid", async () => {
@@ -134,7 +166,7 @@ describe("distribution SDK: gated claims and clawback", function () {
     const now = await fx.now();
     const id = await created(() => mc.getFunction("createZkCampaign")(token.target, 50n, 10n, now, now + 30n * BigInt(DAY), admin!.address, POLICY));
     const w = Wallet.createRandom().address;
-    await claimAnonymous(relayer!, { campaigns, campaignId: id, recipient: w, proof: { proof: [1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n], publicSignals: [0n, 4242n, 0n, BigInt(w), 0n] } });
+    await claimAnonymous(relayer!, { campaigns, campaignId: id, proof: fakeProof(4242n, w) });
     const early = await rejection(clawbackCampaign(admin!, { campaigns, campaignId: id }));
     expect(early).to.be.instanceOf(ContractRevertedError).with.property("errorName", "ClawbackNotAllowed");
     await fx.increaseTime(31 * DAY);

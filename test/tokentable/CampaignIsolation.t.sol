@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {TestBase} from "../lib/TestBase.sol";
 import {TestToken} from "../mocks/TestToken.sol";
 import {TestMerkle} from "../lib/TestMerkle.sol";
+import {TestMultiproof} from "./TestMultiproof.sol";
 import {MerkleCampaigns} from "../../contracts/tokentable/MerkleCampaigns.sol";
 import {IMerkleCampaigns} from "../../contracts/tokentable/IMerkleCampaigns.sol";
 import {IAttestationRegistry} from "../../contracts/attestation/IAttestationRegistry.sol";
@@ -20,6 +21,8 @@ contract IsolationHandler is TestBase {
     uint256[CAMPAIGNS] public ids;
     address[CAMPAIGNS] public campaignToken;
     bytes32[][CAMPAIGNS] internal leaves;
+    /// @dev each campaign's tree in OpenZeppelin's sorted layout (multiproofs are read from it)
+    bytes32[][CAMPAIGNS] internal trees;
     uint256[LEAVES][CAMPAIGNS] internal amounts;
     address[LEAVES] internal accounts;
     mapping(uint256 campaign => mapping(uint256 index => uint256)) public ghostPaid;
@@ -49,10 +52,11 @@ contract IsolationHandler is TestBase {
             }
             // campaigns 4 and 5 promise more than they hold
             uint256 funding = c >= 4 ? total / 2 : total;
+            trees[c] = TestMultiproof.build(leaves[c]);
             IMerkleCampaigns.CampaignParams memory p = IMerkleCampaigns.CampaignParams(
                 tok,
                 uint128(funding),
-                TestMerkle.root(leaves[c]),
+                trees[c][0],
                 uint40(block.timestamp),
                 uint40(block.timestamp + 60 days),
                 address(this),
@@ -64,8 +68,36 @@ contract IsolationHandler is TestBase {
 
     receive() external payable {}
 
+    /// @dev The single proof of leaf i: its path in the sorted tree (a perfect tree of 8 pairs the sorted leaves the
+    ///      same way TestMerkle does).
     function _proof(uint256 c, uint256 i) internal view returns (bytes32[] memory) {
-        return TestMerkle.proof(leaves[c], i);
+        bytes32[] memory t = trees[c];
+        bytes32[] memory sorted = new bytes32[](LEAVES);
+        for (uint256 k; k < LEAVES; ++k) sorted[k] = t[t.length - 1 - k];
+        return TestMerkle.proof(sorted, t.length - 1 - TestMultiproof.positionOf(t, leaves[c][i]));
+    }
+
+    function claimMultiproof(uint256 c, uint256 mask) external {
+        c %= CAMPAIGNS;
+        mask %= 1 << LEAVES;
+        calls++;
+        if (mask == 0) return;
+        uint256 n;
+        for (uint256 i; i < LEAVES; ++i) if (mask & (1 << i) != 0) n++;
+        uint256[] memory positions = new uint256[](n);
+        uint256 k;
+        for (uint256 i; i < LEAVES; ++i) if (mask & (1 << i) != 0) positions[k++] = TestMultiproof.positionOf(trees[c], leaves[c][i]);
+        TestMultiproof.MultiProof memory m = TestMultiproof.multiProof(trees[c], positions);
+        IMerkleCampaigns.Leaf[] memory ls = new IMerkleCampaigns.Leaf[](n);
+        for (uint256 j; j < n; ++j) {
+            for (uint256 i; i < LEAVES; ++i) if (leaves[c][i] == m.leaves[j]) ls[j] = IMerkleCampaigns.Leaf(i, accounts[i], amounts[c][i]);
+        }
+        uint256[] memory before = new uint256[](n);
+        for (uint256 j; j < n; ++j) before[j] = _bal(campaignToken[c], ls[j].account);
+        try mc.claimManyMultiproof(ids[c], ls, m.proof, m.proofFlags) returns (uint256 total) {
+            ghostCampaignPaid[c] += total;
+            for (uint256 j; j < n; ++j) ghostPaid[c][ls[j].index] += _bal(campaignToken[c], ls[j].account) - before[j];
+        } catch {}
     }
 
     function claim(uint256 c, uint256 i) external {
@@ -155,6 +187,8 @@ contract CampaignIsolationTest is TestBase {
         handler.warp(10 days - 1);
         for (uint256 c; c < 6; ++c) {
             handler.claim(c, c);
+            handler.claimMultiproof(c, 0x0f);
+            if (c == 0) vm.assertTrue(mc.isClaimed(handler.ids(0), 3), "the multiproof batch paid leaf 3");
             handler.claimMany(c, 0xff);
         }
         handler.warp(20 days - 1); // bound maps it to 20 days

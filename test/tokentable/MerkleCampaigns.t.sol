@@ -423,10 +423,10 @@ contract MerkleCampaignsTest is TestBase {
         id = mc.createZkCampaign(address(token), funding, 50, uint40(T0), DEADLINE, creator, pol);
     }
 
-    function _zkSignals(uint256 nullifier, address recipient) internal pure returns (uint256[8] memory p, uint256[5] memory s) {
-        p[0] = 1;
-        s[1] = nullifier;
-        s[3] = uint160(recipient);
+    function _zkProof(uint256 nullifier, address recipient) internal pure returns (IZkIdentityVerifier.IdentityProof memory p) {
+        p.points[0] = 1;
+        p.nullifier = nullifier;
+        p.message = uint160(recipient);
     }
 
     function test_zkGate_oncePerPerson() public {
@@ -435,23 +435,26 @@ contract MerkleCampaignsTest is TestBase {
         vm.assertTrue(mc.zkScope(id) != mc.zkScope(id2), "scope per campaign");
         vm.assertLt(mc.zkScope(id), 1 << 120, "120-bit scope");
         address bob = address(0xB0B);
-        (uint256[8] memory p, uint256[5] memory s) = _zkSignals(42, bob);
-        vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.MessageMismatch.selector, uint160(address(0xCAFE)), uint160(bob)));
-        mc.claimAnonymous(id, address(0xCAFE), p, s); // front-runner redirect
-        mc.claimAnonymous(id, bob, p, s);
+        IZkIdentityVerifier.IdentityProof memory p = _zkProof(42, bob);
+        mc.claimAnonymous(id, p); // paid to the address the proof is bound to, whoever submits it
         vm.assertEq(token.balanceOf(bob), 50, "fixed amount");
         vm.assertEq(zk.lastScope(), mc.zkScope(id), "scoped nullifier");
         vm.assertEq(zk.lastMinAge(), 18, "policy passed");
         vm.expectRevert(abi.encodeWithSelector(IZkIdentityVerifier.NullifierAlreadyUsed.selector, 42));
-        mc.claimAnonymous(id, bob, p, s);
-        mc.claimAnonymous(id2, bob, p, s); // the same person in another campaign
-        (p, s) = _zkSignals(43, bob);
-        mc.claimAnonymous(id, bob, p, s);
-        (p, s) = _zkSignals(44, bob);
+        mc.claimAnonymous(id, p);
+        mc.claimAnonymous(id2, p); // the same person in another campaign
+        mc.claimAnonymous(id, _zkProof(43, bob));
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.ExceedsFunding.selector, id, 150, 120));
-        mc.claimAnonymous(id, bob, p, s);
+        mc.claimAnonymous(id, _zkProof(44, bob));
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.WrongGate.selector, id));
         mc.claim(id, 0, alice, 1, new bytes32[](0));
+        p = _zkProof(45, bob);
+        p.message = 1 << 160; // not an address: refused before the verifier is asked
+        vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.RecipientNotAnAddress.selector, 0, 1 << 160));
+        mc.claimAnonymous(id2, p);
+        p.message = 0;
+        vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.RecipientNotAnAddress.selector, 0, 0));
+        mc.claimAnonymous(id2, p);
     }
 
     // ---- gas ----

@@ -10,6 +10,8 @@ import { getAddress, keccak256, type Signer, type TransactionReceipt } from "eth
 import { decodeSubject } from "../attestation/subject.js";
 import type { Attestation } from "../attestation/types.js";
 import { TransactionFailedError, check } from "../errors.js";
+import { DEFAULT_RELAY_BATCH, MAX_RELAY_BATCH, identityProofStruct, type IdentityProofStruct } from "../identity/onchain.js";
+import type { IdentityProof } from "../identity/prover.js";
 import type { Address, Hex, PreparedCall } from "../types.js";
 import type { ClaimReturnType } from "./claims.js";
 import { TOKEN_TABLE_IFACES, addr, tokenTableError, uint } from "./inputs.js";
@@ -99,36 +101,61 @@ export async function claimAttested(signer: Signer, p: AttestedClaimParameters):
 
 // ---------------------------------------------------------------- anonymous claims
 
-/** A ZK identity proof in calldata form (`IdentityProof.calldata` from `identity.proveIdentity`). */
-export interface IdentityProofCalldata {
-  readonly proof: readonly bigint[];
-  /** [root, nullifier, issuerAx, message, policy] */
-  readonly publicSignals: readonly bigint[];
+/** An identity proof: as the prover emits it (`identity.proveIdentity`), or the struct `identity.identityProofStruct` makes of it. */
+export type AnonymousClaimProof = IdentityProof | IdentityProofStruct;
+
+const ADDRESS_LIMIT = 1n << 160n;
+
+/**
+ * The `IZkIdentityVerifier.IdentityProof` struct of `proof`, checked as far as the SDK can: well formed, mode 0 or 1,
+ * and a message that is a recipient address (the campaign pays uint160 of it).
+ * @throws InvalidInputError naming the bad field
+ */
+export function anonymousClaimProof(proof: AnonymousClaimProof, field = "proof"): IdentityProofStruct {
+  check(proof !== null && typeof proof === "object", field, "must be an identity proof (identity.proveIdentity) or its IdentityProof struct");
+  let s: IdentityProofStruct;
+  if ("calldata" in proof) {
+    s = identityProofStruct(proof, field);
+  } else {
+    for (const k of ["root", "nullifier", "issuerAx", "message"] as const) uint(proof[k], `${field}.${k}`);
+    check(Number.isInteger(proof.date) && proof.date >= 0 && proof.date < 2 ** 32, `${field}.date`, "must be the proof's date, YYYYMMDD");
+    check(proof.mode === 0 || proof.mode === 1, `${field}.mode`, "must be 0 (membership) or 1 (signature)");
+    check(Array.isArray(proof.points) && proof.points.length === 8, `${field}.points`, "must be the 8 Groth16 proof words");
+    proof.points.forEach((w, i) => uint(w, `${field}.points[${i}]`));
+    s = { root: proof.root, nullifier: proof.nullifier, issuerAx: proof.issuerAx, message: proof.message, date: proof.date, mode: proof.mode, points: [...proof.points] };
+  }
+  check(s.message > 0n && s.message < ADDRESS_LIMIT, `${field}.message`, `is ${s.message}, not uint160 of a recipient address: the campaign pays the address the proof is bound to (prove with message = identity.messageForAddress(recipient))`);
+  return s;
 }
 
-/** An anonymous claim: the recipient and the proof bound to it. */
+/** The address an anonymous claim pays: uint160 of the proof's message. */
+function recipientOf(s: IdentityProofStruct): Address {
+  return getAddress(`0x${s.message.toString(16).padStart(40, "0")}`) as Address;
+}
+
+/** An anonymous claim: a proof bound to its recipient. */
 export interface AnonymousClaimParameters {
   readonly campaigns: string;
   readonly campaignId: bigint | number;
-  /** Who is paid; the proof's message must be this address. */
-  readonly recipient: string;
-  readonly proof: IdentityProofCalldata;
+  /** Who the caller expects to be paid; if given, it must be the address the proof is bound to. */
+  readonly recipient?: string;
+  readonly proof: AnonymousClaimProof;
 }
 
 /**
- * Calldata of `MerkleCampaigns.claimAnonymous` (anyone may submit; the recipient is paid the campaign's fixed amount).
+ * Calldata of `MerkleCampaigns.claimAnonymous` (anyone may submit; the address the proof is bound to is paid the
+ * campaign's fixed amount).
  * @throws InvalidInputError naming the bad field, `recipient` when the proof is bound to another address
  */
 export function prepareAnonymousClaim(p: AnonymousClaimParameters): PreparedCall {
   const to = addr(p.campaigns, "campaigns");
-  const recipient = addr(p.recipient, "recipient");
-  check(p.proof !== null && typeof p.proof === "object", "proof", "must be { proof, publicSignals } (IdentityProof.calldata)");
-  check(Array.isArray(p.proof.proof) && p.proof.proof.length === 8, "proof.proof", "must be the 8 Groth16 proof words");
-  check(Array.isArray(p.proof.publicSignals) && p.proof.publicSignals.length === 5, "proof.publicSignals", "must be the circuit's 5 public signals");
-  const proof = p.proof.proof.map((w, i) => uint(w, `proof.proof[${i}]`));
-  const signals = p.proof.publicSignals.map((w, i) => uint(w, `proof.publicSignals[${i}]`));
-  check(signals[3] === BigInt(recipient), "recipient", `is ${recipient}, but the proof is bound to ${signals[3]! < 1n << 160n ? getAddress(`0x${signals[3]!.toString(16).padStart(40, "0")}`) : `message ${signals[3]}`}: prove again for this recipient`);
-  const data = TOKEN_TABLE_IFACES.MerkleCampaigns.encodeFunctionData("claimAnonymous", [uint(p.campaignId, "campaignId"), recipient, proof, signals]) as Hex;
+  const id = uint(p.campaignId, "campaignId");
+  const s = anonymousClaimProof(p.proof);
+  if (p.recipient !== undefined) {
+    const recipient = addr(p.recipient, "recipient");
+    check(recipientOf(s) === recipient, "recipient", `is ${recipient}, but the proof is bound to ${recipientOf(s)}: prove again for this recipient`);
+  }
+  const data = TOKEN_TABLE_IFACES.MerkleCampaigns.encodeFunctionData("claimAnonymous", [id, s]) as Hex;
   return { to, data, value: 0n };
 }
 
@@ -139,6 +166,59 @@ export function prepareAnonymousClaim(p: AnonymousClaimParameters): PreparedCall
  */
 export async function claimAnonymous(signer: Signer, p: AnonymousClaimParameters): Promise<ClaimReturnType> {
   return send(signer, prepareAnonymousClaim(p));
+}
+
+/** A relayed batch of anonymous claims. */
+export interface AnonymousClaimManyParameters {
+  readonly campaigns: string;
+  readonly campaignId: bigint | number;
+  /** The citizens' proofs, each bound to its recipient. */
+  readonly proofs: readonly AnonymousClaimProof[];
+  /** Proofs per transaction (default 16, at most 64: identity.DEFAULT_RELAY_BATCH and MAX_RELAY_BATCH). */
+  readonly batchSize?: number;
+}
+
+/**
+ * Calldata of `MerkleCampaigns.claimAnonymousMany`: the proofs grouped by credential mode (the verifier checks one mode
+ * per batch) and split into batches of `batchSize`; each batch is checked on-chain with one batch verification.
+ * @throws InvalidInputError naming the bad field (`proofs[i].…`): an empty list, a message that is no address, a
+ *         nullifier twice (the contract would refuse the whole batch)
+ */
+export function prepareAnonymousClaimMany(p: AnonymousClaimManyParameters): PreparedCall[] {
+  const to = addr(p.campaigns, "campaigns");
+  const id = uint(p.campaignId, "campaignId");
+  const size = p.batchSize ?? DEFAULT_RELAY_BATCH;
+  check(Number.isInteger(size) && size >= 1 && size <= MAX_RELAY_BATCH, "batchSize", `must be an integer in 1..${MAX_RELAY_BATCH}`);
+  check(Array.isArray(p.proofs) && p.proofs.length > 0, "proofs", "must hold at least one proof");
+  const seen = new Map<bigint, number>();
+  const structs = p.proofs.map((proof, i) => {
+    const s = anonymousClaimProof(proof, `proofs[${i}]`);
+    const first = seen.get(s.nullifier);
+    check(first === undefined, `proofs[${i}].nullifier`, `repeats proofs[${first}]'s: the same person cannot claim twice`);
+    seen.set(s.nullifier, i);
+    return s;
+  });
+  const calls: PreparedCall[] = [];
+  for (const mode of [0, 1]) {
+    const group = structs.filter((s) => s.mode === mode);
+    for (let i = 0; i < group.length; i += size) {
+      calls.push({ to, data: TOKEN_TABLE_IFACES.MerkleCampaigns.encodeFunctionData("claimAnonymousMany", [id, group.slice(i, i + size)]) as Hex, value: 0n });
+    }
+  }
+  return calls;
+}
+
+/**
+ * Relays anonymous claims in batches from `signer` (the relayer pays the gas; each citizen is paid at the address
+ * their proof binds).
+ * @returns one result per transaction
+ * @throws InvalidInputError as {@link prepareAnonymousClaimMany}; ContractRevertedError (`InvalidProofAt`,
+ *         `NullifierAlreadyUsed`, `ExceedsFunding`, ...) or TransactionFailedError
+ */
+export async function claimAnonymousMany(signer: Signer, p: AnonymousClaimManyParameters): Promise<readonly ClaimReturnType[]> {
+  const out: ClaimReturnType[] = [];
+  for (const call of prepareAnonymousClaimMany(p)) out.push(await send(signer, call));
+  return out;
 }
 
 // ---------------------------------------------------------------- clawback

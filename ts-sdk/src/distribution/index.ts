@@ -23,6 +23,7 @@ export {
   campaignClaimable,
   claimCampaign,
   claimCampaignMany,
+  claimCampaignMultiProof,
   claimTo,
   claimVesting,
   claimVestingMany,
@@ -30,6 +31,7 @@ export {
   getVestingSchedule,
   prepareCampaignClaim,
   prepareCampaignClaimMany,
+  prepareCampaignClaimMultiProof,
   prepareClaimTo,
   prepareVestingClaim,
   prepareVestingClaimMany,
@@ -38,6 +40,7 @@ export {
   vestingClaimable,
   type CampaignClaimManyParameters,
   type CampaignClaimManyReturnType,
+  type CampaignClaimMultiProofParameters,
   type CampaignClaimParameters,
   type ClaimReturnType,
   type ClaimToParameters,
@@ -46,16 +49,21 @@ export {
   type VestingSchedule,
 } from "./claims.js";
 export {
+  anonymousClaimProof,
   campaignAttestationProof,
   claimAnonymous,
+  claimAnonymousMany,
   claimAttested,
   clawbackCampaign,
   prepareAnonymousClaim,
+  prepareAnonymousClaimMany,
   prepareAttestedClaim,
   prepareClawback,
+  type AnonymousClaimManyParameters,
   type AnonymousClaimParameters,
+  type AnonymousClaimProof,
   type AttestedClaimParameters,
   type CampaignAttestationProof,
-  type IdentityProofCalldata,
 } from "./gated.js";
+export { multiProofOfPositions, normalizeMultiProof, type DistributionMultiProof, type MultiProofLeaf, type PositionsMultiProof } from "./multiproof.js";
 export { tokenTableError, type TokenTableContract } from "./inputs.js";

@@ -11,6 +11,7 @@ import { getAddress, isAddress } from "ethers";
 
 import { InvalidInputError, check } from "../errors.js";
 import type { Address, Hex } from "../types.js";
+import type { DistributionMultiProof } from "./multiproof.js";
 
 /** The leaf encoding: `(uint256 index, address account, uint256 amount)`. */
 export const DISTRIBUTION_LEAF_TYPES = ["uint256", "address", "uint256"] as const;
@@ -163,6 +164,29 @@ export class DistributionTree {
     const i = this.byAccount.get(account.toLowerCase());
     if (i === undefined) throw new InvalidInputError("account", `${account} is not a recipient of this tree`);
     return this.entry(i);
+  }
+
+  /**
+   * One multiproof for the recipients with leaf indices `indices` (OpenZeppelin's `getMultiProof`): what a relayer's
+   * `MerkleCampaigns.claimManyMultiproof` batch sends, leaves in the order the contract needs.
+   * @throws InvalidInputError (field `indices`) for an empty list, an unknown index or a repeat
+   */
+  multiProof(indices: readonly (bigint | number)[]): DistributionMultiProof {
+    check(Array.isArray(indices) && indices.length > 0, "indices", "must name at least one leaf index");
+    const seen = new Set<number>();
+    const positions = indices.map((index, k) => {
+      const i = this.byIndex.get(typeof index === "number" ? BigInt(index) : index);
+      if (i === undefined) throw new InvalidInputError(`indices[${k}]`, `no recipient has leaf index ${String(index)}`);
+      if (seen.has(i)) throw new InvalidInputError(`indices[${k}]`, `repeats leaf index ${String(index)}: a leaf is proven once`);
+      seen.add(i);
+      return i;
+    });
+    const m = this.tree.getMultiProof(positions);
+    return {
+      leaves: m.leaves.map((v) => ({ index: BigInt(v[0]), account: v[1] as Address, amount: BigInt(v[2]) })),
+      proof: m.proof as Hex[],
+      proofFlags: m.proofFlags,
+    };
   }
 
   /** Every recipient with its proof, in input order. */

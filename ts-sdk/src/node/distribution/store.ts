@@ -10,6 +10,7 @@ import { getAddress, isAddress } from "ethers";
 import { InvalidInputError, check } from "../../errors.js";
 import type { Address, Hex } from "../../types.js";
 import type { RecipientProof } from "../../distribution/leaf.js";
+import { multiProofOfPositions, type DistributionMultiProof, type MultiProofLeaf } from "../../distribution/multiproof.js";
 import { FILES, NODE_SIZE, RECORD_SIZE, STORE_FORMAT, type StoreManifest } from "./format.js";
 
 /** A recipient, its proof, and where its leaf sits in the tree. */
@@ -79,18 +80,29 @@ export class ProofStore {
     return this.read(fd, 4, at).readUInt32LE(0);
   }
 
-  private proofOfRow(row: number): StoredProof {
+  /** The tree node at `position`, from the cached top levels or the file. */
+  private node(position: number): Hex {
+    return position < this.top.length / NODE_SIZE ? hex(this.top.subarray(position * NODE_SIZE, (position + 1) * NODE_SIZE)) : hex(this.read(this.fds.tree, NODE_SIZE, position * NODE_SIZE));
+  }
+
+  private leafOfRow(row: number): MultiProofLeaf {
     const r = this.read(this.fds.records, RECORD_SIZE, row * RECORD_SIZE);
-    const index = BigInt(r.readUInt32LE(0));
-    const account = getAddress(hex(r.subarray(4, 24))) as Address;
-    const amount = BigInt(hex(r.subarray(24, 56)));
+    return { index: BigInt(r.readUInt32LE(0)), account: getAddress(hex(r.subarray(4, 24))) as Address, amount: BigInt(hex(r.subarray(24, 56))) };
+  }
+
+  private proofOfRow(row: number): StoredProof {
+    const leaf = this.leafOfRow(row);
     const treeIndex = this.u32(this.fds.positions, row * 4);
     const proof: Hex[] = [];
-    for (let i = treeIndex; i > 0; i = (i - 1) >> 1) {
-      const sib = i % 2 === 1 ? i + 1 : i - 1;
-      proof.push(sib < this.top.length / NODE_SIZE ? hex(this.top.subarray(sib * NODE_SIZE, (sib + 1) * NODE_SIZE)) : hex(this.read(this.fds.tree, NODE_SIZE, sib * NODE_SIZE)));
-    }
-    return { index, account, amount, proof, root: this.root, treeIndex };
+    for (let i = treeIndex; i > 0; i = (i - 1) >> 1) proof.push(this.node(i % 2 === 1 ? i + 1 : i - 1));
+    return { ...leaf, proof, root: this.root, treeIndex };
+  }
+
+  /** The row holding leaf index `index` (field names the bad input). */
+  private rowOf(index: bigint | number, field: string): number {
+    const i = typeof index === "bigint" ? index : Number.isSafeInteger(index) ? BigInt(index) : -1n;
+    check(i >= 0n && i < BigInt(this.count), field, `must be an integer from 0 to ${this.count - 1}`);
+    return this.u32(this.fds.byIndex, Number(i) * 4);
   }
 
   /**
@@ -98,9 +110,60 @@ export class ProofStore {
    * @throws InvalidInputError (field `index`) when out of range
    */
   proof(index: bigint | number): StoredProof {
-    const i = typeof index === "bigint" ? index : Number.isSafeInteger(index) ? BigInt(index) : -1n;
-    check(i >= 0n && i < BigInt(this.count), "index", `must be an integer from 0 to ${this.count - 1}`);
-    return this.proofOfRow(this.u32(this.fds.byIndex, Number(i) * 4));
+    return this.proofOfRow(this.rowOf(index, "index"));
+  }
+
+  /**
+   * One multiproof for the leaves with indices `indices`, read from the store (only the siblings it needs): the same
+   * leaves, proof and flags as OpenZeppelin's `getMultiProof` on the whole tree. What a relayer's
+   * `MerkleCampaigns.claimManyMultiproof` batch sends.
+   * @throws InvalidInputError (field `indices[i]`) for an index out of range or a repeat, or `indices` when empty
+   */
+  multiProof(indices: readonly (bigint | number)[]): DistributionMultiProof {
+    check(Array.isArray(indices) && indices.length > 0, "indices", "must name at least one leaf index");
+    const rowAt = new Map<number, number>();
+    const positions = indices.map((index, k) => {
+      const row = this.rowOf(index, `indices[${k}]`);
+      const position = this.u32(this.fds.positions, row * 4);
+      check(!rowAt.has(position), `indices[${k}]`, `repeats leaf index ${String(index)}: a leaf is proven once`);
+      rowAt.set(position, row);
+      return position;
+    });
+    const m = multiProofOfPositions(positions, 2 * this.count - 1, (p) => this.node(p));
+    return { leaves: m.positions.map((p) => this.leafOfRow(rowAt.get(p)!)), proof: m.proof, proofFlags: m.proofFlags };
+  }
+
+  /**
+   * The leaf indices of `count` leaves that sit next to each other in the tree, from the `start`-th leaf in tree order
+   * (ascending leaf hash). A relayer sweeping a campaign batches such neighbours: their multiproof shares almost
+   * every sibling (about one per level for the whole batch), where leaves scattered over the tree need one per level
+   * each. The first call reads `positions.bin` once (4 bytes a leaf in memory).
+   * @throws InvalidInputError (field `start` or `count`) when out of range
+   */
+  indicesInTreeOrder(start: number, count: number): bigint[] {
+    check(Number.isSafeInteger(start) && start >= 0 && start < this.count, "start", `must be an integer from 0 to ${this.count - 1}`);
+    check(Number.isSafeInteger(count) && count >= 1, "count", "must be a positive integer");
+    const rows = this.rowsInTreeOrder();
+    const out: bigint[] = [];
+    for (let k = start; k < Math.min(this.count, start + count); k++) out.push(this.leafOfRow(rows[k]!).index);
+    return out;
+  }
+
+  private treeOrder: Uint32Array | undefined;
+
+  /** Row of the k-th leaf in tree order (ascending leaf hash: tree position 2n - 2 - k), built from positions.bin. */
+  private rowsInTreeOrder(): Uint32Array {
+    if (this.treeOrder !== undefined) return this.treeOrder;
+    const n = this.count;
+    const rows = new Uint32Array(n);
+    const chunk = 1 << 16;
+    for (let at = 0; at < n; at += chunk) {
+      const len = Math.min(chunk, n - at);
+      const b = this.read(this.fds.positions, 4 * len, 4 * at);
+      for (let r = 0; r < len; r++) rows[2 * n - 2 - b.readUInt32LE(4 * r)] = at + r;
+    }
+    this.treeOrder = rows;
+    return rows;
   }
 
   /**
