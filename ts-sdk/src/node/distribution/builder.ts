@@ -14,7 +14,7 @@
  * is complete: it is built in a sibling temporary directory and renamed into place.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { endianness } from "node:os";
 import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
@@ -82,7 +82,8 @@ class HashedWriter {
   private buf: Buffer;
   private fill = 0;
   private constructor(private readonly fh: FileHandle, size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+    // its own ArrayBuffer (offset 0): the parser writes records as aligned 32-bit words
+    this.buf = Buffer.from(new ArrayBuffer(size));
   }
   static async open(file: string, size = 8 << 20): Promise<HashedWriter> {
     return new HashedWriter(await open(file, "w"), size);
@@ -152,12 +153,33 @@ const BATCH = 16384;
  * 2.6 s with workers).
  */
 const INLINE_BELOW = 32 << 20;
+/** The longest line the parser accepts (a line cut between two reads is copied whole). */
+const MAX_LINE = 1 << 20;
 /** Leaf-block buffers the parser fills in turn. */
 const RING = 4;
-/** Byte → its value as a lowercase hex digit or a decimal digit, 255 otherwise (uppercase takes the general path). */
-const HEX_LOWER = new Uint8Array(256).fill(255);
-for (let d = 0; d < 10; d++) HEX_LOWER[0x30 + d] = d;
-for (let d = 0; d < 6; d++) HEX_LOWER[0x61 + d] = 10 + d;
+/**
+ * Byte → its hex digit value in the low 4 bits, with flags: {@link HEX_UPPER} for A-F, {@link HEX_LOWERCASE} for
+ * a-f; 255 for any other byte (so {@link HEX_INVALID} is set).
+ */
+const HEX = new Uint8Array(256).fill(255);
+const HEX_UPPER = 16;
+const HEX_LOWERCASE = 32;
+const HEX_INVALID = 0xc0;
+for (let d = 0; d < 10; d++) HEX[0x30 + d] = d;
+for (let d = 0; d < 6; d++) {
+  HEX[0x41 + d] = HEX_UPPER | (10 + d);
+  HEX[0x61 + d] = HEX_LOWERCASE | (10 + d);
+}
+
+/** Amounts of up to this many digits (below 2^96) take the fast path's three-limb arithmetic. */
+const FAST_AMOUNT_DIGITS = 28;
+const LIMB = 4294967296;
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+
+/** The 32-bit word with its bytes in reverse order (a big-endian word written through a little-endian view). */
+function bswap32(v: number): number {
+  return (v << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
 
 function hexVal(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -206,6 +228,40 @@ export function sortRowsByKey(keys: Uint32Array, n: number, tie: (a: number, b: 
     i = j;
   }
   return a;
+}
+
+/** Two rows with the same account: `row` repeats the account of the earlier row `first`. */
+interface DuplicateAccount {
+  readonly row: number;
+  readonly first: number;
+}
+
+/**
+ * Rows 0..n-1 ordered by their 20-byte account (`accounts`, 20 bytes per row), and the duplicate whose repeating
+ * row comes first in the file, if any.
+ */
+function accountOrder(accounts: Uint8Array, n: number): { order: Uint32Array; duplicate: DuplicateAccount | undefined } {
+  const keys = new Uint32Array(n);
+  for (let r = 0; r < n; r++) keys[r] = ((accounts[r * 20]! << 24) | (accounts[r * 20 + 1]! << 16) | (accounts[r * 20 + 2]! << 8) | accounts[r * 20 + 3]!) >>> 0;
+  // equal accounts end up adjacent, in row order (the sort is stable)
+  const order = sortRowsByKey(keys, n, (x, y) => compareBytes(accounts, x * 20, y * 20, 20));
+  let duplicate: DuplicateAccount | undefined;
+  let runStart = 0;
+  for (let i = 1; i < n; i++) {
+    const x = order[i - 1]!;
+    const y = order[i]!;
+    if (keys[x] !== keys[y] || compareBytes(accounts, x * 20, y * 20, 20) !== 0) {
+      runStart = i;
+      continue;
+    }
+    if (i === runStart + 1 && (duplicate === undefined || y < duplicate.row)) duplicate = { row: y, first: order[runStart]! };
+  }
+  return { order, duplicate };
+}
+
+/** The duplicate account that comes first in the file among rows 0..n-1, if any. */
+function firstDuplicateAccount(accounts: Uint8Array, n: number): DuplicateAccount | undefined {
+  return n > 1 ? accountOrder(accounts, n).duplicate : undefined;
 }
 
 function compareBytes(buf: Uint8Array, a: number, b: number, len: number): number {
@@ -268,6 +324,7 @@ async function buildInto(
   t0: number,
   cleanup: (() => Promise<void>)[],
 ): Promise<Omit<BuildDistributionResult, "dir" | "ms">> {
+  if (endianness() !== "LE") throw new Error("tree builder: the parser writes little-endian words; this machine is big-endian");
   const keccak = await Keccak.create();
   const every = opts.progressEvery ?? 1_000_000;
   const readBytes = opts.readBytes ?? 8 << 20;
@@ -283,10 +340,10 @@ async function buildInto(
   const treeShared = new SharedArrayBuffer((2 * cap - 1) * NODE_SIZE);
   const tree = new Uint8Array(treeShared);
   let accounts = new Uint8Array(cap * 20);
+  let accountWords = new Int32Array(accounts.buffer);
   let indexOfRow = new Uint32Array(cap);
   let seen = new Uint8Array(1 << 16); // bitset of indices
   let maxIndex = -1;
-  let maxIndexRow = 0;
   let n = 0;
   let headerLines = 0;
   const records = await HashedWriter.open(path.join(dir, FILES.records), 16 << 20);
@@ -295,6 +352,8 @@ async function buildInto(
   // fills the next slot while the workers hash the previous ones.
   const slots = Array.from({ length: RING }, () => new SharedArrayBuffer(BATCH * 96));
   const slotBytes = slots.map((b) => new Uint8Array(b));
+  const slotWords = slots.map((b) => new Int32Array(b));
+  const recWords = new Int32Array(records.buffer.buffer, records.buffer.byteOffset, records.buffer.length >> 2);
   // the workers start while the parser reads the first batches (hashed on this thread until they are up)
   // (below INLINE_BELOW bytes of CSV, or with threads: 1, on this thread: starting workers would cost more)
   const hashData = { tree: treeShared, slots, batch: BATCH, kernel: await KeccakKernel.module() };
@@ -305,6 +364,7 @@ async function buildInto(
   const inflight: (Promise<void> | undefined)[] = new Array<Promise<void> | undefined>(RING);
   let slot = 0;
   let mem = slotBytes[0]!;
+  let memWords = slotWords[0]!;
   let batchFirst = 0; // first row of the current batch
   const flushLeaves = (): void => {
     const k = n - batchFirst;
@@ -316,6 +376,7 @@ async function buildInto(
     inflight[slot] = job;
     slot = (slot + 1) % RING;
     mem = slotBytes[slot]!;
+    memWords = slotWords[slot]!;
     batchFirst = n;
   };
   /** Waits until the slot the parser writes next is free again. */
@@ -329,6 +390,8 @@ async function buildInto(
   const totalLimbs = new Float64Array(8); // 32-bit limbs of the running total, carries deferred
   const limbs = new Float64Array(8);
   const lineOf = (row: number): number => row + 1 + headerLines;
+  const duplicateAccountError = (d: DuplicateAccount): DistributionCsvError =>
+    new DistributionCsvError(lineOf(d.row), `account ${keccak.checksum(accounts, d.row * 20)} is a duplicate (first at line ${lineOf(d.first)}): one leaf per account`);
 
   const parseLine = (buf: Buffer, s: number, e: number, line: number): void => {
     if (e > s && buf[e - 1] === 0x0d) e--;
@@ -374,9 +437,9 @@ async function buildInto(
       else if (cl >= 0x61) lower = true;
       accounts[at + k] = (h << 4) | l;
     }
-    if (upper && lower) {
+    if (upper && lower && !keccak.hasChecksum(buf, c1 + 3)) {
       const want = keccak.checksum(accounts, at);
-      if (want.slice(2) !== buf.toString("latin1", c1 + 3, c2)) throw new DistributionCsvError(line, `account ${buf.toString("latin1", c1 + 1, c2)} has a bad EIP-55 checksum (expected ${want})`);
+      throw new DistributionCsvError(line, `account ${buf.toString("latin1", c1 + 1, c2)} has a bad EIP-55 checksum (expected ${want})`);
     }
     // amount
     const a0 = c2 + 1;
@@ -416,10 +479,7 @@ async function buildInto(
       throw new DistributionCsvError(line, `index ${index} is a duplicate (first at line ${lineOf(first)})`);
     }
     seen[byte]! |= bit;
-    if (index > maxIndex) {
-      maxIndex = index;
-      maxIndexRow = n;
-    }
+    if (index > maxIndex) maxIndex = index;
     indexOfRow[n] = index;
     for (let k = 0; k < 20; k++) mem[blk + 44 + k] = rb[ro + 4 + k] = accounts[at + k]!;
     commitRow(index, blk, ro, rb);
@@ -480,16 +540,18 @@ async function buildInto(
   };
 
   /**
-   * The common row, `index,0x<40 lowercase or digit hex>,amount` with at most 77 amount digits, parsed in one pass
-   * from `s`. Returns the start of the next line; -1 when the line is not complete in `buf`; -2 when the row
-   * needs the general parser (anything else: it gives the precise error, or handles the valid rarer forms).
+   * The common row, `index,0x<40 hex digits, one case or EIP-55>,amount` with at most {@link FAST_AMOUNT_DIGITS} amount
+   * digits, parsed in one pass from `s` with no allocation: the account, index and amount go into the leaf block,
+   * the record and the account table as aligned 32-bit words. Returns the start of the next line; -1 when the line
+   * is not complete in `buf`; -2 when the row needs the general parser (anything else: it gives the precise error,
+   * or handles the valid rarer forms).
    */
   const parseFast = (buf: Buffer, s: number, len: number): number => {
+    if (s >= len) return -1;
     let i = s;
-    let index = 0;
     let c = buf[i]!;
-    if (i >= len) return -1;
     if (c < C0 || c > C9) return -2;
+    let index = 0;
     do {
       index = index * 10 + (c - C0);
       c = buf[++i]!;
@@ -499,35 +561,72 @@ async function buildInto(
     if (n >= MAX_ROWS) return -2;
     const byte = index >>> 3;
     if (byte >= seen.length || (seen[byte]! & (1 << (index & 7))) !== 0) return -2;
-    const blk = (n - batchFirst) * 96;
-    const at = n * 20;
-    const ro = records.at;
-    const rb = records.buffer;
-    for (let k = 0; k < 20; k++) {
-      const h = HEX_LOWER[buf[i + 3 + 2 * k]!]!;
-      const l = HEX_LOWER[buf[i + 4 + 2 * k]!]!;
-      if ((h | l) > 15) return -2;
-      mem[blk + 44 + k] = rb[ro + 4 + k] = accounts[at + k] = (h << 4) | l;
+    const bw = (n - batchFirst) * 24; // the leaf block, in words
+    const rw = records.at >> 2; // the record, in words (records are 56 bytes: word-aligned)
+    const aw = n * 5;
+    // account: 5 words, each 4 bytes in memory order (little-endian words)
+    let flags = 0;
+    for (let k = 0, p = i + 3; k < 5; k++, p += 8) {
+      const h0 = HEX[buf[p]!]!, l0 = HEX[buf[p + 1]!]!, h1 = HEX[buf[p + 2]!]!, l1 = HEX[buf[p + 3]!]!;
+      const h2 = HEX[buf[p + 4]!]!, l2 = HEX[buf[p + 5]!]!, h3 = HEX[buf[p + 6]!]!, l3 = HEX[buf[p + 7]!]!;
+      flags |= h0 | l0 | h1 | l1 | h2 | l2 | h3 | l3;
+      memWords[bw + 11 + k] = recWords[rw + 1 + k] = accountWords[aw + k] =
+        (((h0 & 15) << 4) | (l0 & 15)) | ((((h1 & 15) << 4) | (l1 & 15)) << 8) | ((((h2 & 15) << 4) | (l2 & 15)) << 16) | ((((h3 & 15) << 4) | (l3 & 15)) << 24);
     }
+    if ((flags & HEX_INVALID) !== 0) return -2;
+    // mixed case: an EIP-55 checksum, checked here (the general parser names a bad one)
+    if ((flags & (HEX_UPPER | HEX_LOWERCASE)) === (HEX_UPPER | HEX_LOWERCASE) && !keccak.hasChecksum(buf, i + 3)) return -2;
+    // amount
     const a0 = i + 44;
     let e = a0;
     while (e < len && (c = buf[e]!) >= C0 && c <= C9) e++;
     if (e >= len) return -1;
-    if (e === a0 || e - a0 > 77) return -2;
+    const digits = e - a0;
+    if (digits === 0 || digits > FAST_AMOUNT_DIGITS) return -2;
     let next = e + 1;
     if (c === 0x0d) {
       if (e + 1 >= len) return -1;
       if (buf[e + 1] !== 0x0a) return -2;
       next = e + 2;
     } else if (c !== 0x0a) return -2;
-    amountToBlock(buf, a0, e, blk + 64, ro + 24, rb);
-    seen[byte]! |= 1 << (index & 7);
-    if (index > maxIndex) {
-      maxIndex = index;
-      maxIndexRow = n;
+    // three 32-bit limbs (at most 28 digits < 2^96), Horner in groups of up to 6 digits (limb × 10^6 + carry < 2^53)
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    for (let p = a0, g = digits % 6 || 6; p < e; p += g, g = 6) {
+      let carry = 0;
+      for (let j = 0; j < g; j++) carry = carry * 10 + (buf[p + j]! - C0);
+      const mult = POW10[g]!;
+      let x = m0 * mult + carry;
+      carry = Math.floor(x / LIMB);
+      m0 = x - carry * LIMB;
+      x = m1 * mult + carry;
+      carry = Math.floor(x / LIMB);
+      m1 = x - carry * LIMB;
+      m2 = m2 * mult + carry; // below 2^32: at most 28 digits
     }
+    totalLimbs[0]! += m0;
+    totalLimbs[1]! += m1;
+    totalLimbs[2]! += m2;
+    // big-endian uint256: words 0..4 zero, then limbs 2, 1, 0 byte-swapped
+    const b = bw + 16;
+    const r = rw + 6;
+    memWords[b] = memWords[b + 1] = memWords[b + 2] = memWords[b + 3] = memWords[b + 4] = 0;
+    recWords[r] = recWords[r + 1] = recWords[r + 2] = recWords[r + 3] = recWords[r + 4] = 0;
+    memWords[b + 5] = recWords[r + 5] = bswap32(m2);
+    memWords[b + 6] = recWords[r + 6] = bswap32(m1);
+    memWords[b + 7] = recWords[r + 7] = bswap32(m0);
+    // index: big-endian in the block's first word, little-endian u32 in the record
+    memWords[bw + 7] = bswap32(index);
+    recWords[rw] = index;
+    seen[byte]! |= 1 << (index & 7);
+    if (index > maxIndex) maxIndex = index;
     indexOfRow[n] = index;
-    commitRow(index, blk, ro, rb);
+    records.advance(RECORD_SIZE);
+    n++;
+    if (n - batchFirst === BATCH) flushLeaves();
+    if ((n & 0xfffff) === 0) normalizeTotal();
+    if (n % every === 0) report("parse", n, bytesRead);
     return next;
   };
 
@@ -538,6 +637,9 @@ async function buildInto(
     line = await parseAll();
   } catch (e) {
     await records.abort();
+    // a duplicate account among the rows before the bad line is the first bad line in file order
+    const dup = e instanceof DistributionCsvError ? firstDuplicateAccount(accounts, n) : undefined;
+    if (dup !== undefined) throw duplicateAccountError(dup);
     throw e;
   }
   /** Parses the complete lines of buf from s; returns where the first incomplete line starts. */
@@ -561,37 +663,45 @@ async function buildInto(
       s = nl + 1;
     }
   }
+  /**
+   * Reads the CSV into two reused buffers in turn (the next read runs while this one is parsed). Each buffer keeps
+   * {@link MAX_LINE} bytes before its data for the line cut by the previous read, copied there (only that line).
+   */
   async function parseAll(): Promise<number> {
-  let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(opts.csv, { highWaterMark: readBytes })) {
-    // the records buffer (16 MB) holds the rows of one chunk (at most (8 MB + 1 MB carry) / 47 bytes × 56 bytes)
-    const c = chunk as Buffer;
-    bytesRead += c.length;
-    await records.flush();
-    if (carry.length > 1 << 20) throw new DistributionCsvError(line + 1, "line longer than 1 MB (is this a CSV of index,account,amount?)");
-    let from = 0;
-    if (carry.length > 0) {
-      // the line cut by the previous chunk, completed from this one (only that line is copied)
-      const nl = c.indexOf(0x0a);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, c]);
-        continue;
+    const fh = await open(opts.csv, "r");
+    try {
+      const bufs = [Buffer.allocUnsafe(MAX_LINE + readBytes), Buffer.allocUnsafe(MAX_LINE + readBytes)];
+      let which = 0;
+      let reading = fh.read(bufs[0]!, MAX_LINE, readBytes, 0);
+      let tail = 0; // bytes of the cut line, just before MAX_LINE in the current buffer
+      for (;;) {
+        const buf = bufs[which]!;
+        const { bytesRead: got } = await reading;
+        if (got === 0) break;
+        bytesRead += got;
+        reading = fh.read(bufs[1 - which]!, MAX_LINE, readBytes, bytesRead);
+        reading.catch(() => undefined); // awaited next turn; a failure surfaces there
+        // the records buffer (16 MB) holds the rows of one read: at most (8 MB + 1 MB) / 47 bytes × 56 bytes
+        await records.flush();
+        const end = MAX_LINE + got;
+        const rest = await parseRows(buf.subarray(0, end), MAX_LINE - tail);
+        tail = end - rest;
+        if (tail > MAX_LINE) throw new DistributionCsvError(line + 1, `line longer than ${MAX_LINE >> 20} MB (is this a CSV of index,account,amount?)`);
+        which = 1 - which;
+        buf.copy(bufs[which]!, MAX_LINE - tail, rest, end);
       }
-      const head = Buffer.concat([carry, c.subarray(0, nl + 1)]);
-      if ((await parseRows(head, 0)) !== head.length) throw new Error("tree builder: a completed line was left unparsed");
-      from = nl + 1;
+      if (tail > 0) {
+        await records.flush();
+        line++;
+        if (inflight[slot] !== undefined && n === batchFirst) await slotReady();
+        parseLine(bufs[which]!, MAX_LINE - tail, MAX_LINE, line);
+      }
+    } finally {
+      await fh.close();
     }
-    carry = Buffer.from(c.subarray(await parseRows(c, from)));
-  }
-  if (carry.length > 0) {
-    await records.flush();
-    line++;
-    if (inflight[slot] !== undefined && n === batchFirst) await slotReady();
-    parseLine(carry, 0, carry.length, line);
-  }
-  flushLeaves();
-  await Promise.all(inflight);
-  return line;
+    flushLeaves();
+    await Promise.all(inflight);
+    return line;
   }
   if (n === 0) {
     await records.abort();
@@ -600,23 +710,20 @@ async function buildInto(
   const recordsFile = await records.close();
   normalizeTotal();
   const total = totalLimbs.reduce((t, v, k) => t + (BigInt(v) << BigInt(32 * k)), 0n);
-  if (maxIndex >= n) throw new DistributionCsvError(lineOf(maxIndexRow), `index ${maxIndex} is out of range: the ${n} rows must use indices 0..${n - 1}`);
   report("accounts", n, size);
 
   // ---- accounts: duplicates, and the lookup order
   const files: Record<string, { bytes: number; sha256: string }> = { [FILES.records]: recordsFile };
   {
-    const keys = new Uint32Array(n);
-    for (let r = 0; r < n; r++) keys[r] = ((accounts[r * 20]! << 24) | (accounts[r * 20 + 1]! << 16) | (accounts[r * 20 + 2]! << 8) | accounts[r * 20 + 3]!) >>> 0;
-    const order = sortRowsByKey(keys, n, (x, y) => compareBytes(accounts, x * 20, y * 20, 20));
-    for (let i = 1; i < n; i++) {
-      const x = order[i - 1]!;
-      const y = order[i]!;
-      if (keys[x] === keys[y] && compareBytes(accounts, x * 20, y * 20, 20) === 0) {
-        const [first, dup] = x < y ? [x, y] : [y, x];
-        throw new DistributionCsvError(lineOf(dup), `account ${keccak.checksum(accounts, dup * 20)} is a duplicate (first at line ${lineOf(first)}): one leaf per account`);
-      }
+    const { order, duplicate } = accountOrder(accounts, n);
+    // the rules known only once every row is read (indices 0..n-1, one leaf per account): the first bad row
+    let outOfRange = -1;
+    if (maxIndex >= n) for (outOfRange = 0; indexOfRow[outOfRange]! < n; outOfRange++);
+    if (outOfRange >= 0 && (duplicate === undefined || outOfRange < duplicate.row)) {
+      const index = indexOfRow[outOfRange]!;
+      throw new DistributionCsvError(lineOf(outOfRange), `index ${index} is out of range: the ${n} rows must use indices 0..${n - 1}`);
     }
+    if (duplicate !== undefined) throw duplicateAccountError(duplicate);
     files[FILES.byAccount] = await writeFileHashed(path.join(dir, FILES.byAccount), new Uint8Array(order.buffer, 0, n * 4));
     const byIndex = new Uint32Array(n);
     for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
@@ -624,6 +731,7 @@ async function buildInto(
   }
   // release the per-row account bytes and indices before the tree's internal nodes are touched
   accounts = new Uint8Array(0);
+  accountWords = new Int32Array(0);
   indexOfRow = new Uint32Array(0);
   report("sort", n, size);
 

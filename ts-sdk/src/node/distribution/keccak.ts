@@ -102,6 +102,37 @@ export class Keccak {
     out.set(h.digest("binary"), at);
   }
 
+  /**
+   * Whether the 40 hex digits at text[at, at+40) (ASCII, either case) carry a valid EIP-55 checksum: each letter
+   * is uppercase exactly when its nibble of keccak256(the lowercase digits) is 8 or more. Allocates nothing on the
+   * direct back end.
+   */
+  hasChecksum(text: Uint8Array, at: number): boolean {
+    const lower = this.hexBuf;
+    for (let i = 0; i < 40; i++) lower[i] = text[at + i]! | 0x20; // digits keep their code; letters lowercased
+    let d: Uint8Array;
+    let o: number;
+    if (this.ex !== null) {
+      if (this.mem.byteLength === 0) this.mem = new Uint8Array(this.ex.memory.buffer);
+      d = this.mem;
+      o = this.off;
+      for (let i = 0; i < 40; i++) d[o + i] = lower[i]!;
+      this.ex.Hash_Calculate(40, 256, 1);
+    } else {
+      this.hashInto(lower, 0, 40, this.one, 0);
+      d = this.one;
+      o = 0;
+    }
+    for (let i = 0; i < 40; i++) {
+      const c = text[at + i]!;
+      if (c < 0x41) continue; // a digit
+      const upper = c < 0x61;
+      const nib = (d[o + (i >> 1)]! >> (i & 1 ? 0 : 4)) & 0xf;
+      if (upper !== nib >= 8) return false;
+    }
+    return true;
+  }
+
   /** A 20-byte account in EIP-55 checksum form. */
   checksum(account: Uint8Array, from = 0): string {
     const hex = Buffer.from(account.buffer, account.byteOffset + from, 20).toString("hex");
