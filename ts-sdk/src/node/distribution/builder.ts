@@ -24,6 +24,9 @@ import { CSV_HEADER, DUMP_LIMIT, FILES, MAX_ROWS, NODE_SIZE, RECORD_SIZE, STORE_
 import { Keccak } from "./keccak.js";
 import { inlineHasher, startingHasher } from "./hash-pool.js";
 import { KeccakKernel } from "./keccak-kernel.js";
+import { rowSortScratch, sortRows, type RowSortScratch } from "./row-sort.js";
+
+export { sortRowsByKey } from "./row-sort.js";
 
 /** A CSV row (or the file) is invalid: `line` is 1-based (0 when the error concerns the whole file). */
 export class DistributionCsvError extends InvalidInputError {
@@ -75,6 +78,9 @@ export interface BuildDistributionResult {
   readonly ms: number;
 }
 
+/** Bytes per write of a large array (each hashed while the previous one is written). */
+const WRITE_PART = 32 << 20;
+
 /** Writes sequentially through a buffer, hashing (sha256) what it writes. */
 class HashedWriter {
   readonly sha = createHash("sha256");
@@ -100,12 +106,16 @@ class HashedWriter {
   async write(data: Uint8Array): Promise<void> {
     if (data.length >= this.buf.length) {
       await this.flush();
-      for (let off = 0; off < data.length; off += 1 << 30) {
-        const part = data.subarray(off, Math.min(data.length, off + (1 << 30)));
+      // hash each part while the previous one is being written
+      let writing: Promise<void> = Promise.resolve();
+      for (let off = 0; off < data.length; off += WRITE_PART) {
+        const part = data.subarray(off, Math.min(data.length, off + WRITE_PART));
         this.sha.update(part);
-        await writeAll(this.fh, part);
+        await writing;
+        writing = writeAll(this.fh, part);
         this.bytes += part.length;
       }
+      await writing;
       return;
     }
     if (this.fill + data.length > this.buf.length) await this.flush();
@@ -188,48 +198,6 @@ function hexVal(c: number): number {
   return -1;
 }
 
-/**
- * Sorts row numbers 0..n-1 by a 32-bit key (LSD radix, two 16-bit passes), then orders rows with equal keys with
- * `tie` (a full comparison). Stable.
- */
-export function sortRowsByKey(keys: Uint32Array, n: number, tie: (a: number, b: number) => number): Uint32Array {
-  const a = new Uint32Array(n);
-  const b = new Uint32Array(n);
-  const count = new Uint32Array(65536);
-  for (let i = 0; i < n; i++) count[keys[i]! & 0xffff]!++;
-  let sum = 0;
-  for (let k = 0; k < 65536; k++) {
-    const c = count[k]!;
-    count[k] = sum;
-    sum += c;
-  }
-  for (let i = 0; i < n; i++) b[count[keys[i]! & 0xffff]!++] = i;
-  count.fill(0);
-  for (let i = 0; i < n; i++) count[keys[i]! >>> 16]!++;
-  sum = 0;
-  for (let k = 0; k < 65536; k++) {
-    const c = count[k]!;
-    count[k] = sum;
-    sum += c;
-  }
-  for (let i = 0; i < n; i++) {
-    const r = b[i]!;
-    a[count[keys[r]! >>> 16]!++] = r;
-  }
-  // equal keys: full comparison
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    const k = keys[a[i]!]!;
-    while (j < n && keys[a[j]!]! === k) j++;
-    if (j - i > 1) {
-      const run = Array.from(a.subarray(i, j)).sort((x, y) => tie(x, y) || x - y);
-      a.set(run, i);
-    }
-    i = j;
-  }
-  return a;
-}
-
 /** Two rows with the same account: `row` repeats the account of the earlier row `first`. */
 interface DuplicateAccount {
   readonly row: number;
@@ -240,17 +208,17 @@ interface DuplicateAccount {
  * Rows 0..n-1 ordered by their 20-byte account (`accounts`, 20 bytes per row), and the duplicate whose repeating
  * row comes first in the file, if any.
  */
-function accountOrder(accounts: Uint8Array, n: number): { order: Uint32Array; duplicate: DuplicateAccount | undefined } {
+function accountOrder(accounts: Uint8Array, n: number, scratch: RowSortScratch): { order: Uint32Array; duplicate: DuplicateAccount | undefined } {
   const keys = new Uint32Array(n);
   for (let r = 0; r < n; r++) keys[r] = ((accounts[r * 20]! << 24) | (accounts[r * 20 + 1]! << 16) | (accounts[r * 20 + 2]! << 8) | accounts[r * 20 + 3]!) >>> 0;
-  // equal accounts end up adjacent, in row order (the sort is stable)
-  const order = sortRowsByKey(keys, n, (x, y) => compareBytes(accounts, x * 20, y * 20, 20));
+  // equal accounts end up adjacent, in row order
+  const { order, sortedKeys } = sortRows(keys, n, (x, y) => compareBytes(accounts, x * 20, y * 20, 20), scratch);
   let duplicate: DuplicateAccount | undefined;
   let runStart = 0;
   for (let i = 1; i < n; i++) {
     const x = order[i - 1]!;
     const y = order[i]!;
-    if (keys[x] !== keys[y] || compareBytes(accounts, x * 20, y * 20, 20) !== 0) {
+    if (sortedKeys[i - 1] !== sortedKeys[i] || compareBytes(accounts, x * 20, y * 20, 20) !== 0) {
       runStart = i;
       continue;
     }
@@ -261,7 +229,7 @@ function accountOrder(accounts: Uint8Array, n: number): { order: Uint32Array; du
 
 /** The duplicate account that comes first in the file among rows 0..n-1, if any. */
 function firstDuplicateAccount(accounts: Uint8Array, n: number): DuplicateAccount | undefined {
-  return n > 1 ? accountOrder(accounts, n).duplicate : undefined;
+  return n > 1 ? accountOrder(accounts, n, rowSortScratch(n)).duplicate : undefined;
 }
 
 function compareBytes(buf: Uint8Array, a: number, b: number, len: number): number {
@@ -714,8 +682,10 @@ async function buildInto(
 
   // ---- accounts: duplicates, and the lookup order
   const files: Record<string, { bytes: number; sha256: string }> = { [FILES.records]: recordsFile };
+  // shared by the two sorts (accounts, then leaves)
+  let scratch = rowSortScratch(n);
   {
-    const { order, duplicate } = accountOrder(accounts, n);
+    const { order, duplicate } = accountOrder(accounts, n, scratch);
     // the rules known only once every row is read (indices 0..n-1, one leaf per account): the first bad row
     let outOfRange = -1;
     if (maxIndex >= n) for (outOfRange = 0; indexOfRow[outOfRange]! < n; outOfRange++);
@@ -724,7 +694,7 @@ async function buildInto(
       throw new DistributionCsvError(lineOf(outOfRange), `index ${index} is out of range: the ${n} rows must use indices 0..${n - 1}`);
     }
     if (duplicate !== undefined) throw duplicateAccountError(duplicate);
-    files[FILES.byAccount] = await writeFileHashed(path.join(dir, FILES.byAccount), new Uint8Array(order.buffer, 0, n * 4));
+    files[FILES.byAccount] = await writeFileHashed(path.join(dir, FILES.byAccount), new Uint8Array(order.buffer, order.byteOffset, n * 4));
     const byIndex = new Uint32Array(n);
     for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
     files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
@@ -744,7 +714,7 @@ async function buildInto(
       const o = r * NODE_SIZE;
       keys[r] = ((tree[o]! << 24) | (tree[o + 1]! << 16) | (tree[o + 2]! << 8) | tree[o + 3]!) >>> 0;
     }
-    const order = sortRowsByKey(keys, n, (x, y) => compareBytes(tree, x * NODE_SIZE, y * NODE_SIZE, NODE_SIZE));
+    const { order } = sortRows(keys, n, (x, y) => compareBytes(tree, x * NODE_SIZE, y * NODE_SIZE, NODE_SIZE), scratch);
     // gather: slot T-1-r takes the leaf of rank r. Leaves sit at rows [0, n), their slots are [n-1, 2n-1): they
     // overlap in slot n-1 only, written last (r = n-1) after every read of row n-1.
     const words = new Int32Array(treeShared, 0, T * 8);
@@ -767,6 +737,7 @@ async function buildInto(
     }
   }
   files[FILES.positions] = await writeFileHashed(path.join(dir, FILES.positions), new Uint8Array(positions.buffer));
+  scratch = rowSortScratch(0);
   report("tree", n, size);
 
   // ---- internal nodes, in runs of consecutive nodes whose children are all done (children of i are 2i+1 and

@@ -108,27 +108,27 @@ export class Keccak {
    * direct back end.
    */
   hasChecksum(text: Uint8Array, at: number): boolean {
-    const lower = this.hexBuf;
-    for (let i = 0; i < 40; i++) lower[i] = text[at + i]! | 0x20; // digits keep their code; letters lowercased
     let d: Uint8Array;
     let o: number;
     if (this.ex !== null) {
       if (this.mem.byteLength === 0) this.mem = new Uint8Array(this.ex.memory.buffer);
       d = this.mem;
       o = this.off;
-      for (let i = 0; i < 40; i++) d[o + i] = lower[i]!;
+      for (let i = 0; i < 40; i++) d[o + i] = text[at + i]! | 0x20; // digits keep their code; letters lowercased
       this.ex.Hash_Calculate(40, 256, 1);
     } else {
-      this.hashInto(lower, 0, 40, this.one, 0);
+      for (let i = 0; i < 40; i++) this.hexBuf[i] = text[at + i]! | 0x20;
+      this.hashInto(this.hexBuf, 0, 40, this.one, 0);
       d = this.one;
       o = 0;
     }
-    for (let i = 0; i < 40; i++) {
-      const c = text[at + i]!;
-      if (c < 0x41) continue; // a digit
-      const upper = c < 0x61;
-      const nib = (d[o + (i >> 1)]! >> (i & 1 ? 0 : 4)) & 0xf;
-      if (upper !== nib >= 8) return false;
+    for (let i = 0; i < 40; i += 2) {
+      const byte = d[o + (i >> 1)]!;
+      const hi = text[at + i]!;
+      const lo = text[at + i + 1]!;
+      // a letter (0x41 and up) is uppercase (below 0x61) exactly when its nibble is 8 or more
+      if (hi >= 0x41 && (hi < 0x61) !== (byte >= 0x80)) return false;
+      if (lo >= 0x41 && (lo < 0x61) !== ((byte & 0xf) >= 8)) return false;
     }
     return true;
   }
