@@ -122,14 +122,17 @@ export class Keccak {
       d = this.one;
       o = 0;
     }
-    for (let i = 0; i < 40; i += 2) {
-      const byte = d[o + (i >> 1)]!;
-      const hi = text[at + i]!;
-      const lo = text[at + i + 1]!;
-      // a letter (0x41 and up) is uppercase (below 0x61) exactly when its nibble is 8 or more
-      if (hi >= 0x41 && (hi < 0x61) !== (byte >= 0x80)) return false;
-      if (lo >= 0x41 && (lo < 0x61) !== ((byte & 0xf) >= 8)) return false;
+    // branch-free: a letter (bit 6 set; digits have it clear) mismatches when its case bit (0x20, set for
+    // lowercase) equals its nibble's top bit (an uppercase letter wants a nibble of 8 or more)
+    let bad = 0;
+    for (let i = 0; i < 20; i++) {
+      const byte = d[o + i]!;
+      const hi = text[at + 2 * i]!;
+      const lo = text[at + 2 * i + 1]!;
+      bad |= (hi >> 6) & ~((hi >> 5) ^ (byte >> 7));
+      bad |= (lo >> 6) & ~((lo >> 5) ^ (byte >> 3));
     }
+    if ((bad & 1) !== 0) return false;
     return true;
   }
 
