@@ -84,18 +84,37 @@ describe("distribution builder (node)", function () {
       ["1", "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", ((1n << 256n) - 1n).toString()],
       ["2", "0x90F79BF6EB2C4F870365E785982E1F101E93B906", "999999999999999"],
       ["3", "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "1000000000000000"],
+      // around the fast path's limits: 2^53, 2^64, 2^96 - 1 and its 28-digit ceiling, then 29 digits
+      ["4", "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc", ((1n << 53n) + 1n).toString()],
+      ["5", "0x976EA74026E726554dB657fA54763abd0C3a0aa9", ((1n << 64n) - 1n).toString()],
+      ["6", "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955", ((1n << 64n) + 1n).toString()],
+      ["7", "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f", "9999999999999999999999999999"],
+      ["8", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720", "10000000000000000000000000000"],
+      ["9", "0xBcd4042DE499D14e55001CcbB24a551F3b954096", ((1n << 96n) - 1n).toString()],
+      ["10", "0x71bE63f3384f5fb98995898A86B02Fb2426c5788", "000000000000000000000000000042"],
     ];
     const text = "index,account,amount\r\n" + rows.map((r) => r.join(",")).join("\r\n");
     const r = await build(text, "edge");
     const oz = StandardMerkleTree.of(rows, TYPES);
     expect(r.root).to.equal(oz.root);
+    expect(r.total).to.equal(rows.reduce((t, x) => t + BigInt(x[2]), 0n));
     const sdk = DistributionTree.of(rows.map(([index, account, amount]) => ({ index: BigInt(index), account, amount: BigInt(amount) })));
     expect(sdk.root).to.equal(oz.root);
+    const store = ProofStore.open(r.out);
+    try {
+      for (const [index, account, amount] of rows) {
+        const p = store.proof(Number(index));
+        expect([p.account.toLowerCase(), p.amount]).to.deep.equal([account.toLowerCase(), BigInt(amount)]);
+      }
+    } finally {
+      store.close();
+    }
     expect(distributionLeaf({ index: 1n, account: rows[1]![1], amount: BigInt(rows[1]![2]) })).to.equal(oz.leafHash(rows[1]!));
   });
 
   const GOOD = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   const OTHER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+  const ZEROISH = "0x0000000000000000000000000000000000000001"; // sorts before OTHER
   const bad: [string, string, number, RegExp][] = [
     ["bad address (short)", `index,account,amount\n0,${GOOD},1\n1,0x1234,5\n`, 3, /account "0x1234" is not an address/],
     ["bad address (non-hex)", `0,${GOOD},1\n1,0x${"g".repeat(40)},5\n`, 2, /not an address \(non-hex/],
@@ -114,6 +133,12 @@ describe("distribution builder (node)", function () {
     ["too many fields", `0,${GOOD},1,2\n`, 1, /more than 3 fields/],
     ["blank line", `0,${GOOD},1\n\n1,${OTHER},2\n`, 2, /empty line/],
     ["wrong header", `idx,addr,amt\n0,${GOOD},1\n`, 1, /header must be "index,account,amount"/],
+    // the first bad line in file order wins, whichever rule it breaks
+    ["duplicate account before a bad amount", `0,${GOOD},1\n1,${GOOD},2\n2,${OTHER},-3\n`, 2, /account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is a duplicate \(first at line 1\)/],
+    ["duplicate account after a bad amount", `0,${GOOD},1\n1,${OTHER},-3\n2,${GOOD},2\n`, 2, /amount "-3" is negative/],
+    ["later-sorting duplicate account first in the file", `0,${OTHER},1\n1,${ZEROISH},1\n2,${OTHER},1\n3,${ZEROISH},1\n`, 3, /account 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC is a duplicate \(first at line 1\)/],
+    ["index out of range before a duplicate account", `0,${GOOD},1\n9,${OTHER},1\n1,${GOOD},1\n`, 2, /index 9 is out of range/],
+    ["duplicate account before an index out of range", `0,${GOOD},1\n1,${GOOD},1\n9,${OTHER},1\n`, 2, /account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is a duplicate/],
   ];
   for (const [what, text, line, message] of bad) {
     it(`refuses a ${what} with its line number (${line}) and leaves no output`, async () => {
@@ -131,6 +156,18 @@ describe("distribution builder (node)", function () {
       expect(readdirSync(work).filter((f) => f.startsWith(name) && !f.endsWith(".csv"))).to.deep.equal([]);
     });
   }
+
+  it("refuses a line longer than 1 MB with its line number, read in pieces, and leaves no output", async () => {
+    const csv = path.join(work, "long.csv");
+    writeFileSync(csv, `0,${GOOD},1\n1,${OTHER},${"1".repeat(1.2e6)}\n`);
+    const err = await buildDistribution({ csv, out: path.join(work, "long"), readBytes: 1 << 16 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(DistributionCsvError).with.property("line", 2);
+    expect((err as DistributionCsvError).shortMessage).to.match(/^csv: line 2: line longer than 1 MB/);
+    expect(readdirSync(work).filter((f) => f.startsWith("long") && !f.endsWith(".csv"))).to.deep.equal([]);
+  });
 
   it("refuses an empty CSV, a missing file, and an existing output directory (field named)", async () => {
     const e1 = await build("index,account,amount\n", "empty").catch((e: unknown) => e);
@@ -239,7 +276,16 @@ describe("distribution builder keccak back ends", () => {
       expect("0x" + Buffer.from(b).toString("hex")).to.equal(keccak256(input));
     }
     const acct = rb(20);
-    const { getAddress } = await import("ethers");
+    const { getAddress, hexlify } = await import("ethers");
     expect(direct.checksum(acct)).to.equal(getAddress("0x" + Buffer.from(acct).toString("hex")));
+    // hasChecksum: true for ethers' EIP-55 form of random accounts, false once any one letter's case is flipped
+    for (let t = 0; t < 50; t++) {
+      const text = Buffer.from("  " + getAddress(hexlify(rb(20))).slice(2), "latin1");
+      for (const k of [direct, wrapper]) expect(k.hasChecksum(text, 2)).to.equal(true);
+      const letter = [...text.keys()].find((i) => i >= 2 && text[i]! >= 0x41);
+      if (letter === undefined) continue;
+      text[letter]! ^= 0x20;
+      for (const k of [direct, wrapper]) expect(k.hasChecksum(text, 2)).to.equal(false);
+    }
   });
 });

@@ -14,7 +14,7 @@
  * is complete: it is built in a sibling temporary directory and renamed into place.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { endianness } from "node:os";
 import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
@@ -24,6 +24,9 @@ import { CSV_HEADER, DUMP_LIMIT, FILES, MAX_ROWS, NODE_SIZE, RECORD_SIZE, STORE_
 import { Keccak } from "./keccak.js";
 import { inlineHasher, startingHasher } from "./hash-pool.js";
 import { KeccakKernel } from "./keccak-kernel.js";
+import { rowSortScratch, sortRows, type RowSortScratch } from "./row-sort.js";
+
+export { sortRowsByKey } from "./row-sort.js";
 
 /** A CSV row (or the file) is invalid: `line` is 1-based (0 when the error concerns the whole file). */
 export class DistributionCsvError extends InvalidInputError {
@@ -57,7 +60,7 @@ export interface BuildDistributionOptions {
   readonly progressEvery?: number;
   /** Write `tree.json` (OpenZeppelin's dump) up to this many leaves (default {@link DUMP_LIMIT}). */
   readonly dumpLimit?: number;
-  /** Bytes per read of the CSV (default 8 MB; 64 bytes to 8 MB). Smaller only to test lines cut across reads. */
+  /** Bytes per read of the CSV (default 1 MB; 64 bytes to 8 MB). */
   readonly readBytes?: number;
   /** Hashing threads: 1 hashes on the calling thread; more start worker threads (default: one per core, or 1 for a
    *  CSV under 32 MB). */
@@ -75,6 +78,9 @@ export interface BuildDistributionResult {
   readonly ms: number;
 }
 
+/** Bytes per write of a large array (each hashed while the previous one is written). */
+const WRITE_PART = 32 << 20;
+
 /** Writes sequentially through a buffer, hashing (sha256) what it writes. */
 class HashedWriter {
   readonly sha = createHash("sha256");
@@ -82,7 +88,8 @@ class HashedWriter {
   private buf: Buffer;
   private fill = 0;
   private constructor(private readonly fh: FileHandle, size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+    // its own ArrayBuffer (offset 0): the parser writes records as aligned 32-bit words
+    this.buf = Buffer.from(new ArrayBuffer(size));
   }
   static async open(file: string, size = 8 << 20): Promise<HashedWriter> {
     return new HashedWriter(await open(file, "w"), size);
@@ -99,12 +106,16 @@ class HashedWriter {
   async write(data: Uint8Array): Promise<void> {
     if (data.length >= this.buf.length) {
       await this.flush();
-      for (let off = 0; off < data.length; off += 1 << 30) {
-        const part = data.subarray(off, Math.min(data.length, off + (1 << 30)));
+      // hash each part while the previous one is being written
+      let writing: Promise<void> = Promise.resolve();
+      for (let off = 0; off < data.length; off += WRITE_PART) {
+        const part = data.subarray(off, Math.min(data.length, off + WRITE_PART));
         this.sha.update(part);
-        await writeAll(this.fh, part);
+        await writing;
+        writing = writeAll(this.fh, part);
         this.bytes += part.length;
       }
+      await writing;
       return;
     }
     if (this.fill + data.length > this.buf.length) await this.flush();
@@ -152,12 +163,38 @@ const BATCH = 16384;
  * 2.6 s with workers).
  */
 const INLINE_BELOW = 32 << 20;
+/**
+ * Bytes per read of the CSV by default: small enough that the read buffers and the records buffer stay in the
+ * caches and are reused rather than touched fresh (bench suite `distribution`, 100k row).
+ */
+const DEFAULT_READ = 1 << 20;
+/** The longest line the parser accepts (a line cut between two reads is copied whole). */
+const MAX_LINE = 1 << 20;
 /** Leaf-block buffers the parser fills in turn. */
 const RING = 4;
-/** Byte → its value as a lowercase hex digit or a decimal digit, 255 otherwise (uppercase takes the general path). */
-const HEX_LOWER = new Uint8Array(256).fill(255);
-for (let d = 0; d < 10; d++) HEX_LOWER[0x30 + d] = d;
-for (let d = 0; d < 6; d++) HEX_LOWER[0x61 + d] = 10 + d;
+/**
+ * Byte → its hex digit value in the low 4 bits, with flags: {@link HEX_UPPER} for A-F, {@link HEX_LOWERCASE} for
+ * a-f; 255 for any other byte (so {@link HEX_INVALID} is set).
+ */
+const HEX = new Uint8Array(256).fill(255);
+const HEX_UPPER = 16;
+const HEX_LOWERCASE = 32;
+const HEX_INVALID = 0xc0;
+for (let d = 0; d < 10; d++) HEX[0x30 + d] = d;
+for (let d = 0; d < 6; d++) {
+  HEX[0x41 + d] = HEX_UPPER | (10 + d);
+  HEX[0x61 + d] = HEX_LOWERCASE | (10 + d);
+}
+
+/** Amounts of up to this many digits (below 2^96) take the fast path's three-limb arithmetic. */
+const FAST_AMOUNT_DIGITS = 28;
+const LIMB = 4294967296;
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+
+/** The 32-bit word with its bytes in reverse order (a big-endian word written through a little-endian view). */
+function bswap32(v: number): number {
+  return (v << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
 
 function hexVal(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -166,46 +203,38 @@ function hexVal(c: number): number {
   return -1;
 }
 
+/** Two rows with the same account: `row` repeats the account of the earlier row `first`. */
+interface DuplicateAccount {
+  readonly row: number;
+  readonly first: number;
+}
+
 /**
- * Sorts row numbers 0..n-1 by a 32-bit key (LSD radix, two 16-bit passes), then orders rows with equal keys with
- * `tie` (a full comparison). Stable.
+ * Rows 0..n-1 ordered by their 20-byte account (`accounts`, 20 bytes per row), and the duplicate whose repeating
+ * row comes first in the file, if any.
  */
-export function sortRowsByKey(keys: Uint32Array, n: number, tie: (a: number, b: number) => number): Uint32Array {
-  const a = new Uint32Array(n);
-  const b = new Uint32Array(n);
-  const count = new Uint32Array(65536);
-  for (let i = 0; i < n; i++) count[keys[i]! & 0xffff]!++;
-  let sum = 0;
-  for (let k = 0; k < 65536; k++) {
-    const c = count[k]!;
-    count[k] = sum;
-    sum += c;
-  }
-  for (let i = 0; i < n; i++) b[count[keys[i]! & 0xffff]!++] = i;
-  count.fill(0);
-  for (let i = 0; i < n; i++) count[keys[i]! >>> 16]!++;
-  sum = 0;
-  for (let k = 0; k < 65536; k++) {
-    const c = count[k]!;
-    count[k] = sum;
-    sum += c;
-  }
-  for (let i = 0; i < n; i++) {
-    const r = b[i]!;
-    a[count[keys[r]! >>> 16]!++] = r;
-  }
-  // equal keys: full comparison
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    const k = keys[a[i]!]!;
-    while (j < n && keys[a[j]!]! === k) j++;
-    if (j - i > 1) {
-      const run = Array.from(a.subarray(i, j)).sort((x, y) => tie(x, y) || x - y);
-      a.set(run, i);
+function accountOrder(accounts: Uint8Array, n: number, scratch: RowSortScratch): { order: Uint32Array; duplicate: DuplicateAccount | undefined } {
+  const keys = new Uint32Array(n);
+  for (let r = 0; r < n; r++) keys[r] = ((accounts[r * 20]! << 24) | (accounts[r * 20 + 1]! << 16) | (accounts[r * 20 + 2]! << 8) | accounts[r * 20 + 3]!) >>> 0;
+  // equal accounts end up adjacent, in row order
+  const { order, sortedKeys } = sortRows(keys, n, (x, y) => compareBytes(accounts, x * 20, y * 20, 20), scratch);
+  let duplicate: DuplicateAccount | undefined;
+  let runStart = 0;
+  for (let i = 1; i < n; i++) {
+    const x = order[i - 1]!;
+    const y = order[i]!;
+    if (sortedKeys[i - 1] !== sortedKeys[i] || compareBytes(accounts, x * 20, y * 20, 20) !== 0) {
+      runStart = i;
+      continue;
     }
-    i = j;
+    if (i === runStart + 1 && (duplicate === undefined || y < duplicate.row)) duplicate = { row: y, first: order[runStart]! };
   }
-  return a;
+  return { order, duplicate };
+}
+
+/** The duplicate account that comes first in the file among rows 0..n-1, if any. */
+function firstDuplicateAccount(accounts: Uint8Array, n: number): DuplicateAccount | undefined {
+  return n > 1 ? accountOrder(accounts, n, rowSortScratch(n)).duplicate : undefined;
 }
 
 function compareBytes(buf: Uint8Array, a: number, b: number, len: number): number {
@@ -268,9 +297,10 @@ async function buildInto(
   t0: number,
   cleanup: (() => Promise<void>)[],
 ): Promise<Omit<BuildDistributionResult, "dir" | "ms">> {
+  if (endianness() !== "LE") throw new Error("tree builder: the parser writes little-endian words; this machine is big-endian");
   const keccak = await Keccak.create();
   const every = opts.progressEvery ?? 1_000_000;
-  const readBytes = opts.readBytes ?? 8 << 20;
+  const readBytes = opts.readBytes ?? DEFAULT_READ;
   if (!Number.isInteger(readBytes) || readBytes < 64 || readBytes > 8 << 20) throw new InvalidInputError("readBytes", `must be an integer from 64 to ${8 << 20}, is ${readBytes}`);
   if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1 || opts.threads > 64)) {
     throw new InvalidInputError("threads", `must be an integer from 1 to 64, is ${opts.threads}`);
@@ -283,18 +313,21 @@ async function buildInto(
   const treeShared = new SharedArrayBuffer((2 * cap - 1) * NODE_SIZE);
   const tree = new Uint8Array(treeShared);
   let accounts = new Uint8Array(cap * 20);
+  let accountWords = new Int32Array(accounts.buffer);
   let indexOfRow = new Uint32Array(cap);
   let seen = new Uint8Array(1 << 16); // bitset of indices
   let maxIndex = -1;
-  let maxIndexRow = 0;
   let n = 0;
   let headerLines = 0;
-  const records = await HashedWriter.open(path.join(dir, FILES.records), 16 << 20);
+  // holds the records of one read (flushed before each): at most (readBytes + MAX_LINE) / MIN_ROW_BYTES rows
+  const records = await HashedWriter.open(path.join(dir, FILES.records), (Math.ceil((readBytes + MAX_LINE) / MIN_ROW_BYTES) + 1) * RECORD_SIZE);
   // Leaves are hashed in batches by the worker pool: each row's abi.encode(index, account, amount) block is
   // written straight into a ring slot (bytes that stay zero are never touched), BATCH rows per job; the parser
   // fills the next slot while the workers hash the previous ones.
   const slots = Array.from({ length: RING }, () => new SharedArrayBuffer(BATCH * 96));
   const slotBytes = slots.map((b) => new Uint8Array(b));
+  const slotWords = slots.map((b) => new Int32Array(b));
+  const recWords = new Int32Array(records.buffer.buffer, records.buffer.byteOffset, records.buffer.length >> 2);
   // the workers start while the parser reads the first batches (hashed on this thread until they are up)
   // (below INLINE_BELOW bytes of CSV, or with threads: 1, on this thread: starting workers would cost more)
   const hashData = { tree: treeShared, slots, batch: BATCH, kernel: await KeccakKernel.module() };
@@ -305,6 +338,7 @@ async function buildInto(
   const inflight: (Promise<void> | undefined)[] = new Array<Promise<void> | undefined>(RING);
   let slot = 0;
   let mem = slotBytes[0]!;
+  let memWords = slotWords[0]!;
   let batchFirst = 0; // first row of the current batch
   const flushLeaves = (): void => {
     const k = n - batchFirst;
@@ -316,6 +350,7 @@ async function buildInto(
     inflight[slot] = job;
     slot = (slot + 1) % RING;
     mem = slotBytes[slot]!;
+    memWords = slotWords[slot]!;
     batchFirst = n;
   };
   /** Waits until the slot the parser writes next is free again. */
@@ -329,6 +364,8 @@ async function buildInto(
   const totalLimbs = new Float64Array(8); // 32-bit limbs of the running total, carries deferred
   const limbs = new Float64Array(8);
   const lineOf = (row: number): number => row + 1 + headerLines;
+  const duplicateAccountError = (d: DuplicateAccount): DistributionCsvError =>
+    new DistributionCsvError(lineOf(d.row), `account ${keccak.checksum(accounts, d.row * 20)} is a duplicate (first at line ${lineOf(d.first)}): one leaf per account`);
 
   const parseLine = (buf: Buffer, s: number, e: number, line: number): void => {
     if (e > s && buf[e - 1] === 0x0d) e--;
@@ -374,9 +411,9 @@ async function buildInto(
       else if (cl >= 0x61) lower = true;
       accounts[at + k] = (h << 4) | l;
     }
-    if (upper && lower) {
+    if (upper && lower && !keccak.hasChecksum(buf, c1 + 3)) {
       const want = keccak.checksum(accounts, at);
-      if (want.slice(2) !== buf.toString("latin1", c1 + 3, c2)) throw new DistributionCsvError(line, `account ${buf.toString("latin1", c1 + 1, c2)} has a bad EIP-55 checksum (expected ${want})`);
+      throw new DistributionCsvError(line, `account ${buf.toString("latin1", c1 + 1, c2)} has a bad EIP-55 checksum (expected ${want})`);
     }
     // amount
     const a0 = c2 + 1;
@@ -416,10 +453,7 @@ async function buildInto(
       throw new DistributionCsvError(line, `index ${index} is a duplicate (first at line ${lineOf(first)})`);
     }
     seen[byte]! |= bit;
-    if (index > maxIndex) {
-      maxIndex = index;
-      maxIndexRow = n;
-    }
+    if (index > maxIndex) maxIndex = index;
     indexOfRow[n] = index;
     for (let k = 0; k < 20; k++) mem[blk + 44 + k] = rb[ro + 4 + k] = accounts[at + k]!;
     commitRow(index, blk, ro, rb);
@@ -480,16 +514,18 @@ async function buildInto(
   };
 
   /**
-   * The common row, `index,0x<40 lowercase or digit hex>,amount` with at most 77 amount digits, parsed in one pass
-   * from `s`. Returns the start of the next line; -1 when the line is not complete in `buf`; -2 when the row
-   * needs the general parser (anything else: it gives the precise error, or handles the valid rarer forms).
+   * The common row, `index,0x<40 hex digits, one case or EIP-55>,amount` with at most {@link FAST_AMOUNT_DIGITS} amount
+   * digits, parsed in one pass from `s` with no allocation: the account, index and amount go into the leaf block,
+   * the record and the account table as aligned 32-bit words. Returns the start of the next line; -1 when the line
+   * is not complete in `buf`; -2 when the row needs the general parser (anything else: it gives the precise error,
+   * or handles the valid rarer forms).
    */
   const parseFast = (buf: Buffer, s: number, len: number): number => {
+    if (s >= len) return -1;
     let i = s;
-    let index = 0;
     let c = buf[i]!;
-    if (i >= len) return -1;
     if (c < C0 || c > C9) return -2;
+    let index = 0;
     do {
       index = index * 10 + (c - C0);
       c = buf[++i]!;
@@ -499,35 +535,72 @@ async function buildInto(
     if (n >= MAX_ROWS) return -2;
     const byte = index >>> 3;
     if (byte >= seen.length || (seen[byte]! & (1 << (index & 7))) !== 0) return -2;
-    const blk = (n - batchFirst) * 96;
-    const at = n * 20;
-    const ro = records.at;
-    const rb = records.buffer;
-    for (let k = 0; k < 20; k++) {
-      const h = HEX_LOWER[buf[i + 3 + 2 * k]!]!;
-      const l = HEX_LOWER[buf[i + 4 + 2 * k]!]!;
-      if ((h | l) > 15) return -2;
-      mem[blk + 44 + k] = rb[ro + 4 + k] = accounts[at + k] = (h << 4) | l;
+    const bw = (n - batchFirst) * 24; // the leaf block, in words
+    const rw = records.at >> 2; // the record, in words (records are 56 bytes: word-aligned)
+    const aw = n * 5;
+    // account: 5 words, each 4 bytes in memory order (little-endian words)
+    let flags = 0;
+    for (let k = 0, p = i + 3; k < 5; k++, p += 8) {
+      const h0 = HEX[buf[p]!]!, l0 = HEX[buf[p + 1]!]!, h1 = HEX[buf[p + 2]!]!, l1 = HEX[buf[p + 3]!]!;
+      const h2 = HEX[buf[p + 4]!]!, l2 = HEX[buf[p + 5]!]!, h3 = HEX[buf[p + 6]!]!, l3 = HEX[buf[p + 7]!]!;
+      flags |= h0 | l0 | h1 | l1 | h2 | l2 | h3 | l3;
+      memWords[bw + 11 + k] = recWords[rw + 1 + k] = accountWords[aw + k] =
+        (((h0 & 15) << 4) | (l0 & 15)) | ((((h1 & 15) << 4) | (l1 & 15)) << 8) | ((((h2 & 15) << 4) | (l2 & 15)) << 16) | ((((h3 & 15) << 4) | (l3 & 15)) << 24);
     }
+    if ((flags & HEX_INVALID) !== 0) return -2;
+    // mixed case: an EIP-55 checksum, checked here (the general parser names a bad one)
+    if ((flags & (HEX_UPPER | HEX_LOWERCASE)) === (HEX_UPPER | HEX_LOWERCASE) && !keccak.hasChecksum(buf, i + 3)) return -2;
+    // amount
     const a0 = i + 44;
     let e = a0;
     while (e < len && (c = buf[e]!) >= C0 && c <= C9) e++;
     if (e >= len) return -1;
-    if (e === a0 || e - a0 > 77) return -2;
+    const digits = e - a0;
+    if (digits === 0 || digits > FAST_AMOUNT_DIGITS) return -2;
     let next = e + 1;
     if (c === 0x0d) {
       if (e + 1 >= len) return -1;
       if (buf[e + 1] !== 0x0a) return -2;
       next = e + 2;
     } else if (c !== 0x0a) return -2;
-    amountToBlock(buf, a0, e, blk + 64, ro + 24, rb);
-    seen[byte]! |= 1 << (index & 7);
-    if (index > maxIndex) {
-      maxIndex = index;
-      maxIndexRow = n;
+    // three 32-bit limbs (at most 28 digits < 2^96), Horner in groups of up to 6 digits (limb × 10^6 + carry < 2^53)
+    let m0 = 0;
+    let m1 = 0;
+    let m2 = 0;
+    for (let p = a0, g = digits % 6 || 6; p < e; p += g, g = 6) {
+      let carry = 0;
+      for (let j = 0; j < g; j++) carry = carry * 10 + (buf[p + j]! - C0);
+      const mult = POW10[g]!;
+      let x = m0 * mult + carry;
+      carry = Math.floor(x / LIMB);
+      m0 = x - carry * LIMB;
+      x = m1 * mult + carry;
+      carry = Math.floor(x / LIMB);
+      m1 = x - carry * LIMB;
+      m2 = m2 * mult + carry; // below 2^32: at most 28 digits
     }
+    totalLimbs[0]! += m0;
+    totalLimbs[1]! += m1;
+    totalLimbs[2]! += m2;
+    // big-endian uint256: words 0..4 zero, then limbs 2, 1, 0 byte-swapped
+    const b = bw + 16;
+    const r = rw + 6;
+    memWords[b] = memWords[b + 1] = memWords[b + 2] = memWords[b + 3] = memWords[b + 4] = 0;
+    recWords[r] = recWords[r + 1] = recWords[r + 2] = recWords[r + 3] = recWords[r + 4] = 0;
+    memWords[b + 5] = recWords[r + 5] = bswap32(m2);
+    memWords[b + 6] = recWords[r + 6] = bswap32(m1);
+    memWords[b + 7] = recWords[r + 7] = bswap32(m0);
+    // index: big-endian in the block's first word, little-endian u32 in the record
+    memWords[bw + 7] = bswap32(index);
+    recWords[rw] = index;
+    seen[byte]! |= 1 << (index & 7);
+    if (index > maxIndex) maxIndex = index;
     indexOfRow[n] = index;
-    commitRow(index, blk, ro, rb);
+    records.advance(RECORD_SIZE);
+    n++;
+    if (n - batchFirst === BATCH) flushLeaves();
+    if ((n & 0xfffff) === 0) normalizeTotal();
+    if (n % every === 0) report("parse", n, bytesRead);
     return next;
   };
 
@@ -538,6 +611,9 @@ async function buildInto(
     line = await parseAll();
   } catch (e) {
     await records.abort();
+    // a duplicate account among the rows before the bad line is the first bad line in file order
+    const dup = e instanceof DistributionCsvError ? firstDuplicateAccount(accounts, n) : undefined;
+    if (dup !== undefined) throw duplicateAccountError(dup);
     throw e;
   }
   /** Parses the complete lines of buf from s; returns where the first incomplete line starts. */
@@ -561,37 +637,44 @@ async function buildInto(
       s = nl + 1;
     }
   }
+  /**
+   * Reads the CSV into two reused buffers in turn (the next read runs while this one is parsed). Each buffer keeps
+   * {@link MAX_LINE} bytes before its data for the line cut by the previous read, copied there (only that line).
+   */
   async function parseAll(): Promise<number> {
-  let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(opts.csv, { highWaterMark: readBytes })) {
-    // the records buffer (16 MB) holds the rows of one chunk (at most (8 MB + 1 MB carry) / 47 bytes × 56 bytes)
-    const c = chunk as Buffer;
-    bytesRead += c.length;
-    await records.flush();
-    if (carry.length > 1 << 20) throw new DistributionCsvError(line + 1, "line longer than 1 MB (is this a CSV of index,account,amount?)");
-    let from = 0;
-    if (carry.length > 0) {
-      // the line cut by the previous chunk, completed from this one (only that line is copied)
-      const nl = c.indexOf(0x0a);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, c]);
-        continue;
+    const fh = await open(opts.csv, "r");
+    try {
+      const bufs = [Buffer.allocUnsafe(MAX_LINE + readBytes), Buffer.allocUnsafe(MAX_LINE + readBytes)];
+      let which = 0;
+      let reading = fh.read(bufs[0]!, MAX_LINE, readBytes, 0);
+      let tail = 0; // bytes of the cut line, just before MAX_LINE in the current buffer
+      for (;;) {
+        const buf = bufs[which]!;
+        const { bytesRead: got } = await reading;
+        if (got === 0) break;
+        bytesRead += got;
+        reading = fh.read(bufs[1 - which]!, MAX_LINE, readBytes, bytesRead);
+        reading.catch(() => undefined); // awaited next turn; a failure surfaces there
+        await records.flush();
+        const end = MAX_LINE + got;
+        const rest = await parseRows(buf.subarray(0, end), MAX_LINE - tail);
+        tail = end - rest;
+        if (tail > MAX_LINE) throw new DistributionCsvError(line + 1, `line longer than ${MAX_LINE >> 20} MB (is this a CSV of index,account,amount?)`);
+        which = 1 - which;
+        buf.copy(bufs[which]!, MAX_LINE - tail, rest, end);
       }
-      const head = Buffer.concat([carry, c.subarray(0, nl + 1)]);
-      if ((await parseRows(head, 0)) !== head.length) throw new Error("tree builder: a completed line was left unparsed");
-      from = nl + 1;
+      if (tail > 0) {
+        await records.flush();
+        line++;
+        if (inflight[slot] !== undefined && n === batchFirst) await slotReady();
+        parseLine(bufs[which]!, MAX_LINE - tail, MAX_LINE, line);
+      }
+    } finally {
+      await fh.close();
     }
-    carry = Buffer.from(c.subarray(await parseRows(c, from)));
-  }
-  if (carry.length > 0) {
-    await records.flush();
-    line++;
-    if (inflight[slot] !== undefined && n === batchFirst) await slotReady();
-    parseLine(carry, 0, carry.length, line);
-  }
-  flushLeaves();
-  await Promise.all(inflight);
-  return line;
+    flushLeaves();
+    await Promise.all(inflight);
+    return line;
   }
   if (n === 0) {
     await records.abort();
@@ -600,30 +683,30 @@ async function buildInto(
   const recordsFile = await records.close();
   normalizeTotal();
   const total = totalLimbs.reduce((t, v, k) => t + (BigInt(v) << BigInt(32 * k)), 0n);
-  if (maxIndex >= n) throw new DistributionCsvError(lineOf(maxIndexRow), `index ${maxIndex} is out of range: the ${n} rows must use indices 0..${n - 1}`);
   report("accounts", n, size);
 
   // ---- accounts: duplicates, and the lookup order
   const files: Record<string, { bytes: number; sha256: string }> = { [FILES.records]: recordsFile };
+  // shared by the two sorts (accounts, then leaves)
+  let scratch = rowSortScratch(n);
   {
-    const keys = new Uint32Array(n);
-    for (let r = 0; r < n; r++) keys[r] = ((accounts[r * 20]! << 24) | (accounts[r * 20 + 1]! << 16) | (accounts[r * 20 + 2]! << 8) | accounts[r * 20 + 3]!) >>> 0;
-    const order = sortRowsByKey(keys, n, (x, y) => compareBytes(accounts, x * 20, y * 20, 20));
-    for (let i = 1; i < n; i++) {
-      const x = order[i - 1]!;
-      const y = order[i]!;
-      if (keys[x] === keys[y] && compareBytes(accounts, x * 20, y * 20, 20) === 0) {
-        const [first, dup] = x < y ? [x, y] : [y, x];
-        throw new DistributionCsvError(lineOf(dup), `account ${keccak.checksum(accounts, dup * 20)} is a duplicate (first at line ${lineOf(first)}): one leaf per account`);
-      }
+    const { order, duplicate } = accountOrder(accounts, n, scratch);
+    // the rules known only once every row is read (indices 0..n-1, one leaf per account): the first bad row
+    let outOfRange = -1;
+    if (maxIndex >= n) for (outOfRange = 0; indexOfRow[outOfRange]! < n; outOfRange++);
+    if (outOfRange >= 0 && (duplicate === undefined || outOfRange < duplicate.row)) {
+      const index = indexOfRow[outOfRange]!;
+      throw new DistributionCsvError(lineOf(outOfRange), `index ${index} is out of range: the ${n} rows must use indices 0..${n - 1}`);
     }
-    files[FILES.byAccount] = await writeFileHashed(path.join(dir, FILES.byAccount), new Uint8Array(order.buffer, 0, n * 4));
+    if (duplicate !== undefined) throw duplicateAccountError(duplicate);
+    files[FILES.byAccount] = await writeFileHashed(path.join(dir, FILES.byAccount), new Uint8Array(order.buffer, order.byteOffset, n * 4));
     const byIndex = new Uint32Array(n);
     for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
     files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
   }
   // release the per-row account bytes and indices before the tree's internal nodes are touched
   accounts = new Uint8Array(0);
+  accountWords = new Int32Array(0);
   indexOfRow = new Uint32Array(0);
   report("sort", n, size);
 
@@ -636,7 +719,7 @@ async function buildInto(
       const o = r * NODE_SIZE;
       keys[r] = ((tree[o]! << 24) | (tree[o + 1]! << 16) | (tree[o + 2]! << 8) | tree[o + 3]!) >>> 0;
     }
-    const order = sortRowsByKey(keys, n, (x, y) => compareBytes(tree, x * NODE_SIZE, y * NODE_SIZE, NODE_SIZE));
+    const { order } = sortRows(keys, n, (x, y) => compareBytes(tree, x * NODE_SIZE, y * NODE_SIZE, NODE_SIZE), scratch);
     // gather: slot T-1-r takes the leaf of rank r. Leaves sit at rows [0, n), their slots are [n-1, 2n-1): they
     // overlap in slot n-1 only, written last (r = n-1) after every read of row n-1.
     const words = new Int32Array(treeShared, 0, T * 8);
@@ -659,6 +742,7 @@ async function buildInto(
     }
   }
   files[FILES.positions] = await writeFileHashed(path.join(dir, FILES.positions), new Uint8Array(positions.buffer));
+  scratch = rowSortScratch(0);
   report("tree", n, size);
 
   // ---- internal nodes, in runs of consecutive nodes whose children are all done (children of i are 2i+1 and

@@ -102,6 +102,40 @@ export class Keccak {
     out.set(h.digest("binary"), at);
   }
 
+  /**
+   * Whether the 40 hex digits at text[at, at+40) (ASCII, either case) carry a valid EIP-55 checksum: each letter
+   * is uppercase exactly when its nibble of keccak256(the lowercase digits) is 8 or more. Allocates nothing on the
+   * direct back end.
+   */
+  hasChecksum(text: Uint8Array, at: number): boolean {
+    let d: Uint8Array;
+    let o: number;
+    if (this.ex !== null) {
+      if (this.mem.byteLength === 0) this.mem = new Uint8Array(this.ex.memory.buffer);
+      d = this.mem;
+      o = this.off;
+      for (let i = 0; i < 40; i++) d[o + i] = text[at + i]! | 0x20; // digits keep their code; letters lowercased
+      this.ex.Hash_Calculate(40, 256, 1);
+    } else {
+      for (let i = 0; i < 40; i++) this.hexBuf[i] = text[at + i]! | 0x20;
+      this.hashInto(this.hexBuf, 0, 40, this.one, 0);
+      d = this.one;
+      o = 0;
+    }
+    // branch-free: a letter (bit 6 set; digits have it clear) mismatches when its case bit (0x20, set for
+    // lowercase) equals its nibble's top bit (an uppercase letter wants a nibble of 8 or more)
+    let bad = 0;
+    for (let i = 0; i < 20; i++) {
+      const byte = d[o + i]!;
+      const hi = text[at + 2 * i]!;
+      const lo = text[at + 2 * i + 1]!;
+      bad |= (hi >> 6) & ~((hi >> 5) ^ (byte >> 7));
+      bad |= (lo >> 6) & ~((lo >> 5) ^ (byte >> 3));
+    }
+    if ((bad & 1) !== 0) return false;
+    return true;
+  }
+
   /** A 20-byte account in EIP-55 checksum form. */
   checksum(account: Uint8Array, from = 0): string {
     const hex = Buffer.from(account.buffer, account.byteOffset + from, 20).toString("hex");
