@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { Transaction, Wallet, toBeHex } from "ethers";
 import { RLP } from "@ethereumjs/rlp";
 
-import { BATCH_SECTIONS, decodeBatch, encodeBatch, encodeBatchPayload, packBatch, type BatchBlock, type BatchItem, type BatchSection } from "@sovereign-stack/node";
+import { BATCH_SECTIONS, decodeBatch, encodeBatch, encodeBatchAsync, encodeBatchPayload, packBatch, type BatchBlock, type BatchItem, type BatchSection } from "@sovereign-stack/node";
 
 import { CHAIN_ID, prng } from "./workload.ts";
 
@@ -85,6 +85,20 @@ describe("batch codec (format 0x02)", function () {
       expect(d.ok, d.ok ? "" : d.error.message).to.equal(true);
       if (d.ok) expect(view(d.blocks)).to.deep.equal(view(blocks));
     }
+  });
+
+  it("encodes the same bytes off the event loop (encodeBatchAsync, the poster's path) as on it, and keeps the loop free meanwhile", async () => {
+    const txs = randomTxs(9, 1500);
+    const blocks: BatchBlock[] = [{ timestamp: 1n, items: txs.map((raw) => ({ kind: "tx" as const, raw })) }];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const viaPool = await encodeBatchAsync(blocks);
+    clearInterval(timer);
+    expect(Buffer.from(viaPool).equals(Buffer.from(encodeBatch(blocks))), "same bytes").to.equal(true);
+    expect(ticks, "timers ran while brotli compressed on the thread pool").to.be.greaterThan(0);
+    let err: unknown;
+    await encodeBatchAsync(blocks, 12).catch((e: unknown) => (err = e));
+    expect((err as Error).message).to.match(/quality must be an integer 0\.\.11, got 12/);
   });
 
   it("puts each transaction in the densest form that rebuilds it exactly", () => {

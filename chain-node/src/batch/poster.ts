@@ -21,7 +21,7 @@ import type { Engine } from "../engine/engine.ts";
 import { locateLogStart } from "../ha/pruner.ts";
 import { l2BlockOf } from "../l1/batch.ts";
 import type { ChainLog } from "../log/types.ts";
-import { encodeBatch, type BatchBlock, type BatchItem } from "./codec.ts";
+import { encodeBatchAsync, type BatchBlock, type BatchItem } from "./codec.ts";
 
 /** The batch header `appendBatch` takes (`ISequencerInbox.BatchHeader`). */
 export interface BatchHeader {
@@ -163,7 +163,7 @@ export class BatchPoster {
     for (;;) {
       const chosen = ready.slice(0, take);
       const blocks = chosen.map((b) => b.block);
-      const data = encodeBatch(blocks, this.#quality);
+      const data = await encodeBatchAsync(blocks, this.#quality); // brotli off the event loop: a leader keeps its lease
       if (data.length <= this.#maxBytes || take === 1) return this.#prepared(chosen, data, head, BigInt(l1Block.timestamp));
       take = Math.max(1, Math.floor((take * this.#maxBytes) / data.length * 0.95));
     }
