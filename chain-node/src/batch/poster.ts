@@ -39,6 +39,8 @@ export interface PreparedBatch {
   /** Engine blocks it holds, and how many transactions and delayed markers. */
   readonly firstBlock: bigint;
   readonly lastBlock: bigint;
+  /** The log sequence number of the SEAL that closes its last block: the batch holds the log up to here. */
+  readonly lastSeq: bigint;
   readonly txCount: number;
   readonly delayedCount: number;
 }
@@ -218,6 +220,7 @@ export class BatchPoster {
       },
       firstBlock: first.plan.number,
       lastBlock: last.plan.number,
+      lastSeq: last.plan.cursor.seq,
       txCount,
       delayedCount,
     };

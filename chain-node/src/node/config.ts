@@ -37,6 +37,21 @@ export interface SequencerProcessConfig extends CommonNodeConfig {
   readonly sealIntervalMs: number;
   readonly postIntervalMs: number;
   readonly idlePostIntervalMs: number;
+  /** High availability (the log on etcd, leader election), or undefined for the single sequencer on the embedded log. */
+  readonly ha: HaProcessConfig | undefined;
+}
+
+/** The HA part of a sequencer's configuration (`--etcd` given). */
+export interface HaProcessConfig {
+  /** The etcd members' client URLs. */
+  readonly etcdHosts: readonly string[];
+  /** The per-chain key prefix, or undefined for the default `chain/<l2 chain id>/`. */
+  readonly prefix: string | undefined;
+  /** The node id, or undefined for the node's L1 address. */
+  readonly nodeId: string | undefined;
+  readonly leaseTtlSeconds: 2 | 3;
+  readonly heartbeatIntervalMs: number;
+  readonly autoClaim: boolean;
 }
 
 /** A validator process's configuration. */
@@ -93,22 +108,55 @@ const OPTIONS = {
   board: { type: "string" },
   "step-interval": { type: "string" },
   "commit-every": { type: "string" },
+  etcd: { type: "string" },
+  "etcd-prefix": { type: "string" },
+  "node-id": { type: "string" },
+  "lease-ttl": { type: "string" },
+  "heartbeat-interval": { type: "string" },
+  "no-auto-claim": { type: "boolean" },
 } as const;
 
-const SEQUENCER_ONLY = ["rpc-host", "rpc-port", "seal-interval", "post-interval", "idle-post-interval"];
+const SEQUENCER_ONLY = ["rpc-host", "rpc-port", "seal-interval", "post-interval", "idle-post-interval", "etcd", "etcd-prefix", "node-id", "lease-ttl", "heartbeat-interval", "no-auto-claim"];
+const HA_ONLY = ["etcd-prefix", "node-id", "lease-ttl", "heartbeat-interval", "no-auto-claim"];
+
+/** The HA options, from flags then the environment; undefined without `--etcd` (or SOVEREIGN_ETCD). */
+function parseHa(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): HaProcessConfig | undefined {
+  const str = (flag: string, envName: string): string | undefined => (values[flag] as string | undefined) ?? env[envName];
+  const hosts = str("etcd", "SOVEREIGN_ETCD");
+  if (hosts === undefined || hosts === "") {
+    for (const f of HA_ONLY) if (values[f] !== undefined) throw new ConfigError(`--${f}: only with --etcd (high availability)`);
+    return undefined;
+  }
+  const etcdHosts = hosts.split(",").map((h) => h.trim());
+  for (const h of etcdHosts) if (!/^https?:\/\/[^/\s]+$/.test(h)) throw new ConfigError(`--etcd (or SOVEREIGN_ETCD): expected comma-separated member URLs like http://127.0.0.1:2379, got "${h}"`);
+  const prefix = str("etcd-prefix", "SOVEREIGN_ETCD_PREFIX");
+  if (prefix !== undefined && !/^[A-Za-z0-9._/-]+\/$/.test(prefix)) throw new ConfigError(`--etcd-prefix (or SOVEREIGN_ETCD_PREFIX): expected letters, digits, ".", "_", "-", "/" ending in "/", got "${prefix}"`);
+  const nodeId = str("node-id", "SOVEREIGN_NODE_ID");
+  if (nodeId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) throw new ConfigError(`--node-id (or SOVEREIGN_NODE_ID): expected 1 to 64 letters, digits, ".", "_" or "-", got "${nodeId}"`);
+  const ttl = intIn("--lease-ttl (or SOVEREIGN_LEASE_TTL), seconds", str("lease-ttl", "SOVEREIGN_LEASE_TTL") ?? "2", 2, 3) as 2 | 3;
+  return {
+    etcdHosts,
+    prefix,
+    nodeId,
+    leaseTtlSeconds: ttl,
+    heartbeatIntervalMs: intIn("--heartbeat-interval (or SOVEREIGN_HEARTBEAT_INTERVAL_MS), milliseconds", str("heartbeat-interval", "SOVEREIGN_HEARTBEAT_INTERVAL_MS") ?? "10000", 1000, 3_600_000),
+    autoClaim: values["no-auto-claim"] !== true,
+  };
+}
 const VALIDATOR_ONLY = ["board", "step-interval", "commit-every"];
 
 /** Parses `<role> [flags]`. */
 export function parseNodeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): NodeProcessConfig {
   const [role, ...rest] = argv;
   if (role !== "sequencer" && role !== "validator") throw new ConfigError(`role: expected "sequencer" or "validator" as the first argument, got ${role === undefined ? "nothing" : `"${role}"`}`);
-  let values: Record<string, string | undefined>;
+  let flags: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    flags = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  for (const f of role === "sequencer" ? VALIDATOR_ONLY : SEQUENCER_ONLY) if (values[f] !== undefined) throw new ConfigError(`--${f}: not an option of the ${role}`);
+  const values = flags as Record<string, string | undefined>;
+  for (const f of role === "sequencer" ? VALIDATOR_ONLY : SEQUENCER_ONLY) if (flags[f] !== undefined) throw new ConfigError(`--${f}: not an option of the ${role}`);
   const pick = (flag: string, envName: string): string | undefined => values[flag] ?? env[envName];
   const required = (flag: string, envName: string, what: string): string => {
     const v = pick(flag, envName);
@@ -134,6 +182,7 @@ export function parseNodeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
       sealIntervalMs: intIn("--seal-interval (or SOVEREIGN_SEAL_INTERVAL_MS), milliseconds", pick("seal-interval", "SOVEREIGN_SEAL_INTERVAL_MS") ?? "1000", 1, 3_600_000),
       postIntervalMs: intIn("--post-interval (or SOVEREIGN_POST_INTERVAL_MS), milliseconds", pick("post-interval", "SOVEREIGN_POST_INTERVAL_MS") ?? "2000", 1, 3_600_000),
       idlePostIntervalMs: intIn("--idle-post-interval (or SOVEREIGN_IDLE_POST_INTERVAL_MS), milliseconds", pick("idle-post-interval", "SOVEREIGN_IDLE_POST_INTERVAL_MS") ?? "60000", 0, 3_600_000),
+      ha: parseHa(flags, env),
     };
   }
   return {

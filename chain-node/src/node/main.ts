@@ -4,12 +4,15 @@
  *   node chain-node/src/node/main.ts sequencer --data-dir DIR --l1-rpc URL --deployment FILE --genesis FILE
  *        [--key-file FILE] [--rpc-host H] [--rpc-port P] [--seal-interval MS] [--post-interval MS] [--idle-post-interval MS]
  *        [--confirmations N]
+ *        [--etcd URL[,URL…] [--etcd-prefix P] [--node-id ID] [--lease-ttl 2|3] [--heartbeat-interval MS] [--no-auto-claim]]
  *   node chain-node/src/node/main.ts validator --data-dir DIR --l1-rpc URL --deployment FILE --genesis FILE
  *        --board DIR [--key-file FILE] [--step-interval MS] [--commit-every N] [--confirmations N]
  *
  * Each flag also comes from the environment (see config.ts); the L1 key from SOVEREIGN_L1_KEY or a key file outside
  * the repository. The sequencer serves the L2 JSON-RPC, orders L1's delayed messages and posts batches while its key
  * holds the active role; a validator derives the chain from L1 alone and commits M-of-N through the shared board.
+ * With `--etcd` the sequencer is a high-availability node (see `ha/ha-node.ts`): the log lives on etcd, the nodes
+ * elect a leader through a lease, standbys follow the log, heartbeat their readiness to `SequencerSet` and take over.
  * Exit codes: 0 stopped cleanly, 1 failure, 2 bad configuration.
  */
 import { readFileSync } from "node:fs";
@@ -19,6 +22,9 @@ import { fileURLToPath } from "node:url";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { parseDeployment } from "@sovereign-stack/sdk";
 
+import { startHaSequencerNode } from "../ha/ha-node.ts";
+import { defaultEtcdPrefix } from "../ha/keys.ts";
+import { connectEtcd } from "../log/etcd-client.ts";
 import { ConfigError, parseGenesisJson, stopOnSignals } from "../sequencer/main.ts";
 import { DirectorySignatureBoard } from "../validator/board.ts";
 import { parseNodeArgs, type NodeProcessConfig } from "./config.ts";
@@ -61,6 +67,44 @@ export async function startNodeProcess(cfg: NodeProcessConfig, log: (line: strin
   const genesis = parseGenesisJson(genesisText, cfg.genesisFile);
   const { provider, rollup, signer } = await l1Of(cfg);
   try {
+    if (cfg.role === "sequencer" && cfg.ha !== undefined) {
+      const ha = cfg.ha;
+      const etcd = connectEtcd({ hosts: ha.etcdHosts, callTimeoutMs: 2000 });
+      try {
+        const n = await startHaSequencerNode({
+          dataDir: cfg.dataDir,
+          rpcHost: cfg.rpcHost,
+          rpcPort: cfg.rpcPort,
+          chainId: genesis.chainId,
+          genesisFile: cfg.genesisFile,
+          sealIntervalMs: cfg.sealIntervalMs,
+          etcd,
+          prefix: ha.prefix ?? defaultEtcdPrefix(genesis.chainId),
+          nodeId: ha.nodeId ?? signer.address,
+          leaseTtlSeconds: ha.leaseTtlSeconds,
+          l1: provider,
+          signer,
+          rollup,
+          confirmations: cfg.confirmations,
+          postIntervalMs: cfg.postIntervalMs,
+          idlePostIntervalMs: cfg.idlePostIntervalMs,
+          heartbeatIntervalMs: ha.heartbeatIntervalMs,
+          autoClaim: ha.autoClaim,
+          log,
+        });
+        return {
+          summary: `HA sequencer ${n.nodeId} (${signer.address}): L2 chain ${genesis.chainId}, etcd ${ha.etcdHosts.join(",")}, L2 RPC http://${cfg.rpcHost}:${cfg.rpcPort} while it leads`,
+          stop: async () => {
+            await n.stop();
+            etcd.close();
+            provider.destroy();
+          },
+        };
+      } catch (e) {
+        etcd.close();
+        throw e;
+      }
+    }
     if (cfg.role === "sequencer") {
       const s = await startL1SequencerNode({
         node: { dataDir: cfg.dataDir, rpcHost: cfg.rpcHost, rpcPort: cfg.rpcPort, chainId: genesis.chainId, sealIntervalMs: cfg.sealIntervalMs, genesisFile: cfg.genesisFile },

@@ -13,6 +13,7 @@
 import type { Provider, Signer } from "ethers";
 
 import { BatchPoster, type PostOutcome } from "../batch/poster.ts";
+import { startPostingLoop } from "./posting-loop.ts";
 import { L1Reader } from "../l1/reader.ts";
 import { startSequencerNode, type SequencerNode, type SequencerNodeConfig } from "../sequencer/main.ts";
 import { L1DelayedFeed } from "./l1-feed.ts";
@@ -53,58 +54,26 @@ export interface L1SequencerNode {
 
 /** Starts the sequencer, its RPC, the L1 feed and the posting loop. */
 export async function startL1SequencerNode(o: L1SequencerOptions): Promise<L1SequencerNode> {
-  const interval = o.postIntervalMs ?? 2000;
-  if (!Number.isSafeInteger(interval) || interval < 0) throw new RangeError(`postIntervalMs must be a non-negative integer, got ${o.postIntervalMs}`);
   const reader = new L1Reader({ provider: o.l1, delayedInbox: o.rollup.delayedInbox, sequencerInbox: o.rollup.sequencerInbox, confirmations: o.confirmations ?? 0 });
   const feed = new L1DelayedFeed(reader, o.rollup.deployBlock);
   const node = await startSequencerNode(o.node, { feed, ...(o.clock === undefined ? {} : { clock: o.clock }) });
   const poster = new BatchPoster({ log: node.log, engine: node.engine, signer: o.signer, sequencerInbox: o.rollup.sequencerInbox, sequencerSet: o.rollup.sequencerSet });
-  const onError = o.onError ?? ((e: unknown) => console.error("batch poster:", e));
-  const idle = o.idlePostIntervalMs ?? 60_000;
-  if (!Number.isSafeInteger(idle) || idle < 0) throw new RangeError(`idlePostIntervalMs must be a non-negative integer, got ${o.idlePostIntervalMs}`);
-  let lastPostAt = Date.now();
-  /** Posts while this node holds the role and has applied blocks; all-empty batches only when `force` or idle long enough. */
-  const round = async (force: boolean): Promise<PostOutcome[]> => {
-    const out: PostOutcome[] = [];
-    for (;;) {
-      if (!(await poster.isActive())) return out;
-      const batch = await poster.prepare();
-      if (batch === null) return out;
-      if (!force && batch.txCount + batch.delayedCount === 0 && Date.now() - lastPostAt < idle) return out;
-      const sent = await poster.send(batch);
-      lastPostAt = Date.now();
-      out.push({ posted: true, batch, ...sent });
-    }
-  };
-  let chain: Promise<unknown> = Promise.resolve();
-  const serialised = (force: boolean): Promise<PostOutcome[]> => {
-    const p = chain.then(() => round(force));
-    chain = p.catch(() => undefined);
-    return p;
-  };
-  const postNow = (): Promise<PostOutcome[]> => serialised(true);
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  const loop = (): void => {
-    serialised(false).then(
-      (out) => (out.length > 0 ? o.onPosted?.(out) : undefined),
-      (e: unknown) => onError(e),
-    ).finally(() => {
-      if (!stopped) timer = setTimeout(loop, interval);
-    });
-  };
-  if (interval > 0) timer = setTimeout(loop, interval);
+  const loop = startPostingLoop({
+    poster,
+    ...(o.postIntervalMs === undefined ? {} : { intervalMs: o.postIntervalMs }),
+    ...(o.idlePostIntervalMs === undefined ? {} : { idlePostIntervalMs: o.idlePostIntervalMs }),
+    ...(o.onPosted === undefined ? {} : { onPosted: o.onPosted }),
+    ...(o.onError === undefined ? {} : { onError: o.onError }),
+  });
   let stopping: Promise<void> | undefined;
   return {
     node,
     poster,
     feed,
-    postNow,
+    postNow: () => loop.postNow(),
     stop: () =>
       (stopping ??= (async () => {
-        stopped = true;
-        if (timer !== null) clearTimeout(timer);
-        await chain;
+        await loop.stop();
         await node.stop();
       })()),
   };

@@ -80,10 +80,17 @@ export class RpcServer {
     return `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
-  /** Stops accepting connections and closes the idle ones; resolves when all are closed. */
-  close(): Promise<void> {
+  /** Stops accepting connections; requests in flight get `graceMs` to finish, then every connection is closed. */
+  close(graceMs = 1000): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#server.close((e) => (e === undefined ? resolve() : reject(e)));
+      // Requests in flight get `graceMs` to finish; then every connection is closed (a client holding a keep-alive
+      // connection must not keep a deposed leader's port half-open).
+      const force = setTimeout(() => this.#server.closeAllConnections(), graceMs);
+      this.#server.close((e) => {
+        clearTimeout(force);
+        if (e === undefined) resolve();
+        else reject(e);
+      });
       this.#server.closeIdleConnections();
     });
   }

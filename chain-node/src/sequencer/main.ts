@@ -113,8 +113,12 @@ export interface SequencerNode {
   stop(): Promise<void>;
 }
 
-/** Opens the node's stores, resumes the sequencer and serves the RPC. */
-export async function startSequencerNode(cfg: SequencerNodeConfig, opts: { feed?: DelayedFeed; clock?: () => bigint } = {}): Promise<SequencerNode> {
+/**
+ * Opens the node's engine under `<dataDir>/engine`. The first start records the genesis in `<dataDir>/genesis.json`
+ * (from `cfg.genesisFile`, or an empty allocation); a restart reads the recorded one, so only the first start's
+ * genesis flags matter. Refuses a chain id that differs from the recorded genesis.
+ */
+export async function openNodeEngine(cfg: Pick<SequencerNodeConfig, "dataDir" | "chainId" | "genesisFile">): Promise<Engine> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const recorded = path.join(cfg.dataDir, "genesis.json");
   let genesis: GenesisConfig;
@@ -128,7 +132,12 @@ export async function startSequencerNode(cfg: SequencerNodeConfig, opts: { feed?
     writeFileSync(recorded, genesisToJson(genesis));
   }
   if (genesis.chainId !== cfg.chainId) throw new ConfigError(`--chain-id ${cfg.chainId} differs from the chain id ${genesis.chainId} of ${existsSync(recorded) ? recorded : cfg.genesisFile}`);
-  const engine = await Engine.open({ dataDir: path.join(cfg.dataDir, "engine"), genesis });
+  return Engine.open({ dataDir: path.join(cfg.dataDir, "engine"), genesis });
+}
+
+/** Opens the node's stores, resumes the sequencer and serves the RPC. */
+export async function startSequencerNode(cfg: SequencerNodeConfig, opts: { feed?: DelayedFeed; clock?: () => bigint } = {}): Promise<SequencerNode> {
+  const engine = await openNodeEngine(cfg);
   let log: EmbeddedLog | undefined;
   let sequencer: Sequencer | undefined;
   try {
