@@ -128,6 +128,12 @@ export function tail(c: Child, n = 10): string {
   return c.lines.slice(-n).join("\n");
 }
 
+/** The kept lines printed after `mark` (a {@link Child.lineCount} taken earlier). */
+export function linesSince(c: Child, mark: number): string[] {
+  const n = c.lineCount - mark;
+  return n <= 0 ? [] : c.lines.slice(Math.max(0, c.lines.length - n));
+}
+
 /** Options of {@link waitForLine}. */
 export interface WaitForLineOptions {
   /** Match only lines printed after this many (a {@link Child.lineCount} taken earlier); default 0: every kept line. */
