@@ -170,11 +170,18 @@ async function readChain(url: string): Promise<ChainBlock[]> {
 export async function checkHaInvariants(cluster: HaCluster, load: Pick<HaLoad, "acks" | "unknowns">): Promise<HaCheckReport> {
   const v: string[] = [];
   const leader = await cluster.waitForLeader();
+  // Read in the order things happen, so that each later read covers the earlier ones: L1 holds only blocks the
+  // poster had applied, the leader applies only sealed blocks, and the log holds every sealed block.
+  const rollup = rollupAddresses(cluster.deployment);
+  const sc = IStateCommitment__factory.connect(cluster.address("StateCommitment"), cluster.l1);
+  const events = await sc.queryFilter(sc.filters.CommitmentSubmitted(), Number(rollup.deployBlock));
+  const reader = new L1Reader({ provider: cluster.l1, delayedInbox: rollup.delayedInbox, sequencerInbox: rollup.sequencerInbox });
+  const { batches } = await reader.poll(initialCursor(rollup.deployBlock));
+  const chain = await readChain(leader.rpcUrl);
   const read = await readWholeLog(cluster.etcdClient, cluster.prefix);
   const log = planLog(read, cluster.genesisTimestamp);
   if (log.firstSeq !== 0n) v.push(`the log was pruned up to seq ${log.firstSeq - 1n}: the check needs it whole (keep the L1 time advanced under finalityDelay)`);
   for (const h of log.duplicates) v.push(`raw transaction ${h} is in the log more than once`);
-  const chain = await readChain(leader.rpcUrl);
   const acks = load.acks;
 
   // 1. Acknowledged: in the log, at its real-time position.
@@ -247,11 +254,13 @@ export async function checkHaInvariants(cluster: HaCluster, load: Pick<HaLoad, "
     }
   }
   lost = lostHashes.size;
+  // An unknown transaction was answered "nonce too low": its nonce is spent, and only these bytes ever carried it.
+  for (const u of load.unknowns) {
+    const h = u.hash.toLowerCase();
+    if (!executed.has(h)) v.push(`transaction ${h} (client ${u.client}, nonce ${u.nonce}) was answered "${u.reason}" but is not executed in the chain: its nonce was spent by something else`);
+  }
 
   // 3. L1 batches: a prefix of the log.
-  const rollup = rollupAddresses(cluster.deployment);
-  const reader = new L1Reader({ provider: cluster.l1, delayedInbox: rollup.delayedInbox, sequencerInbox: rollup.sequencerInbox });
-  const { batches } = await reader.poll(initialCursor(rollup.deployBlock));
   let nextL2 = 0n;
   const batchEnd = new Map<bigint, bigint>();
   for (const b of batches) {
@@ -265,8 +274,6 @@ export async function checkHaInvariants(cluster: HaCluster, load: Pick<HaLoad, "
 
   // 4. Committed and derived roots equal the sequencer's.
   const rootAt = (engineBlock: bigint): string | undefined => chain[Number(engineBlock) - 1]?.stateRoot;
-  const sc = IStateCommitment__factory.connect(cluster.address("StateCommitment"), cluster.l1);
-  const events = await sc.queryFilter(sc.filters.CommitmentSubmitted(), Number(rollup.deployBlock));
   for (const ev of events) {
     const d = ev.args.data;
     const end = batchEnd.get(d.batchIndex);

@@ -180,6 +180,9 @@ export class HaCluster {
     const dir = mkdtempSync(path.join(tmpdir(), "sovereign-ha-"));
     const started: { l1?: Child; etcd?: EtcdCluster } = {};
     let cluster: HaCluster | undefined;
+    // etcd starts beside the L1 and the deploy (it may install etcd-server on a fresh machine).
+    const etcdStarting = EtcdCluster.start({ members: 3, dir: path.join(dir, "etcd") }).then((e) => (started.etcd = e));
+    etcdStarting.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
     try {
       const l1 = await startHardhatL1(await freePort(), { logFile: path.join(dir, "l1.log") });
       started.l1 = l1.child;
@@ -199,19 +202,23 @@ export class HaCluster {
       const funded = [keys[0]!.address, ...keys.slice(HA_CLIENT_KEY_BASE).map((k) => k.address)];
       const genesisFile = path.join(dir, "l2-genesis.json");
       writeFileSync(genesisFile, genesisToJson(devnetGenesis(funded, keys[0]!.address, genesisTimestamp)));
-      started.etcd = await EtcdCluster.start({ members: 3, dir: path.join(dir, "etcd") });
+      await etcdStarting;
       const ports = await Promise.all(HA_SEQUENCER_KEYS.map(() => freePort()));
       const nodes = HA_SEQUENCER_KEYS.map((k, i) => ({ index: i, id: `seq-${i}`, address: keys[k]!.address, rpcUrl: `http://127.0.0.1:${ports[i]!}` }));
-      cluster = new HaCluster({ dir, o, l1Child: l1.child, l1Url: l1.url, deploymentFile, genesisFile, genesisTimestamp, etcd: started.etcd, nodes, keys });
-      // The primary first, so that it is the first leader (it holds the active role on L1).
-      await cluster.restartNode(0);
-      await cluster.waitForLeader({ timeoutMs: 60_000 });
-      await Promise.all([cluster.restartNode(1), cluster.restartNode(2), ...[0, 1, 2].map((j) => cluster!.restartValidator(j))]);
+      const c = new HaCluster({ dir, o, l1Child: l1.child, l1Url: l1.url, deploymentFile, genesisFile, genesisTimestamp, etcd: started.etcd!, nodes, keys });
+      cluster = c;
+      // The primary first, so that it is the first leader (it holds the active role on L1); the validators beside it.
+      const validators = Promise.all([0, 1, 2].map((j) => c.restartValidator(j)));
+      validators.catch(() => undefined); // awaited below
+      await c.restartNode(0);
+      await c.waitForLeader({ timeoutMs: 60_000 });
+      await Promise.all([c.restartNode(1), c.restartNode(2), validators]);
       cluster.l2Token = await cluster.#deployL2Token();
       return cluster;
     } catch (e) {
       if (cluster !== undefined) await cluster.stop();
       else {
+        await etcdStarting.catch(() => undefined);
         await started.etcd?.stop();
         if (started.l1 !== undefined) await stopChild(started.l1);
         if (!o.keep) rmSync(dir, { recursive: true, force: true });

@@ -8,9 +8,14 @@
  * What it records:
  * - an ACKNOWLEDGEMENT is a successful `eth_sendRawTransaction`: hash, client, nonce, the time the acknowledged
  *   request was sent and the time its answer arrived;
- * - a transaction answered "already known" or "nonce too low" after an earlier attempt of the same bytes that may
- *   have reached a sequencer (timed out, reset) is UNKNOWN (in the log, or executed, but never acknowledged to
- *   this client): recorded as such, and the client moves on to its next nonce;
+ * - "already known" (the leader holds it in its pool, its append may still fail) is not an answer: the client
+ *   re-sends the same bytes until they are acknowledged or answered "nonce too low";
+ * - "nonce too low" after an earlier attempt of the same bytes that may have reached a sequencer (timed out, reset,
+ *   refused as unavailable) means the nonce is spent, by these bytes since no other transaction ever carries it:
+ *   the transaction is UNKNOWN (ordered, never acknowledged to this client), recorded as such, and the client moves
+ *   on to its next nonce;
+ * - "unavailable" refusals (-32002: the append failed or is in doubt, the sequencer is halted or stopping) are
+ *   counted and the same bytes go to the next URL; back-pressure refusals are retried after 50 ms;
  * - any other refusal is recorded as an anomaly (none is expected) and the same bytes are retried.
  *
  * The clients' state (next nonce, the transaction in flight) outlives `stop()`, so one load can run again and
@@ -68,7 +73,10 @@ export interface HaLoadOptions {
 
 const ERC20 = new Interface(["function transfer(address to, uint256 amount) returns (bool)"]);
 const BACK_PRESSURE = /^(account limit exceeded|txpool is full)/;
-const ALREADY_ORDERED = /^(already known|nonce too low)/;
+const ALREADY_POOLED = /^already known/;
+const NONCE_SPENT = /^nonce too low/;
+/** The node's "not acknowledged, try again" code (`RpcErrorCode.Unavailable`). */
+const UNAVAILABLE = -32002;
 
 /** Why a request got no JSON-RPC answer. */
 type NoAnswer = { readonly kind: "refused" } | { readonly kind: "in-doubt"; readonly why: string };
@@ -87,6 +95,8 @@ export class HaLoad {
   readonly anomalies: LoadAnomaly[] = [];
   /** Requests that got no answer (refused connections, timeouts, resets), for the record. */
   noAnswer = 0;
+  /** Requests refused as unavailable (-32002), for the record. */
+  unavailable = 0;
   readonly #o: Required<Omit<HaLoadOptions, "token">> & Pick<HaLoadOptions, "token">;
   readonly #clients: ClientState[];
   #running: Promise<void>[] = [];
@@ -189,9 +199,19 @@ export class HaLoad {
         await sleep(50);
         continue;
       }
-      if (ALREADY_ORDERED.test(message)) {
-        if (cur.mayHaveArrived) this.unknowns.push({ hash: cur.hash, client: i, nonce: cur.nonce, reason: message, at });
-        else this.anomalies.push({ client: i, nonce: cur.nonce, url, message: `first delivery refused: ${message}`, at });
+      if (r.error?.code === UNAVAILABLE) {
+        this.unavailable++;
+        cur.mayHaveArrived = true; // an append in doubt may have landed
+        st.urlIndex = (st.urlIndex + 1) % this.#o.urls.length;
+        await sleep(50);
+        continue;
+      }
+      if (ALREADY_POOLED.test(message) && cur.mayHaveArrived) {
+        await sleep(100); // pending at the leader: ask again until acknowledged or its nonce is spent
+        continue;
+      }
+      if (NONCE_SPENT.test(message) && cur.mayHaveArrived) {
+        this.unknowns.push({ hash: cur.hash, client: i, nonce: cur.nonce, reason: message, at });
         this.#next(st);
         continue;
       }
