@@ -14,6 +14,7 @@ import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { HaCluster } from "../../scripts/chain/ha-cluster.ts";
 import { checkHaInvariants, settle, summarize } from "../../scripts/chain/ha-check.ts";
 import { HaLoad } from "../../scripts/chain/ha-load.ts";
+import { waitForLine } from "../../scripts/chain/processes.ts";
 
 const KILLS = 5;
 const LEASE_TTL_S = 2;
@@ -36,17 +37,19 @@ const suite: BenchSuite = {
       for (let k = 0; k < KILLS; k++) {
         const leader = await cluster.waitForLeader({ timeoutMs: 30_000 });
         await load.waitForMoreAcks(20, `load on ${leader.id}`, 30_000);
+        const marks = cluster.nodes.map((n) => cluster.nodeProcess(n.index)!.lineCount);
         const killedAt = Date.now();
         await cluster.killNode(leader.index, "SIGKILL");
         const end = Date.now() + 30_000;
-        while (load.firstAckAfter(killedAt) === undefined) {
+        while (load.firstAckAfter(killedAt, leader.rpcUrl) === undefined) {
           if (Date.now() > end) throw new Error(`kill ${k + 1}: no acknowledgement within 30 s of SIGKILL of ${leader.id}`);
           await new Promise((r) => setTimeout(r, 10));
         }
-        const gap = load.firstAckAfter(killedAt)!.ackedAt - killedAt;
+        const gap = load.firstAckAfter(killedAt, leader.rpcUrl)!.ackedAt - killedAt;
         const next = await cluster.waitForLeader({ notId: leader.id, timeoutMs: 30_000 });
+        const elected = Date.parse(await waitForLine(cluster.nodeProcess(next.index)!, /sequencer: leader \S+: elected at (\S+):/, next.id, 5000, { fromLine: marks[next.index]! }));
         gaps.push(gap);
-        log(`kill ${k + 1}: SIGKILL of ${leader.id}, ${next.id} acknowledged after ${gap} ms; restarting ${leader.id} as a standby`);
+        log(`kill ${k + 1}: SIGKILL of ${leader.id}; ${next.id} (rank ${next.index}) elected, log applied and RPC listening after ${elected - killedAt} ms; first new acknowledgement after ${gap} ms; restarting ${leader.id} as a standby`);
         await cluster.restartNode(leader.index);
       }
       await load.stop();

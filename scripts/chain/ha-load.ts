@@ -142,10 +142,10 @@ export class HaLoad {
     return this.acks.filter((a) => a.ackedAt >= from && a.ackedAt < to);
   }
 
-  /** The first acknowledgement that arrived at or after `t`, if any. */
-  firstAckAfter(t: number): LoadAck | undefined {
+  /** The first acknowledgement that arrived at or after `t`, if any, not counting those from `exceptUrl` (a node just killed may still answer a request in flight). */
+  firstAckAfter(t: number, exceptUrl?: string): LoadAck | undefined {
     let best: LoadAck | undefined;
-    for (const a of this.acks) if (a.ackedAt >= t && (best === undefined || a.ackedAt < best.ackedAt)) best = a;
+    for (const a of this.acks) if (a.ackedAt >= t && a.url !== exceptUrl && (best === undefined || a.ackedAt < best.ackedAt)) best = a;
     return best;
   }
 

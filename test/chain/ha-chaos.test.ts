@@ -41,10 +41,19 @@ describe("HA chain under chaos (3 sequencer processes on etcd, 3 validators, har
     cluster = await HaCluster.start({ clients: 6 });
     load = new HaLoad({ urls: cluster.rpcUrls, keys: cluster.clientKeys, chainId: cluster.l2ChainId, token: cluster.l2Token, requestTimeoutMs: 2000, pauseMs: 50 });
   });
+  /** Each node process and its line count when the scenario began, to print the role changes it saw. */
+  let marks: { id: string; child: ReturnType<HaCluster["nodeProcess"]>; mark: number }[] = [];
+  beforeEach(() => {
+    marks = cluster.nodes.map((n) => ({ id: n.id, child: cluster.nodeProcess(n.index), mark: cluster.nodeProcess(n.index)?.lineCount ?? 0 }));
+  });
   afterEach(async function () {
     this.timeout(120_000);
     await load?.stop();
     if (cluster === undefined) return;
+    for (const m of marks) {
+      if (m.child === undefined) continue;
+      for (const l of linesSince(m.child, m.mark)) if (/elected|stepped down|claimed|handed over|handing over/.test(l)) note(`[${m.id}] ${l}`);
+    }
     for (const i of paused) cluster.resumeNode(i);
     paused.clear();
     for (let i = 0; i < cluster.etcd.members.length; i++) if (!cluster.etcd.isRunning(i)) cluster.etcd.restart(i);
@@ -85,7 +94,7 @@ describe("HA chain under chaos (3 sequencer processes on etcd, 3 validators, har
     await cluster.killNode(primary.index, "SIGKILL");
     const next = await cluster.waitForLeader({ notId: primary.id, timeoutMs: TAKEOVER_MS + 5000 });
     await load.waitForMoreAcks(30, `acknowledgements by ${next.id}`, 20_000);
-    const gap = load.firstAckAfter(killedAt)!.ackedAt - killedAt;
+    const gap = load.firstAckAfter(killedAt, primary.rpcUrl)!.ackedAt - killedAt;
     note(`${next.id} (rank ${next.index}) took over: SIGKILL to the first new acknowledgement ${gap} ms`);
     expect(gap, "SIGKILL to the first new acknowledgement, ms").to.be.lessThan(TAKEOVER_MS);
     // On L1 the dead primary still holds the role: the new leader's batches wait until its failover delay passes.
