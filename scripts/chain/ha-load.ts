@@ -100,6 +100,7 @@ export class HaLoad {
   readonly #o: Required<Omit<HaLoadOptions, "token">> & Pick<HaLoadOptions, "token">;
   readonly #clients: ClientState[];
   #running: Promise<void>[] = [];
+  #pauseMs: number;
   #stopping = false;
 
   constructor(o: HaLoadOptions) {
@@ -112,6 +113,13 @@ export class HaLoad {
     if (!Number.isInteger(pause) || pause < 0) throw new RangeError(`HaLoad: pauseMs must be a non-negative integer, got ${pause}`);
     this.#o = { urls: [...o.urls], keys: [...o.keys], chainId: o.chainId, token: o.token, requestTimeoutMs: timeout, pauseMs: pause, maxFeePerGas: o.maxFeePerGas ?? 100n * 10n ** 9n };
     this.#clients = o.keys.map(() => ({ nextNonce: undefined, current: undefined, urlIndex: 0 }));
+    this.#pauseMs = pause;
+  }
+
+  /** Sets each client's pause between two acknowledged transactions, ms (0: as fast as acknowledgements come). */
+  setPause(ms: number): void {
+    if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`HaLoad: pause must be a non-negative integer, got ${ms}`);
+    this.#pauseMs = ms;
   }
 
   /** Whether the clients are running. */
@@ -191,7 +199,7 @@ export class HaLoad {
         this.acks.push({ hash: cur.hash, client: i, nonce: cur.nonce, sentAt, ackedAt: at, url });
         if (r.result.toLowerCase() !== cur.hash.toLowerCase()) this.anomalies.push({ client: i, nonce: cur.nonce, url, message: `acknowledged with hash ${r.result}, expected ${cur.hash}`, at });
         this.#next(st);
-        if (this.#o.pauseMs > 0) await sleep(this.#o.pauseMs);
+        if (this.#pauseMs > 0) await sleep(this.#pauseMs);
         continue;
       }
       const message = r.error?.message ?? "an answer with neither result nor error";

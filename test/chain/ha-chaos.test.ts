@@ -185,6 +185,32 @@ describe("HA chain under chaos (3 sequencer processes on etcd, 3 validators, har
     await expectInvariants();
   });
 
+  it("a new leader that posts the backlog which waited for its claim keeps its lease (no second failover)", async () => {
+    // After a crash the new leader orders for failoverDelay × rank before it may post: the backlog then goes out in
+    // full batches (up to 120 KB each). Posting must not cost the leader its 2 s lease.
+    load.start();
+    await load.waitForMoreAcks(20, "load", 30_000);
+    const old = await cluster.waitForLeader();
+    await cluster.killNode(old.index, "SIGKILL");
+    const next = await cluster.waitForLeader({ notId: old.id, timeoutMs: TAKEOVER_MS + 5000 });
+    if ((await cluster.activeNode())?.id === next.id) throw new Error(`${next.id} already holds the active role: no backlog can build up`);
+    load.setPause(0);
+    try {
+      await load.waitForMoreAcks(1200, `a backlog of acknowledgements by ${next.id}`, 60_000);
+    } finally {
+      load.setPause(50);
+    }
+    const mark = proc(next).lineCount;
+    await ensureLeaderActive(cluster, next, { timeoutMs: 60_000, log: note });
+    await load.stop();
+    await settle(cluster, load, { onL1: true, timeoutMs: 90_000, log: note });
+    const posted = linesSince(proc(next), mark).filter((l) => /posted batch/.test(l));
+    note(`${next.id} posted the backlog: ${posted.map((l) => /\((.*)\)/.exec(l)?.[1]).join("; ")}`);
+    expect(linesSince(proc(next), mark).filter((l) => /stepped down/.test(l)), `${next.id} stepped down while posting the backlog`).to.deep.equal([]);
+    expect(await cluster.leader(), "the leader after posting the backlog").to.equal(next.id);
+    await expectInvariants();
+  });
+
   it("a planned handover: the named standby leads and holds the active role on L1 without L1 time travel", async () => {
     load.start();
     await load.waitForMoreAcks(20, "load", 30_000);
