@@ -347,7 +347,7 @@ export interface SettleOptions {
 export async function settle(cluster: HaCluster, load: Pick<HaLoad, "acks">, o: SettleOptions = {}): Promise<{ leader: HaNode; advancedSeconds: number }> {
   const end = Date.now() + (o.timeoutMs ?? 90_000);
   const say = o.log ?? (() => undefined);
-  const leader = await cluster.waitForLeader({ timeoutMs: o.timeoutMs ?? 90_000 });
+  let leader = await cluster.waitForLeader({ timeoutMs: o.timeoutMs ?? 90_000 });
   const log = planLog(await readWholeLog(cluster.etcdClient, cluster.prefix), cluster.genesisTimestamp);
   const ackedSeqs = load.acks.map((a) => log.txSeq.get(a.hash.toLowerCase())).filter((s): s is bigint => s !== undefined);
   const lastHash = ackedSeqs.length === 0 ? undefined : load.acks.find((a) => log.txSeq.get(a.hash.toLowerCase()) === ackedSeqs.reduce((m, s) => (s > m ? s : m)))!.hash.toLowerCase();
@@ -364,9 +364,14 @@ export async function settle(cluster: HaCluster, load: Pick<HaLoad, "acks">, o: 
     await sleep(200);
   }
   for (;;) {
-    const [head] = await rpcBatch<string>(leader.rpcUrl, [{ method: "eth_blockNumber", params: [] }]);
-    if (BigInt(head!) >= target) break;
-    if (Date.now() > end) throw new Error(`settle: the leader ${leader.id} executed up to block ${BigInt(head!)}, not ${target}`);
+    // A leader may step down meanwhile: then ask the next one.
+    const head = await rpcBatch<string>(leader.rpcUrl, [{ method: "eth_blockNumber", params: [] }]).then(
+      ([h]) => BigInt(h!),
+      () => undefined,
+    );
+    if (head !== undefined && head >= target) break;
+    if (Date.now() > end) throw new Error(`settle: the leader ${leader.id} executed up to block ${head ?? "?"}, not ${target}`);
+    if (head === undefined) leader = await cluster.waitForLeader({ timeoutMs: Math.max(1000, end - Date.now()) });
     await sleep(100);
   }
   let advancedSeconds = 0;
