@@ -93,6 +93,7 @@ describe("HA chain under chaos (3 sequencer processes on etcd, 3 validators, har
     const killedAt = Date.now();
     await cluster.killNode(primary.index, "SIGKILL");
     const next = await cluster.waitForLeader({ notId: primary.id, timeoutMs: TAKEOVER_MS + 5000 });
+    expect(next.id, "the rank-1 standby wins the election (its claim waits the least)").to.equal("seq-1");
     await load.waitForMoreAcks(30, `acknowledgements by ${next.id}`, 20_000);
     const gap = load.firstAckAfter(killedAt, primary.rpcUrl)!.ackedAt - killedAt;
     note(`${next.id} (rank ${next.index}) took over: SIGKILL to the first new acknowledgement ${gap} ms`);

@@ -141,9 +141,9 @@ describe("HA sequencer node (in process, 3 nodes on etcd)", function () {
       const { stateRoot } = await import("@sovereign-stack/node").then((m) => m.storedHeader(n!.engine, headNumber));
       expect(stateRoot, `${n!.nodeId} state root at block ${headNumber}`).to.equal((await import("@sovereign-stack/node").then((m) => m.storedHeader(l.engine, headNumber))).stateRoot);
     }
-    const { statuses } = await until("three node statuses", 5000, async () => {
+    const { statuses } = await until("three node statuses, the leader's saying so", 5000, async () => {
       const s = await readNodeStatuses(client, haKeys(prefix));
-      return s.statuses.length === 3 ? s : undefined;
+      return s.statuses.length === 3 && s.statuses.some((x) => x.role === "leader") ? s : undefined;
     });
     expect(statuses.filter((s) => s.role === "leader").map((s) => s.id)).to.deep.equal([l.nodeId]);
   });
@@ -157,6 +157,7 @@ describe("HA sequencer node (in process, 3 nodes on etcd)", function () {
     const t0 = Date.now();
     const next = await leader();
     expect(next).to.not.equal(old);
+    expect([old.nodeId, next.nodeId], "the L1-active primary led; the rank-1 standby wins the election after it").to.deep.equal(["node-0", "node-1"]);
     expect(Date.now() - t0).to.be.lessThan(10_000);
     const after = await send(next.rpcUrl()!, 4);
     await receiptsIn(next.rpcUrl()!, [...before, ...after]);

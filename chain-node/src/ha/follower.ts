@@ -12,6 +12,9 @@ import type { DelayedMessage } from "../l1/types.ts";
 import type { ChainLog } from "../log/types.ts";
 import type { DelayedFeed } from "../sequencer/delayed.ts";
 
+/** How often a follower reads new delayed messages from L1 even when the log needs none yet. */
+const FEED_POLL_MS = 1000;
+
 /** Options of {@link LogFollower}. */
 export interface LogFollowerOptions {
   readonly engine: Engine;
@@ -31,6 +34,7 @@ export class LogFollower {
   readonly #interval: number;
   readonly #payloads = new Map<bigint, DelayedMessage>();
   #timer: NodeJS.Timeout | null = null;
+  #lastFeedPoll = 0;
   #round: Promise<unknown> = Promise.resolve();
   #running = false;
 
@@ -70,6 +74,11 @@ export class LogFollower {
    * retries; throws {@link MissingDelayedError} if L1 does not show the message yet (the next round retries).
    */
   async applyNow(): Promise<ApplyReport> {
+    if (Date.now() - this.#lastFeedPoll >= FEED_POLL_MS) {
+      // Keep the L1 feed's cursor near L1's head, so that a standby elected leader reads little of L1 before it orders.
+      this.#lastFeedPoll = Date.now();
+      for (const m of await this.#o.feed.poll(this.#o.engine.head().cursor?.delayedNext ?? 0n)) this.#payloads.set(m.index, m);
+    }
     const blocks: ApplyReport["blocks"][number][] = [];
     const skipped: ApplyReport["skipped"][number][] = [];
     for (let attempt = 0; ; attempt++) {

@@ -92,6 +92,10 @@ export interface HaSequencerNode {
 /** A request is acted on only while this fresh. */
 const HANDOVER_FRESH_MS = 60_000;
 const STATUS_INTERVAL_MS = 1000;
+/** How often a standby looks at the leader key. */
+const CAMPAIGN_POLL_MS = 50;
+/** The election delay per rank (see `#electionDelayMs`). */
+const ELECTION_STEP_MS = 100;
 /** One etcd transaction holds at most 127 entries (etcd's default 128 ops, one for the meta key); a tx may bring a seal. */
 const ETCD_ENTRIES_PER_APPEND = 120;
 
@@ -170,6 +174,7 @@ class HaNode implements HaSequencerNode {
 
   /** Starts the follower, the side loops and the election loop. */
   async start(): Promise<void> {
+    this.#snap = await this.#l1.snapshot().catch(() => undefined); // the election delay needs the rank from the start
     this.#follower.start();
     this.#every(STATUS_INTERVAL_MS, () => this.#publishStatus());
     this.#every(1000, () => this.#l1Tick());
@@ -223,24 +228,55 @@ class HaNode implements HaSequencerNode {
     }
   }
 
-  /** Campaigns until elected; holds back while a fresh handover request names another node. */
+  /**
+   * Campaigns until elected. Holds back while a fresh handover request names another node. Once the leader key is
+   * free, a candidate waits its {@link #electionDelayMs} before it tries, so that the node holding the L1 role wins
+   * (it posts at once) and otherwise the lowest rank wins (its `claimActive` waits the least).
+   */
   async #campaign(): Promise<EtcdLeadership | undefined> {
+    let freeSince: number | undefined;
     while (!this.#stopped) {
-      const req = await readHandoverRequest(this.#o.etcd, this.#keys).catch(() => undefined);
-      if (req !== undefined && req.to !== this.nodeId && Date.now() - req.requestedAt < HANDOVER_FRESH_MS) {
+      const [leader, req] = await Promise.all([
+        EtcdLeadership.currentLeader(this.#o.etcd, this.#logKeys.leader).catch(() => "unknown"),
+        readHandoverRequest(this.#o.etcd, this.#keys).catch(() => undefined),
+      ]);
+      const fresh = req !== undefined && Date.now() - req.requestedAt < HANDOVER_FRESH_MS;
+      if (fresh && req.to !== this.nodeId) {
+        freeSince = undefined;
         await sleep(250);
         continue;
       }
-      const leadership = new EtcdLeadership({ client: this.#o.etcd, key: this.#logKeys.leader, candidate: this.nodeId, ttlSeconds: this.#o.leaseTtlSeconds ?? 2 });
-      const round = AbortSignal.any([this.#stopSignal.signal, AbortSignal.timeout(1000)]);
+      if (leader !== undefined) {
+        freeSince = undefined;
+        await sleep(CAMPAIGN_POLL_MS);
+        continue;
+      }
+      freeSince ??= Date.now();
+      if (Date.now() - freeSince < (fresh ? 0 : this.#electionDelayMs())) {
+        await sleep(10);
+        continue;
+      }
+      const leadership = new EtcdLeadership({ client: this.#o.etcd, key: this.#logKeys.leader, candidate: this.nodeId, ttlSeconds: this.#o.leaseTtlSeconds ?? 2, pollMs: CAMPAIGN_POLL_MS });
       try {
-        await leadership.campaign(round);
+        await leadership.campaign(AbortSignal.any([this.#stopSignal.signal, AbortSignal.timeout(2000)]));
         return leadership;
       } catch {
-        // a timeout re-checks the handover request; a stop ends the loop
+        freeSince = undefined; // someone else won (or a stop): watch the key again
       }
     }
     return undefined;
+  }
+
+  /**
+   * How long this node lets a free leader key stay free before it campaigns: 0 for the holder of the L1 active role,
+   * `ELECTION_STEP_MS` × rank otherwise (the primary, which the contract makes wait like rank 1, just after rank 1),
+   * and longest for a node that is not a member.
+   */
+  #electionDelayMs(): number {
+    const snap = this.#snap;
+    if (snap === undefined || snap.rank === null) return 10 * ELECTION_STEP_MS;
+    if (snap.isActive) return 0;
+    return ELECTION_STEP_MS * (snap.rank === 0 ? 1.5 : snap.rank);
   }
 
   /**
