@@ -4,7 +4,7 @@
  *
  *   sovereign-chain exit-tree    --rpc-url <L1> --genesis <file> [--data-dir <dir>] [--out file] [--json]
  *   sovereign-chain escape-proof --rpc-url <L1> --genesis <file> [--data-dir <dir>] --account 0x… [--token 0x…] [--json]
- *   sovereign-chain devnet       [--l1-port P] [--l2-port P] [--seal-interval MS] [--keep]
+ *   sovereign-chain devnet       [--ha] [--l1-port P] [--l2-port P] [--seal-interval MS] [--keep]
  *   sovereign-chain status       --etcd <urls> [--etcd-prefix P] --rpc-url <L1> [--deployment F | --network N] [--json]
  *   sovereign-chain handover     --to <node id|address> --etcd <urls> [--etcd-prefix P] --rpc-url <L1> [--deployment F] [--wait S] [--json]
  *
@@ -13,7 +13,7 @@
  */
 import { Command, Option } from "commander";
 
-import { runMain } from "./lib/cli.ts";
+import { UsageError, runMain } from "./lib/cli.ts";
 import { EXIT_NETWORKS } from "./lib/networks.ts";
 
 const escapeOptions = (c: Command) =>
@@ -60,7 +60,19 @@ escapeOptions(program.command("escape-proof").description("print an account's es
   .option("--token <address>", "only this L1 token")
   .action(lazy("escapeProofCommand"));
 
-program.command("devnet").description("run a local chain: an L1 hardhat node with the stack deployed, a sequencer and 3 validators as separate processes; Ctrl-C stops them all").option("--l1-port <port>", "L1 port (default: a free one)").option("--l2-port <port>", "L2 RPC port (default: a free one)").option("--seal-interval <ms>", "L2 block interval", "1000").option("--keep", "keep the data directory on exit", false).action(async (o) => (await import("./chain/devnet.ts")).devnetCommand(o));
+program
+  .command("devnet")
+  .description("run a local chain: an L1 hardhat node with the stack deployed, a sequencer and 3 validators as separate processes (with --ha: a primary and 2 ranked standbys on a 3-member etcd cluster); Ctrl-C stops them all")
+  .option("--ha", "hot standbys: a 3-member etcd cluster on loopback, a primary, two ranked standbys and three validators", false)
+  .option("--l1-port <port>", "L1 port (default: a free one; not with --ha)")
+  .option("--l2-port <port>", "L2 RPC port (default: a free one; not with --ha)")
+  .option("--seal-interval <ms>", "L2 block interval", "1000")
+  .option("--keep", "keep the data directory on exit", false)
+  .action(async (o: { ha: boolean; l1Port?: string; l2Port?: string; sealInterval: string; keep: boolean }) => {
+    if (!o.ha) return (await import("./chain/devnet.ts")).devnetCommand(o);
+    if (o.l1Port !== undefined || o.l2Port !== undefined) throw new UsageError("--l1-port and --l2-port: not with --ha (the HA devnet picks free ports and prints them)");
+    return (await import("./chain/ha-devnet.ts")).haDevnetCommand(o);
+  });
 
 const haOptions = (c: Command) =>
   c

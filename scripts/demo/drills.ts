@@ -24,5 +24,6 @@ export interface Drill {
 
 import { rollupDrill } from "./drills/rollup.ts";
 import { chainDrill } from "./drills/chain.ts";
+import { failoverDrill } from "./drills/failover.ts";
 
-export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill, tokentableDrill, chainDrill];
+export const DRILLS: readonly Drill[] = [rollupDrill, attestationDrill, identityDrill, tokentableDrill, chainDrill, failoverDrill];
