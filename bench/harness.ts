@@ -3,7 +3,7 @@
  * peer's in the same run, then prints a table plus one JSON line:
  * {"suite": "...", "rows": [{"op", "unit", "ours", "peer", "peerName", "ratio"}]}
  */
-export type Unit = "gas" | "ms" | "MB" | "bytes" | "constraints" | "tx/s" | "ops/s";
+export type Unit = "gas" | "ms" | "MB" | "bytes" | "constraints" | "tx/s" | "ops/s" | "count";
 
 export interface BenchRow {
   readonly op: string;

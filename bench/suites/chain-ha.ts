@@ -64,6 +64,7 @@ const suite: BenchSuite = {
       const rows: BenchRow[] = [
         row(`HA failover, SIGKILL of the leader to the first new ack, p50 of ${KILLS} (${goal})`, "ms", quantile(sorted, 0.5)),
         row(`HA failover, SIGKILL of the leader to the first new ack, max of ${KILLS} (${goal})`, "ms", sorted[sorted.length - 1]!),
+        row(`acknowledged transactions lost over all ${KILLS} kills (goal 0; ${report.acked} acknowledged)`, "count", report.lostAcks),
       ];
       return rows;
     } finally {
