@@ -57,6 +57,7 @@ import {
 } from "@sovereign-stack/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
+import { haFailoverRows } from "../lib/ha-failover.ts";
 import { EtcdCluster } from "../../scripts/lib/etcd.ts";
 import { hre } from "../../scripts/lib/network.ts";
 
@@ -373,7 +374,7 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
 
 const suite: BenchSuite = {
   name: "chain",
-  description: "execution engine (ethereumjs 10 + LevelDB) vs EDR per CPU-second; the sequencer's acknowledged tx/s via JSON-RPC vs the engine's raw rate; ack latency; the same sequencer over a 3-member etcd log vs the embedded log",
+  description: "execution engine (ethereumjs 10 + LevelDB) vs EDR per CPU-second; the sequencer's acknowledged tx/s via JSON-RPC vs the engine's raw rate; ack latency; the same sequencer over a 3-member etcd log vs the embedded log; HA failover (SIGKILL of the leader to the first new ack over 5 kills, acks lost)",
   async run(log) {
     const keys = Array.from({ length: KEYS }, (_, i) => new Wallet(toBeHex(BigInt(i + 1), 32)));
     const bytecode = (await hre.artifacts.readArtifact("TestToken")).bytecode;
@@ -437,6 +438,7 @@ const suite: BenchSuite = {
       await reopened.close();
       const predeploys: GenesisConfig["alloc"] = Object.fromEntries(Object.entries(alloc).filter(([, a]) => a.code !== undefined));
       rows.push(...(await sequencerRows(log, bytecode, predeploys)));
+      rows.push(...(await haFailoverRows(log)));
       return rows;
     } finally {
       await engine.close();
