@@ -42,7 +42,7 @@ export async function haDevnetCommand(o: HaDevnetOptions): Promise<void> {
         "Watch and operate it:",
         `  npm run chain -- status   --etcd ${etcd} --rpc-url ${cluster.l1Url} --deployment ${deployment}`,
         `  npm run chain -- handover --to seq-1 --etcd ${etcd} --rpc-url ${cluster.l1Url} --deployment ${deployment}`,
-        "Kill the leader's process (its pid is in the status) to see a standby take over within seconds.",
+        "Kill the leader's process to see the next standby take over within seconds, e.g. `pkill -KILL -f -- '--node-id seq-0'`.",
         "",
         "DEV KEYS (Hardhat's public test mnemonic; anyone can spend them: never use them on a real network), funded with L2 gas:",
         ...cluster.clientKeys.map((k) => `  ${k.address}  ${k.privateKey}`),
