@@ -18,7 +18,7 @@ import { GENESIS_DEFAULTS, l2Predeploys, loadL2PredeployCode, type GenesisConfig
 
 import { UsageError } from "../lib/cli.ts";
 import { genesisToJson } from "./genesis-file.ts";
-import { DEV_TOKEN_MINT, ROOT, checkDevAccounts, deployDevToken, deployLocalStack, devKeys, freePort, spawnChild, startHardhatL1, stopChild, waitForLine, writeKeyFile, type Child } from "./processes.ts";
+import { DEV_TOKEN_MINT, ROOT, checkDevAccounts, deployDevToken, deployLocalStack, devKeys, firstStopSignal, freePort, spawnChild, startHardhatL1, stopChild, waitForLine, writeKeyFile, type Child } from "./processes.ts";
 
 export { DEV_MNEMONIC, devKeys } from "./processes.ts";
 /** The devnet's L2 chain id (not the L1's 31337, so an L1 transaction never replays on L2 or back). */
@@ -72,10 +72,7 @@ export async function devnetCommand(o: DevnetOptions): Promise<void> {
     return child;
   };
   const node = process.execPath;
-  const stopOnSignal = new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
+  const stopOnSignal = firstStopSignal();
   try {
     console.log(`devnet: data directory ${dir}${o.keep ? " (kept on exit)" : " (removed on exit; --keep keeps it)"}`);
     const l1 = await startHardhatL1(l1Port, spawnOpts("l1"));

@@ -9,6 +9,7 @@
  */
 import { UsageError } from "../lib/cli.ts";
 import { HaCluster } from "./ha-cluster.ts";
+import { firstStopSignal } from "./processes.ts";
 
 /** Options of {@link haDevnetCommand}. */
 export interface HaDevnetOptions {
@@ -20,10 +21,7 @@ export interface HaDevnetOptions {
 export async function haDevnetCommand(o: HaDevnetOptions): Promise<void> {
   const sealMs = Number(o.sealInterval);
   if (!/^\d+$/.test(o.sealInterval) || sealMs < 50 || sealMs > 60_000) throw new UsageError(`--seal-interval: expected milliseconds in 50..60000, got "${o.sealInterval}"`);
-  const stopOnSignal = new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
+  const stopOnSignal = firstStopSignal();
   console.log("devnet --ha: starting the L1, etcd (3 members), 3 sequencer nodes and 3 validators …");
   const cluster = await HaCluster.start({ sealIntervalMs: sealMs, clients: 4, keep: o.keep, echo: (l) => console.log(l) });
   try {

@@ -252,3 +252,19 @@ export async function deployLocalStack(l1Url: string, dir: string, params: objec
   if (code !== 0) throw new CliError(`the deploy failed (exit ${code}):\n${tail(deploy, 15)}`);
   return deploymentFile;
 }
+
+/**
+ * Resolves with the first SIGINT or SIGTERM. Later ones are answered with a line, not the default exit: a second
+ * Ctrl-C while stopping must not kill this process before its children (in process groups of their own) are stopped.
+ */
+export function firstStopSignal(): Promise<string> {
+  return new Promise<string>((resolve) => {
+    let first: string | undefined;
+    const onSignal = (sig: string): void => {
+      if (first === undefined) resolve((first = sig));
+      else console.log(`${sig}: already stopping (children that do not stop get SIGKILL within seconds)`);
+    };
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
+  });
+}
