@@ -15,17 +15,9 @@ import { CommitError, EtcdLeadership, EtcdLog, FencingError, LogError, connectEt
 import { ETCD_INSTALL_HINT, EtcdCluster, EtcdUnavailableError, ensureEtcd, findEtcd } from "../../scripts/lib/etcd.ts";
 import { expectAcksExactlyOnce, freshPrefix, logPayloads, openContractLog, openLeaderLog, sleep, type Ack } from "./etcd-helpers.ts";
 import { chainLogContract, tx } from "./log-contract.ts";
+import { rejection } from "../lib/rejection.ts";
 
 const payload = (s: string): LogEntry => ({ kind: "tx", raw: new TextEncoder().encode(s) });
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("chain log (etcd)", function () {
   this.timeout(20_000);

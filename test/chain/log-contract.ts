@@ -5,6 +5,7 @@
 import { expect } from "chai";
 
 import { FencingError, LogError, type ChainLog, type LogEntry } from "@sovereign-stack/node";
+import { rejection } from "../lib/rejection.ts";
 
 /** How a contract run gets logs: `newStore` names fresh storage; `open` opens (or reopens) a log on it. */
 export interface LogFixture {
@@ -14,15 +15,6 @@ export interface LogFixture {
 
 export const tx = (n: number): LogEntry => ({ kind: "tx", raw: Uint8Array.of(0x02, n & 0xff, n >> 8) });
 export const seal = (block: bigint, timestamp: bigint): LogEntry => ({ kind: "seal", block, timestamp });
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** Registers the contract's `it`s in the current `describe`. */
 export function chainLogContract(fx: LogFixture): void {

@@ -13,19 +13,11 @@ import type { Contract } from "ethers";
 import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";
 import { POLICY, artifacts, inMode, world } from "../identity/fixture.ts";
+import { rejection } from "../lib/rejection.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const PER_CLAIM = 25n * 10n ** 18n;
 const DAY = 86_400n;
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("anonymous campaign batch claims with real proofs", function () {
   this.timeout(600_000);

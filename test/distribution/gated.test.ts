@@ -23,6 +23,7 @@ import {
 import { Wallet, keccak256, type Contract } from "ethers";
 
 import { deployAttestation, type AttestFixture } from "../attestation/fixture.ts";
+import { rejection } from "../lib/rejection.ts";
 
 const DAY = 86_400;
 const POLICY = { minAge: 18, dateToleranceDays: 2, regions: [7, 0, 0, 0] };
@@ -30,15 +31,6 @@ const POLICY = { minAge: 18, dateToleranceDays: 2, regions: [7, 0, 0, 0] };
 /** A proof the mock verifier accepts (points[0] != 0), bound to `recipient`. */
 function fakeProof(nullifier: bigint, recipient: string) {
   return { root: 0n, nullifier, issuerAx: 0n, message: BigInt(recipient), date: 20260101, mode: 0, points: [1n, 0n, 0n, 0n, 0n, 0n, 0n, 0n] };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("distribution SDK: gated claims and clawback", function () {

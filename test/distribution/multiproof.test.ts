@@ -16,6 +16,7 @@ import type { Contract } from "ethers";
 
 import { openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { csvOf, randomRows, type Row } from "./helpers.ts";
+import { rejection } from "../lib/rejection.ts";
 
 const TYPES = ["uint256", "address", "uint256"];
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -42,15 +43,6 @@ function subset(n: number, rnd: () => number): number[] {
   }
   const out = Array.from({ length: n }, (_, i) => i).filter(() => rnd() < 0.3);
   return out.length > 0 ? out : [0];
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("distribution multiproofs", function () {

@@ -14,20 +14,11 @@ import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/netwo
 import { attestationComponents } from "../../scripts/lib/stack/attestation.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";
 import { POLICY, artifacts, world, type World } from "./fixture.ts";
+import { rejection } from "../lib/rejection.ts";
 
 const SCOPE = 0xe220n;
 const AMOUNT = 10n ** 15n;
 const PROOF_TYPE = "tuple(uint256 root, uint256 nullifier, uint256 issuerAx, uint256 message, uint32 date, uint8 mode, uint256[8] points)";
-
-/** What a call threw (it must throw). */
-async function thrown(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected the call to revert");
-}
 
 /** The ContractRevertedError the SDK makes of `e` (an SDK error already, or a raw ethers error). */
 function decoded(e: unknown, contract?: string): ContractRevertedError {
@@ -86,7 +77,7 @@ describe("SDK decoding of OnePersonBenefit's and ZkIdentityAttestationHook's err
       const b = await benefit(AMOUNT);
       const recipients = await Promise.all(signers.slice(3, 5).map((s) => s.getAddress()));
       const proofs = recipients.map((r, i) => unprovenProof(BigInt(r), 100n + BigInt(i)));
-      const e = await thrown(id.relayBenefitClaims(signers[1]!, { benefit: await b.getAddress(), proofs }));
+      const e = await rejection(id.relayBenefitClaims(signers[1]!, { benefit: await b.getAddress(), proofs }));
       const r = decoded(e);
       expect(e).to.equal(r); // the SDK action threw the decoded error itself
       expect([r.errorName, r.args]).to.deep.equal(["InsufficientFunds", [2n * AMOUNT, AMOUNT]]);
@@ -97,7 +88,7 @@ describe("SDK decoding of OnePersonBenefit's and ZkIdentityAttestationHook's err
       const tooBig = 1n << 160n;
       const proofs = [unprovenProof(BigInt(await signers[3]!.getAddress()), 1n), unprovenProof(tooBig, 2n)];
       expect(() => id.prepareBenefitClaimMany({ benefit: ZeroAddress, proofs })).to.throw(InvalidInputError, /proofs\[1\]\.signals\.message/);
-      const raw = await thrown(b.claimMany(proofs.map((p) => id.identityProofStruct(p))));
+      const raw = await rejection(b.claimMany(proofs.map((p) => id.identityProofStruct(p))));
       const r = decoded(raw, "OnePersonBenefit");
       expect([r.errorName, r.args]).to.deep.equal(["MessageNotAnAddress", [1n, tooBig]]);
       expect(r.shortMessage).to.match(/^OnePersonBenefit reverted with MessageNotAnAddress\(1, 1461501637330902918203684832716283019655932542976\)/);
@@ -105,10 +96,10 @@ describe("SDK decoding of OnePersonBenefit's and ZkIdentityAttestationHook's err
 
     it("ZeroRecipient() and NothingOwed(recipient)", async () => {
       const b = await benefit(10n * AMOUNT);
-      const zero = decoded(await thrown(b.claim(ZeroAddress, id.identityProofStruct(unprovenProof(1n, 3n)))));
+      const zero = decoded(await rejection(b.claim(ZeroAddress, id.identityProofStruct(unprovenProof(1n, 3n)))));
       expect([zero.errorName, zero.args]).to.deep.equal(["ZeroRecipient", []]);
       const who = await signers[2]!.getAddress();
-      const nothing = decoded(await thrown(b.connect(signers[2]!).withdrawOwed()));
+      const nothing = decoded(await rejection(b.connect(signers[2]!).withdrawOwed()));
       expect([nothing.errorName, nothing.args]).to.deep.equal(["NothingOwed", [who]]);
     });
 
@@ -120,7 +111,7 @@ describe("SDK decoding of OnePersonBenefit's and ZkIdentityAttestationHook's err
         { identity: w.bob, credential: w.bobCred, membership: w.issuer.membershipProof(w.bobCred), policy: POLICY, scope: SCOPE, message: id.messageForAddress(refuser), currentDate: today },
         artifacts(),
       );
-      const r = decoded(await thrown(b.claim(refuser, id.identityProofStruct(p))));
+      const r = decoded(await rejection(b.claim(refuser, id.identityProofStruct(p))));
       expect([r.errorName, r.args]).to.deep.equal(["PaymentFailed", [refuser]]);
     });
   });
@@ -141,7 +132,7 @@ describe("SDK decoding of OnePersonBenefit's and ZkIdentityAttestationHook's err
     const client = () => new attestation.AttestationClient(stack.contracts.AttestationRegistry, stack.contracts.AttestationSchemaRegistry);
 
     it("MalformedProof(length) from the SDK's attestation client (the registry bubbles the hook's revert)", async () => {
-      const e = await thrown(client().attest({ schema, subject: "", data, hookData: "0x1234" }));
+      const e = await rejection(client().attest({ schema, subject: "", data, hookData: "0x1234" }));
       const r = decoded(e);
       expect(e).to.equal(r);
       expect([r.errorName, r.args]).to.deep.equal(["MalformedProof", [2n]]);
@@ -149,7 +140,7 @@ describe("SDK decoding of OnePersonBenefit's and ZkIdentityAttestationHook's err
 
     it("UnexpectedValue(value) when coin is sent with the request", async () => {
       const hookData = AbiCoder.defaultAbiCoder().encode([PROOF_TYPE], [[1n, 2n, 3n, 4n, 20260115, 0, [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]]]);
-      const e = await thrown(client().attest({ schema, subject: "", data, hookData, value: 7n }));
+      const e = await rejection(client().attest({ schema, subject: "", data, hookData, value: 7n }));
       const r = decoded(e);
       expect([r.errorName, r.args]).to.deep.equal(["UnexpectedValue", [7n]]);
     });
@@ -157,7 +148,7 @@ describe("SDK decoding of OnePersonBenefit's and ZkIdentityAttestationHook's err
     it("NotRegistry(caller) on a direct call, and every selector decodes from raw revert data", async () => {
       const caller = await signers[0]!.getAddress();
       const a = { schema, attester: caller, time: 0n, expirationTime: 0n, refUID: "0x" + "00".repeat(32), subject: "0x", data };
-      const r = decoded(await thrown(hook.onAttest("0x" + "11".repeat(32), a, caller, "0x")), "ZkIdentityAttestationHook");
+      const r = decoded(await rejection(hook.onAttest("0x" + "11".repeat(32), a, caller, "0x")), "ZkIdentityAttestationHook");
       expect([r.errorName, r.args]).to.deep.equal(["NotRegistry", [caller]]);
       for (const [name, args] of [
         ["NotRegistry", [caller]],
