@@ -5,6 +5,9 @@
 import { Interface, Signature, Transaction, Wallet, decodeRlp, encodeRlp, getCreateAddress, hexlify, toBeHex, type BytesLike } from "ethers";
 
 import type { GenesisConfig } from "@sovereign-stack/node";
+import { prng } from "../lib/prng.ts";
+
+export { prng };
 
 export const CHAIN_ID = 31337;
 export const T0 = 1_700_000_000n;
@@ -37,18 +40,6 @@ export interface Workload {
   readonly token: string;
   readonly blocks: readonly WorkloadBlock[];
   readonly validCount: number;
-}
-
-/** Small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `n` fixed test keys (private keys 1..n: never use them anywhere real). */

@@ -17,21 +17,10 @@ import type { Contract } from "ethers";
 import { openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { csvOf, randomRows, type Row } from "./helpers.ts";
 import { rejection } from "../lib/rejection.ts";
+import { prng } from "../lib/prng.ts";
 
 const TYPES = ["uint256", "address", "uint256"];
 const ZERO = "0x0000000000000000000000000000000000000000";
-
-/** A deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function subset(n: number, rnd: () => number): number[] {
   const kind = rnd();
