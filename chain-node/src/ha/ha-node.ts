@@ -28,7 +28,7 @@ import { L1Reader } from "../l1/reader.ts";
 import { EtcdLeadership } from "../log/etcd-leader.ts";
 import { EtcdLog, etcdLogKeys, type EtcdLogKeys } from "../log/etcd.ts";
 import { L1DelayedFeed } from "../node/l1-feed.ts";
-import { startPostingLoop, type PostingLoop } from "../node/posting-loop.ts";
+import { describePosted, startPostingLoop, type PostingLoop } from "../node/posting-loop.ts";
 import type { RollupAddresses } from "../node/rollup.ts";
 import { RpcServer } from "../rpc/server.ts";
 import { openNodeEngine } from "../sequencer/main.ts";
@@ -236,19 +236,18 @@ class HaNode implements HaSequencerNode {
   async #campaign(): Promise<EtcdLeadership | undefined> {
     let freeSince: number | undefined;
     while (!this.#stopped) {
-      const [leader, req] = await Promise.all([
-        EtcdLeadership.currentLeader(this.#o.etcd, this.#logKeys.leader).catch(() => "unknown"),
-        readHandoverRequest(this.#o.etcd, this.#keys).catch(() => undefined),
-      ]);
+      // The leader key first: while someone leads, nothing else matters (one read per poll).
+      const leader = await EtcdLeadership.currentLeader(this.#o.etcd, this.#logKeys.leader).catch(() => "unknown");
+      if (leader !== undefined) {
+        freeSince = undefined;
+        await sleep(CAMPAIGN_POLL_MS);
+        continue;
+      }
+      const req = await readHandoverRequest(this.#o.etcd, this.#keys).catch(() => undefined);
       const fresh = req !== undefined && Date.now() - req.requestedAt < HANDOVER_FRESH_MS;
       if (fresh && req.to !== this.nodeId) {
         freeSince = undefined;
         await sleep(250);
-        continue;
-      }
-      if (leader !== undefined) {
-        freeSince = undefined;
-        await sleep(CAMPAIGN_POLL_MS);
         continue;
       }
       freeSince ??= Date.now();
@@ -402,7 +401,7 @@ class HaNode implements HaSequencerNode {
   #posted(out: readonly PostOutcome[]): void {
     for (const p of out) {
       if (!p.posted) continue;
-      this.#say(`sequencer: posted batch ${p.index} (L2 blocks ${p.batch.header.l2BlockStart}..${p.batch.header.l2BlockEnd}, ${p.batch.txCount} txs, ${p.batch.data.length} bytes, ${p.gasUsed} L1 gas)`);
+      this.#say(`sequencer: ${describePosted(p)}`);
     }
     const last = [...out].reverse().find((p) => p.posted);
     if (last?.posted) void raiseMetaNumber(this.#o.etcd, this.#keys.posted, last.batch.lastSeq).catch(() => undefined);

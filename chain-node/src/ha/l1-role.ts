@@ -1,27 +1,23 @@
 /**
- * A sequencer node's dealings with `SequencerSet` on L1: reading its role and the SLA clocks, heartbeating its synced
+ * A sequencer node's dealings with `SequencerSet` on L1: reading its role and readiness, heartbeating its synced
  * inbox accumulator (proof of readiness), claiming the active role after a crash, and handing it over.
  *
- * The rule of when a claim or a handover is allowed lives in the contract, and only there: this class reads the
- * contract's own views (`silentFor`, `isReady`, `rankOf`, the SLA) to avoid sending a transaction that would revert,
- * and the contract decides. Every L1 transaction of the node goes through one lock ({@link L1Role.exclusive}) so that
- * the poster, the heartbeats and the claims never race for the same nonce.
+ * The rule of when a claim or a handover is allowed lives in the contract, and only there: a claim is tried as an
+ * eth_call first and sent only if the contract would accept it. Every L1 transaction of the node goes through one
+ * lock ({@link L1Role.exclusive}) so that the poster, the heartbeats and the claims never race for the same nonce.
  */
 import type { Signer } from "ethers";
-import { SequencerInbox__factory, SequencerSet__factory, SlaConfig__factory } from "@sovereign-stack/sdk/typechain";
+import { SequencerInbox__factory, SequencerSet__factory } from "@sovereign-stack/sdk/typechain";
 
 import type { RollupAddresses } from "../node/rollup.ts";
 
-/** What L1 says about this node now. */
+/** What L1 says about this node now (the SLA clocks are the contract's business: see {@link L1Role.claimIfDue}). */
 export interface L1RoleSnapshot {
   readonly me: string;
   readonly active: string;
   readonly isActive: boolean;
   /** Rank in the list (0 = primary), or null if not a member. */
   readonly rank: number | null;
-  readonly silentFor: bigint;
-  readonly failoverDelay: bigint;
-  readonly heartbeatWindow: bigint;
   readonly isReady: boolean;
   readonly lastHeartbeat: { readonly accumulator: string; readonly at: bigint };
   readonly inboxHead: string;
@@ -34,7 +30,6 @@ export class L1Role {
   readonly #signer: Signer;
   readonly #set: ReturnType<typeof SequencerSet__factory.connect>;
   readonly #inbox: ReturnType<typeof SequencerInbox__factory.connect>;
-  #sla: ReturnType<typeof SlaConfig__factory.connect> | undefined;
   #lock: Promise<unknown> = Promise.resolve();
   #me: string | undefined;
 
@@ -59,12 +54,9 @@ export class L1Role {
   /** Reads the role, the SLA clocks and the inbox head. */
   async snapshot(): Promise<L1RoleSnapshot> {
     const me = await this.#address();
-    const sla = (this.#sla ??= SlaConfig__factory.connect(await this.#set.slaConfig(), this.#signer));
-    const [active, list, silentFor, s, isReady, beat, inboxHead, next] = await Promise.all([
+    const [active, list, isReady, beat, inboxHead, next] = await Promise.all([
       this.#set.active(),
       this.#set.sequencers(),
-      this.#set.silentFor(),
-      sla.getSla(),
       this.#set.isReady(me),
       this.#set.lastHeartbeat(me),
       this.#inbox.headAccumulator(),
@@ -76,9 +68,6 @@ export class L1Role {
       active: active.toLowerCase(),
       isActive: active.toLowerCase() === me,
       rank: rank < 0 ? null : rank,
-      silentFor,
-      failoverDelay: s.failoverDelay,
-      heartbeatWindow: s.heartbeatWindow,
       isReady,
       lastHeartbeat: { accumulator: beat.accumulator, at: beat.at },
       inboxHead,
@@ -101,24 +90,32 @@ export class L1Role {
   }
 
   /**
-   * Claims the active role if the contract would accept it now (silence beyond rank × failoverDelay, a member not
-   * already active), heartbeating first if this node's readiness lapsed. Returns the claim's hash or null.
+   * Claims the active role if the contract would accept it now. The contract decides (a `claimActive` eth_call from
+   * this node's address; the rule is not re-implemented here): if its only objection is `NotReady`, this node
+   * heartbeats the inbox head first (when synced) and asks again. Returns the claim's hash, or null if not due.
    */
   async claimIfDue(engineHead: bigint): Promise<string | null> {
-    let s = await this.snapshot();
-    if (s.isActive || s.rank === null) return null;
-    const rank = BigInt(s.rank === 0 ? 1 : s.rank); // the contract makes a reclaiming primary wait like rank 1
-    if (s.silentFor <= s.failoverDelay * rank) return null;
-    if (!s.isReady) {
-      if ((await this.heartbeatIfSynced(engineHead, s)) === null) return null;
-      s = await this.snapshot();
-      if (!s.isReady) return null;
+    let objection = await this.#claimObjection();
+    if (objection === "NotReady") {
+      if ((await this.heartbeatIfSynced(engineHead)) === null) return null;
+      objection = await this.#claimObjection();
     }
+    if (objection !== null) return null;
     return this.exclusive(async () => {
       const tx = await this.#set.claimActive();
       const r = await tx.wait();
       return r?.hash ?? tx.hash;
     });
+  }
+
+  /** Why `claimActive` would revert now (the contract's error name, "unknown" if L1 did not say), or null if it would not. */
+  async #claimObjection(): Promise<string | null> {
+    try {
+      await this.#set.claimActive.staticCall();
+      return null;
+    } catch (e) {
+      return (e as { revert?: { name?: string } | null }).revert?.name ?? "unknown";
+    }
   }
 
   /** Hands the active role to `to` (this node must hold it; `to` must be ready). Returns the transaction hash. */

@@ -29,6 +29,7 @@ import { ConfigError, parseGenesisJson, stopOnSignals } from "../sequencer/main.
 import { DirectorySignatureBoard } from "../validator/board.ts";
 import { parseNodeArgs, type NodeProcessConfig } from "./config.ts";
 import { rollupAddresses, type RollupAddresses } from "./rollup.ts";
+import { describePosted } from "./posting-loop.ts";
 import { startL1SequencerNode } from "./sequencer-node.ts";
 import { startValidatorNode } from "./validator-node.ts";
 
@@ -115,7 +116,7 @@ export async function startNodeProcess(cfg: NodeProcessConfig, log: (line: strin
         idlePostIntervalMs: cfg.idlePostIntervalMs,
         confirmations: cfg.confirmations,
         onPosted: (out) => {
-          for (const p of out) if (p.posted) log(`sequencer: posted batch ${p.index} (L2 blocks ${p.batch.header.l2BlockStart}..${p.batch.header.l2BlockEnd}, ${p.batch.txCount} txs, ${p.batch.data.length} bytes, ${p.gasUsed} L1 gas)`);
+          for (const p of out) if (p.posted) log(`sequencer: ${describePosted(p)}`);
         },
         onError: (e) => log(`sequencer: posting failed, retrying next round: ${(e as Error).message ?? String(e)}`),
       });

@@ -9,6 +9,11 @@
  */
 import type { BatchPoster, PostOutcome } from "../batch/poster.ts";
 
+/** The one-line report of a posted batch, as the node processes print it. */
+export function describePosted(p: Extract<PostOutcome, { posted: true }>): string {
+  return `posted batch ${p.index} (L2 blocks ${p.batch.header.l2BlockStart}..${p.batch.header.l2BlockEnd}, ${p.batch.txCount} txs, ${p.batch.data.length} bytes, ${p.gasUsed} L1 gas)`;
+}
+
 /** Options of {@link startPostingLoop}. */
 export interface PostingLoopOptions {
   readonly poster: BatchPoster;
