@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { ConfigError, LogError, haKeys, parseHandoverRequest, parseNodeArgs, parseNodeStatus, readL1Key } from "@sovereign-stack/node";
+import { ConfigError, LogError, haKeys, startPostingLoop, parseHandoverRequest, parseNodeArgs, parseNodeStatus, readL1Key } from "@sovereign-stack/node";
 
 const KEY = "0x" + "ab".repeat(32);
 const base = ["--data-dir", "/tmp/x", "--l1-rpc", "http://127.0.0.1:8545", "--deployment", "/tmp/d.json", "--genesis", "/tmp/g.json"];
@@ -99,5 +99,13 @@ describe("HA keys on etcd: stored values are validated, never trusted", () => {
     expect(parseHandoverRequest(JSON.stringify({ to: "seq-1", requestedAt: 5, by: "ops" }), "h")).to.deep.equal({ to: "seq-1", requestedAt: 5, by: "ops" });
     refused(() => parseHandoverRequest(JSON.stringify({ to: "", requestedAt: 5, by: "ops" }), "h"), /h: to must be a node id/, LogError);
     refused(() => parseHandoverRequest(JSON.stringify({ to: "x", requestedAt: "now", by: "ops" }), "h"), /h: requestedAt must be milliseconds/, LogError);
+  });
+});
+
+describe("posting loop options", () => {
+  it("refuses a bad posting or idle interval, naming it, before any round runs", () => {
+    const poster = {} as Parameters<typeof startPostingLoop>[0]["poster"]; // never used: the options are refused first
+    expect(() => startPostingLoop({ poster, intervalMs: -1 })).to.throw(RangeError, /postIntervalMs must be a non-negative integer, got -1/);
+    expect(() => startPostingLoop({ poster, intervalMs: 0, idlePostIntervalMs: 1.5 })).to.throw(RangeError, /idlePostIntervalMs must be a non-negative integer, got 1\.5/);
   });
 });

@@ -13,7 +13,7 @@
 import type { Provider, Signer } from "ethers";
 
 import { BatchPoster, type PostOutcome } from "../batch/poster.ts";
-import { startPostingLoop } from "./posting-loop.ts";
+import { startPostingLoop, type PostingLoop } from "./posting-loop.ts";
 import { L1Reader } from "../l1/reader.ts";
 import { startSequencerNode, type SequencerNode, type SequencerNodeConfig } from "../sequencer/main.ts";
 import { L1DelayedFeed } from "./l1-feed.ts";
@@ -58,13 +58,19 @@ export async function startL1SequencerNode(o: L1SequencerOptions): Promise<L1Seq
   const feed = new L1DelayedFeed(reader, o.rollup.deployBlock);
   const node = await startSequencerNode(o.node, { feed, ...(o.clock === undefined ? {} : { clock: o.clock }) });
   const poster = new BatchPoster({ log: node.log, engine: node.engine, signer: o.signer, sequencerInbox: o.rollup.sequencerInbox, sequencerSet: o.rollup.sequencerSet });
-  const loop = startPostingLoop({
-    poster,
-    ...(o.postIntervalMs === undefined ? {} : { intervalMs: o.postIntervalMs }),
-    ...(o.idlePostIntervalMs === undefined ? {} : { idlePostIntervalMs: o.idlePostIntervalMs }),
-    ...(o.onPosted === undefined ? {} : { onPosted: o.onPosted }),
-    ...(o.onError === undefined ? {} : { onError: o.onError }),
-  });
+  let loop: PostingLoop;
+  try {
+    loop = startPostingLoop({
+      poster,
+      ...(o.postIntervalMs === undefined ? {} : { intervalMs: o.postIntervalMs }),
+      ...(o.idlePostIntervalMs === undefined ? {} : { idlePostIntervalMs: o.idlePostIntervalMs }),
+      ...(o.onPosted === undefined ? {} : { onPosted: o.onPosted }),
+      ...(o.onError === undefined ? {} : { onError: o.onError }),
+    });
+  } catch (e) {
+    await node.stop(); // a bad interval must not leave the sequencer and its stores open
+    throw e;
+  }
   let stopping: Promise<void> | undefined;
   return {
     node,
