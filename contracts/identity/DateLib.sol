@@ -21,10 +21,18 @@ library DateLib {
         uint256 y = date / 10000;
         uint256 m = (date / 100) % 100;
         uint256 d = date % 100;
-        if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return (0, false);
-        days_ = daysFromCivil(y, m, d);
-        (uint256 y2, uint256 m2, uint256 d2) = civilFromDays(days_);
-        valid = y2 == y && m2 == m && d2 == d;
+        if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return (0, false);
+        return (daysFromCivil(y, m, d), true);
+    }
+
+    /// @notice The number of days of month `m` of year `y` (Gregorian leap years).
+    /// @param y the year
+    /// @param m the month, 1..12
+    /// @return the number of days, 28..31
+    function daysInMonth(uint256 y, uint256 m) internal pure returns (uint256) {
+        if (m == 2) return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+        // 31 for Jan, Mar, May, Jul, Aug, Oct, Dec; 30 for the others
+        return 30 + ((m + (m >> 3)) & 1);
     }
 
     /// @notice Days since 1970-01-01 of (y, m, d), y >= 1970.
@@ -33,12 +41,15 @@ library DateLib {
     /// @param d the day of the month, 1..31
     /// @return the day count
     function daysFromCivil(uint256 y, uint256 m, uint256 d) internal pure returns (uint256) {
-        if (m <= 2) y -= 1;
-        uint256 era = y / 400;
-        uint256 yoe = y - era * 400;
-        uint256 doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-        uint256 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146097 + doe - 719468;
+        // no overflow or underflow for 1970 <= y <= 9999, 1 <= m <= 12, 1 <= d <= 31
+        unchecked {
+            if (m <= 2) y -= 1;
+            uint256 era = y / 400;
+            uint256 yoe = y - era * 400;
+            uint256 doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+            uint256 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+            return era * 146097 + doe - 719468;
+        }
     }
 
     /// @notice (y, m, d) of a day count since 1970-01-01.

@@ -258,10 +258,18 @@ interface IIdentityRegistry {
     function isRootFresh(uint32 issuerId, uint256 root) external view returns (bool fresh);
 
     /// @notice {isRootFresh} for the issuer `pubKeyAx` names (any key the issuer ever held, current or rotated away):
-    ///         the whole check of a membership-mode proof's root, in one call that reads two storage slots when the
-    ///         root is the issuer's current one.
+    ///         the whole check of a membership-mode proof's root, in one call that reads one storage slot when the
+    ///         key and the root are the issuer's current ones.
     /// @param pubKeyAx a key x of the issuer
     /// @param root the root
     /// @return fresh true if the key is an issuer's, that issuer is active and the root is acceptable for it now
     function isKeyRootFresh(uint256 pubKeyAx, uint256 root) external view returns (bool fresh);
+
+    /// @notice {isKeyRootFresh} for a signature-mode proof, whose key must also be its issuer's current one (credentials
+    ///         signed with a rotated-away key no longer prove): the whole check of a signature-mode proof's root and key,
+    ///         in one call that reads one storage slot when the key and the root are the issuer's current ones.
+    /// @param pubKeyAx the key x the proof is bound to
+    /// @param root the root
+    /// @return fresh true if the key is the current key of an active issuer and the root is acceptable for it now
+    function isCurrentKeyRootFresh(uint256 pubKeyAx, uint256 root) external view returns (bool fresh);
 }

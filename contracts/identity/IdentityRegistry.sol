@@ -28,6 +28,11 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     mapping(uint32 issuerId => uint256[] pubKeyAxs) private _keysOf;
     /// @dev commitment index + 1 of an imported root (0: not imported)
     mapping(uint32 issuerId => mapping(uint256 root => uint256 indexPlusOne)) private _importedFrom;
+    /// @dev True exactly for the pair (current key x, current root) of each active issuer: the common case of both
+    ///      one-call root checks ({isKeyRootFresh}, {isCurrentKeyRootFresh}) in one storage slot. {_setLive} is the one
+    ///      writer; every change of an issuer's key, root or `active` flag clears the old pair before and sets the new
+    ///      one after.
+    mapping(uint256 pubKeyAx => mapping(uint256 root => bool)) private _live;
 
     /// @notice A key's record: the issuer it names and a copy of that issuer's `active` flag (one slot).
     /// @param issuerId the issuer the key belongs to for good (0: nobody's)
@@ -70,8 +75,10 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     function setIssuerKey(uint32 issuerId, uint256 pubKeyAx, uint256 pubKeyAy) external onlyOwner {
         Issuer storage i = _issuer(issuerId);
         _claimKey(issuerId, pubKeyAx, pubKeyAy, i.active);
+        _setLive(i, false);
         i.pubKeyAx = pubKeyAx;
         i.pubKeyAy = pubKeyAy;
+        _setLive(i, i.active);
         emit IssuerKeyChanged(issuerId, pubKeyAx, pubKeyAy);
     }
 
@@ -179,8 +186,16 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
 
     /// @inheritdoc IIdentityRegistry
     function isKeyRootFresh(uint256 pubKeyAx, uint256 root) external view returns (bool fresh) {
+        if (_live[pubKeyAx][root]) return true; // the current key and root of an active issuer: one slot
         KeyRecord memory k = _keys[pubKeyAx];
         return k.active && _isPublishedAndFresh(k.issuerId, root);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isCurrentKeyRootFresh(uint256 pubKeyAx, uint256 root) external view returns (bool fresh) {
+        if (_live[pubKeyAx][root]) return true; // the current key and root of an active issuer: one slot
+        KeyRecord memory k = _keys[pubKeyAx];
+        return k.active && _issuers[k.issuerId].pubKeyAx == pubKeyAx && _isPublishedAndFresh(k.issuerId, root);
     }
 
     /// @notice Whether the issuer published (or imported) `root` and it is current, imported from the latest finalized
@@ -231,6 +246,7 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     /// @param root the new root
     function _setCurrentRoot(uint32 issuerId, Issuer storage i, uint256 root) private {
         mapping(uint256 => RootInfo) storage roots = _roots[issuerId];
+        _setLive(i, false);
         uint256 previous = i.currentRoot;
         uint64 previousValidUntil = 0;
         if (previous != 0) {
@@ -239,6 +255,7 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
         }
         roots[root] = RootInfo(uint64(block.timestamp), 0);
         i.currentRoot = root;
+        _setLive(i, i.active);
         emit RootPublished(issuerId, root, previous, previousValidUntil);
     }
 
@@ -256,9 +273,20 @@ contract IdentityRegistry is IIdentityRegistry, Ownable2Step {
     /// @param active the new flag
     function _setActive(uint32 issuerId, Issuer storage i, bool active) private {
         i.active = active;
+        _setLive(i, active);
         uint256[] storage keys = _keysOf[issuerId];
         uint256 n = keys.length;
         for (uint256 k = 0; k < n; ++k) _keys[keys[k]].active = active;
+    }
+
+    /// @notice Marks the issuer's (current key, current root) pair live or not (nothing before its first root): the one
+    ///         writer of {_live}. Callers clear the pair before changing the key, the root or the `active` flag, and set
+    ///         it to the issuer's `active` flag after.
+    /// @param i the issuer's record
+    /// @param live whether the pair is to be live
+    function _setLive(Issuer storage i, bool live) private {
+        uint256 root = i.currentRoot;
+        if (root != 0) _live[i.pubKeyAx][root] = live;
     }
 
     /// @notice Checks that (x, y) is a Baby Jubjub point with x != 0, and reserves x to `issuerId` for good.

@@ -256,15 +256,16 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
     /// @dev The key's x names the issuer (the registry reserves it to one issuer); the issuer must be active and the
     ///      root published by that issuer, current or within its window. In signature mode the key must also be the
     ///      issuer's current one (credentials signed with a rotated-away key no longer prove); in membership mode the
-    ///      proof does not use the key, and the published root alone authenticates the credential. Membership mode
-    ///      asks the registry the one question it needs in one call (`isKeyRootFresh`: two storage reads for a current
-    ///      root) and reads the full status only to name the reason of a failure.
+    ///      proof does not use the key, and the published root alone authenticates the credential. Each mode asks the
+    ///      registry its whole question in one call (`isCurrentKeyRootFresh`, `isKeyRootFresh`: one storage read when
+    ///      key and root are the issuer's current ones) and reads the full status only to name the reason of a failure.
     /// @param root the proof's root
     /// @param issuerAx the x of the issuer's key (bound by the proof in signature mode only)
     /// @param signatureMode whether the proof is of the signature-mode circuit
     function _checkRoot(uint256 root, uint256 issuerAx, bool signatureMode) private view {
-        if (!signatureMode && registry.isKeyRootFresh(issuerAx, root)) return;
-        (uint32 issuerId, bool keyCurrent, bool active, bool published, uint256 validUntil) = registry.rootStatus(
+        IIdentityRegistry r = registry;
+        if (signatureMode ? r.isCurrentKeyRootFresh(issuerAx, root) : r.isKeyRootFresh(issuerAx, root)) return;
+        (uint32 issuerId, bool keyCurrent, bool active, bool published, uint256 validUntil) = r.rootStatus(
             issuerAx,
             root
         );
@@ -273,8 +274,8 @@ contract ZkIdentityVerifier is IZkIdentityVerifier {
         if (!active) revert IssuerInactive(issuerId);
         if (!published) revert UnknownRoot(root);
         if (validUntil != 0 && block.timestamp >= validUntil) revert StaleRoot(root, validUntil);
-        // membership mode only gets here if `isRootFresh` and `rootStatus` disagree: refuse rather than trust either
-        if (!signatureMode) revert UnknownRoot(root);
+        // only reached if the one-call check and `rootStatus` disagree: refuse rather than trust either
+        revert UnknownRoot(root);
     }
 
     /// @notice Runs the generated Groth16 verifier of the proof's mode.

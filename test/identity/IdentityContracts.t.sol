@@ -774,9 +774,11 @@ contract IdentityContractsTest is TestBase {
         verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
-    /// The membership-mode root check in one call (`isKeyRootFresh`, which reads a copy of the issuer's `active` flag
-    /// in the key's record) agrees with `isRootFresh` of the key's issuer, for every key an issuer ever held and for
-    /// unknown keys, whatever the order of suspensions, reactivations, rotations, new roots and elapsed time.
+    /// The one-call root checks agree with `isRootFresh` of the key's issuer, for every key an issuer ever held and for
+    /// unknown keys, whatever the order of suspensions, reactivations, rotations, new roots and elapsed time:
+    /// membership mode's `isKeyRootFresh` (any key of the issuer) and signature mode's `isCurrentKeyRootFresh` (the
+    /// issuer's current key only). Both read the live (current key, current root) pair first, so this also checks that
+    /// every change of key, root or `active` flag keeps that pair right.
     function testFuzz_keyRootFreshFollowsIssuerState(uint256 seed) public {
         uint32 b = _registerB();
         // (-x, y) is on Baby Jubjub too: FIELD - AX is a third key for A; FIELD - BX stays nobody's
@@ -802,6 +804,12 @@ contract IdentityContractsTest is TestBase {
                 for (uint256 root = ROOT; root <= nextRoot; ++root) {
                     bool expected = holder != 0 && registry.isRootFresh(holder, root);
                     vm.assertEq(registry.isKeyRootFresh(xs[k], root), expected, "one-call check agrees");
+                    bool keyCurrent = holder != 0 && registry.issuer(holder).pubKeyAx == xs[k];
+                    vm.assertEq(
+                        registry.isCurrentKeyRootFresh(xs[k], root),
+                        expected && keyCurrent,
+                        "signature-mode one-call check agrees"
+                    );
                 }
             }
         }
@@ -866,6 +874,22 @@ contract IdentityContractsTest is TestBase {
         (uint256 back, bool valid) = dates.toDays(d);
         vm.assertTrue(valid, "valid date");
         vm.assertEq(back, day, "round trip");
+    }
+
+    /// `toDays` accepts exactly the real calendar dates of 1970..9999: those whose day count maps back to the same
+    /// (year, month, day) through the civil-from-days algorithm (the round trip it used to run on every call).
+    function testFuzz_toDaysAcceptsExactlyRealDates(uint256 y, uint256 m, uint256 d) public view {
+        y = bound(y, 1960, 10_010);
+        m = bound(m, 0, 13);
+        d = bound(d, 0, 32);
+        (uint256 days_, bool valid) = dates.toDays(y * 10000 + m * 100 + d);
+        bool real = false;
+        if (y >= 1970 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+            (uint256 y2, uint256 m2, uint256 d2) = DateLib.civilFromDays(DateLib.daysFromCivil(y, m, d));
+            real = y2 == y && m2 == m && d2 == d;
+        }
+        vm.assertEq(valid, real, "valid exactly for real dates");
+        if (valid) vm.assertEq(days_, DateLib.daysFromCivil(y, m, d), "day count");
     }
 
     function test_invalidDates() public view {
