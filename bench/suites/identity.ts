@@ -8,7 +8,8 @@
  *    processes on the machine do not inflate;
  *  - single verify + nullifier gas: gasUsed of a real transaction (ZkIdentityVerifier.validateProof vs
  *    Semaphore.validateProof),
- *    both on the embedded network, both including the 21 000 intrinsic gas and calldata.
+ *    both on the embedded network, both including the 21 000 intrinsic gas and calldata; and where each mode's gas goes
+ *    (bench/lib/tx-gas-breakdown.ts: calldata, the Groth16 verifier call, the registry call, storage, event, the rest).
  * (Batch verification rows go after the single-proof rows.)
  */
 import { readFile } from "node:fs/promises";
@@ -20,6 +21,7 @@ import * as typechain from "@sovereign-stack/sdk/typechain";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
 import { deploySemaphorePeer, type SemaphoreProof } from "../lib/semaphore-peer.ts";
+import { txGasBreakdown, type TxGasBreakdown } from "../lib/tx-gas-breakdown.ts";
 import { deployTo, openNetwork } from "../../scripts/lib/network.ts";
 import { identityComponents } from "../../scripts/lib/stack/identity.ts";
 
@@ -154,13 +156,19 @@ const suite: BenchSuite = {
 
     // ---- gas: a real verify + nullifier transaction each (fresh nullifiers)
     const v = stack.contracts.ZkIdentityVerifier;
-    const verifyGas = async (p: id.IdentityProof): Promise<bigint> => {
+    const names: Record<string, string> = {
+      [(await v.groth16()).toLowerCase()]: "groth16",
+      [(await v.membershipGroth16()).toLowerCase()]: "groth16",
+      [(await stack.contracts.IdentityRegistry.getAddress()).toLowerCase()]: "registry",
+    };
+    const verifyGas = async (p: id.IdentityProof): Promise<{ gas: bigint; parts: TxGasBreakdown }> => {
       const scope = id.unpackPolicy(p.signals.policy).scope;
       const tx = await v.validateProof(id.identityProofStruct(p), scope, BigInt(deployer!.address), id.policyStruct(policy));
-      return (await tx.wait())!.gasUsed;
+      const gas = (await tx.wait())!.gasUsed;
+      return { gas, parts: await txGasBreakdown(net.ethers.provider, tx.hash, names) };
     };
-    const membershipGas = await verifyGas(ours.membership.proofs[0]!);
-    const signatureGas = await verifyGas(ours.signature.proofs[0]!);
+    const { gas: membershipGas, parts: membershipParts } = await verifyGas(ours.membership.proofs[0]!);
+    const { gas: signatureGas, parts: signatureParts } = await verifyGas(ours.signature.proofs[0]!);
     const semTx = await (await semaphore.validateProof!(0n, semProof!)).wait();
     const semGas = (semTx as { gasUsed: bigint }).gasUsed;
     const c = ours.membership.proofs[0]!.calldata.proof;
@@ -198,6 +206,17 @@ const suite: BenchSuite = {
       row("single verify plus nullifier, membership mode (tx gasUsed)", "gas", membershipGas, semGas, PEER),
       row("single verify plus nullifier, signature mode (tx gasUsed)", "gas", signatureGas, semGas, PEER),
       row("  of which Groth16 verifyProof alone, membership mode (tx)", "gas", pairingGas),
+      ...(["membership", "signature"] as const).flatMap((mode) => {
+        const b = mode === "membership" ? membershipParts : signatureParts;
+        return [
+          row(`  ${mode} mode, of which intrinsic + calldata`, "gas", b.intrinsicAndCalldata),
+          row(`  ${mode} mode, of which Groth16 verifier call (pairing, ecMul/ecAdd per input, cold account)`, "gas", b.calls.groth16 ?? 0),
+          row(`  ${mode} mode, of which registry root check call (cold account, storage)`, "gas", b.calls.registry ?? 0),
+          row(`  ${mode} mode, of which nullifier SLOAD + SSTORE`, "gas", b.storage),
+          row(`  ${mode} mode, of which event`, "gas", b.logs),
+          row(`  ${mode} mode, of which the rest of ZkIdentityVerifier (decoding, date, policy word, memory)`, "gas", b.rest),
+        ];
+      }),
     ];
     return rows;
   },
