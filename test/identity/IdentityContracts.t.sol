@@ -816,6 +816,60 @@ contract IdentityContractsTest is TestBase {
         vm.assertEq(uint256(registry.issuerOfKey(FIELD - BX)), 0, "never claimed");
     }
 
+    /// The verifier accepts a proof's key and root exactly when the registry's full state says so, in either mode,
+    /// whatever the order of rotations, suspensions, new roots of either issuer and elapsed time: membership mode for
+    /// any key its issuer ever held, signature mode for the issuer's current key only. The one-slot fast path of the
+    /// common case never lets more through.
+    function testFuzz_verifierRootCheckFollowsIssuerState(uint256 seed) public {
+        uint32 b = _registerB();
+        uint256[4] memory xs = [AX, FIELD - AX, BX, FIELD - BX];
+        uint256[4] memory ys = [AY, AY, BY, BY];
+        uint256 nextRoot = ROOT + 1;
+        for (uint256 step = 0; step < 8; ++step) {
+            uint256 r = uint256(keccak256(abi.encode(seed, step)));
+            uint256 op = r % 6;
+            vm.startPrank(GOV);
+            if (op == 0) registry.setIssuerKey(issuerId, xs[(r >> 8) % 2], ys[(r >> 8) % 2]);
+            else if (op == 1) registry.setIssuerActive(issuerId, (r >> 8) % 2 == 0);
+            else if (op == 2) registry.setIssuerActive(b, (r >> 8) % 2 == 0);
+            vm.stopPrank();
+            if (op == 3) {
+                vm.prank(OPERATOR);
+                registry.publishRoot(issuerId, nextRoot++);
+            } else if (op == 4) {
+                vm.prank(OPERATOR_B);
+                registry.publishRoot(b, nextRoot++);
+            } else if (op == 5) {
+                vm.warp(block.timestamp + ((r >> 8) % 2 days));
+            }
+            _assertVerifierFollowsRegistry(xs, nextRoot);
+        }
+    }
+
+    /// @dev For every key of `xs`, root below `nextRoot` and mode: the verifier's answer is the registry's full state.
+    function _assertVerifierFollowsRegistry(uint256[4] memory xs, uint256 nextRoot) internal view {
+        uint256 today = _today();
+        for (uint256 k = 0; k < 4; ++k) {
+            uint32 holder = registry.issuerOfKey(xs[k]);
+            bool keyCurrent = holder != 0 && registry.issuer(holder).pubKeyAx == xs[k];
+            for (uint256 root = ROOT; root < nextRoot; ++root) {
+                bool fresh = holder != 0 && registry.isRootFresh(holder, root);
+                for (uint8 mode = 0; mode < 2; ++mode) {
+                    IZkIdentityVerifier.IdentityProof memory p = _ip(root, 5, 1, today);
+                    p.issuerAx = xs[k];
+                    p.mode = mode;
+                    bool accepted;
+                    try verifier.verifyProof(address(this), p, SCOPE, 1, _policy()) {
+                        accepted = true;
+                    } catch {
+                        accepted = false;
+                    }
+                    vm.assertEq(accepted, fresh && (mode == 0 || keyCurrent), "verifier agrees with the registry");
+                }
+            }
+        }
+    }
+
     function testFuzz_offCurveKeyRejected(uint256 y) public {
         y = bound(y, 0, FIELD - 1);
         vm.assume(y != AY && y != FIELD - AY);
