@@ -27,9 +27,13 @@
  * its append p50, how much of the clients' time the sequencer spent waiting on the log, the node's event-loop stalls
  * and (etcd) how low the leader lease's sure remaining time fell: a keep-alive starved for a whole TTL deposes the
  * sequencer and fails the suite with those figures.
+ *
+ * CHAIN_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them): `engine` (ours vs
+ * EDR, reopen), `sequencer` (the sequencer over the embedded log beside the engine's raw rate), `etcd` (the same
+ * over etcd; it needs `sequencer`'s rates, so it runs that part too), `ha` (failover of the HA cluster).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -105,6 +109,35 @@ const cpuSeconds = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+
+/**
+ * CPU milliseconds of this process's main thread and of all its other threads (V8's GC and compiler helpers, LevelDB's
+ * compaction, libuv's pool), from /proc (Linux); undefined elsewhere. Says where a per-CPU-second rate's time went.
+ */
+function threadCpuMs(): { main: number; other: number } | undefined {
+  const tick = 10; // USER_HZ = 100 on Linux
+  try {
+    let main = 0;
+    let other = 0;
+    for (const tid of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = (Number(f[11]) + Number(f[12])) * tick;
+      if (tid === String(process.pid)) main += ms;
+      else other += ms;
+    }
+    return { main, other };
+  } catch {
+    return undefined;
+  }
+}
+
+/** "main thread X s, other threads Y s" since `t0` (a {@link threadCpuMs} reading). */
+function threadNote(t0: { main: number; other: number } | undefined): string {
+  const t1 = threadCpuMs();
+  if (t0 === undefined || t1 === undefined) return "";
+  return `main thread ${((t1.main - t0.main) / 1000).toFixed(2)} s, other threads ${((t1.other - t0.other) / 1000).toFixed(2)} s of CPU`;
+}
 
 type ClientReport = { acked: number; wallMs: number; retries: number; p50: number; p99: number };
 
@@ -239,6 +272,7 @@ class SequencerUnderLoad {
     const leaseNote = (): string => (leaseLeft === undefined ? "" : `; the lease's sure time left fell to ${leaseMin.toFixed(0)} ms`);
     const start = performance.now();
     const c0 = cpuSeconds();
+    const th0 = threadCpuMs();
     let rep: ClientReport;
     try {
       rep = await runClients(this.#server.url, txs, this.#dir);
@@ -258,7 +292,7 @@ class SequencerUnderLoad {
     const r: PhaseResult = { label, acked: rep.acked, ackTps: rep.acked / (rep.wallMs / 1000), sustainedTps: rep.acked / wallS, perNodeCpuTps: rep.acked / (cpuSeconds() - c0), p50: rep.p50, p99: rep.p99 };
     log(
       `${this.name}, ${label}: ${rep.acked} acknowledged in ${(rep.wallMs / 1000).toFixed(2)} s by ${CLIENTS} clients (${r.ackTps.toFixed(0)} tx/s, ${rep.retries} back-pressure retries, ` +
-        `ack p50 ${rep.p50.toFixed(1)} ms), all executed ${(performance.now() - acksDone).toFixed(0)} ms later; sustained ${r.sustainedTps.toFixed(0)} tx/s wall, ${r.perNodeCpuTps.toFixed(0)} per node CPU-second; ` +
+        `ack p50 ${rep.p50.toFixed(1)} ms), all executed ${(performance.now() - acksDone).toFixed(0)} ms later; sustained ${r.sustainedTps.toFixed(0)} tx/s wall, ${r.perNodeCpuTps.toFixed(0)} per node CPU-second (${threadNote(th0)}); ` +
         `log: ${l.appends} appends, ${(l.entries / Math.max(1, l.appends)).toFixed(1)} entries (${(l.bytes / Math.max(1, l.appends) / 1024).toFixed(1)} KiB of txs) per commit, ` +
         `append p50 ${l.p50.toFixed(1)} ms, the log busy ${((l.busyMs / rep.wallMs) * 100).toFixed(0)}% of the clients' time; ` +
         `node event loop stalls p99 ${(stalls.percentile(99) / 1e6).toFixed(0)} ms, max ${(stalls.max / 1e6).toFixed(0)} ms${leaseNote()}`,
@@ -281,7 +315,7 @@ class SequencerUnderLoad {
  * sequencer, workload and clients over the etcd log (3 members on loopback, leader-fenced group commit) beside the
  * embedded log's rate of this run.
  */
-export async function sequencerRows(log: (line: string) => void, bytecode: string, predeploys: GenesisConfig["alloc"]): Promise<BenchRow[]> {
+export async function sequencerRows(log: (line: string) => void, bytecode: string, predeploys: GenesisConfig["alloc"], opts: { etcd: boolean } = { etcd: true }): Promise<BenchRow[]> {
   const keys = Array.from({ length: CLIENTS }, (_, i) => new Wallet(toBeHex(BigInt(i + 101), 32)));
   const alloc: Record<string, { balance: bigint }> = {};
   for (const k of keys) alloc[k.address] = { balance: 10n ** 21n };
@@ -312,9 +346,11 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
         const order = Array.from({ length: phase[0]!.length }, (_, j) => phase.map((txs) => txs[j]!)).flat();
         const t0 = performance.now();
         const c0 = cpuSeconds();
+        const th0 = threadCpuMs();
         for (let i = 0; i < order.length; i += BLOCK_TXS) await apply(order.slice(i, i + BLOCK_TXS));
         rawRate.push(order.length / ((performance.now() - t0) / 1000));
         rawCpuRate.push(order.length / (cpuSeconds() - c0));
+        log(`engine raw execution, ${phase === eth ? "ETH" : "ERC-20"}: ${order.length} txs, ${rawRate.at(-1)!.toFixed(0)} tx/s wall, ${rawCpuRate.at(-1)!.toFixed(0)} per CPU-second (${threadNote(th0)})`);
       }
     } finally {
       await raw.close();
@@ -337,6 +373,7 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
     } finally {
       await embeddedSeq.close();
     }
+    if (!opts.etcd) return rows;
 
     // 3. The same sequencer, workload and clients over the etcd log: 3 members on loopback (fsync on), appends fenced by
     //    an EtcdLeadership's lease, group commit with one transaction in flight. Elected only now, so that its lease is
@@ -372,10 +409,25 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
   }
 }
 
+const PARTS = ["engine", "sequencer", "etcd", "ha"] as const;
+type Part = (typeof PARTS)[number];
+
+/** CHAIN_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them). */
+function benchParts(): Set<Part> {
+  const raw = process.env.CHAIN_BENCH_PARTS;
+  if (raw === undefined || raw.trim() === "") return new Set(PARTS);
+  const parts = raw.split(",").map((p) => p.trim());
+  for (const p of parts) {
+    if (!(PARTS as readonly string[]).includes(p)) throw new Error(`CHAIN_BENCH_PARTS: unknown part "${p}"; use a comma-separated subset of ${PARTS.join(",")}`);
+  }
+  return new Set(parts as Part[]);
+}
+
 const suite: BenchSuite = {
   name: "chain",
   description: "execution engine (ethereumjs 10 + LevelDB) vs EDR per CPU-second; the sequencer's acknowledged tx/s via JSON-RPC vs the engine's raw rate; ack latency; the same sequencer over a 3-member etcd log vs the embedded log; HA failover (SIGKILL of the leader to the first new ack over 5 kills, acks lost)",
   async run(log) {
+    const parts = benchParts();
     const keys = Array.from({ length: KEYS }, (_, i) => new Wallet(toBeHex(BigInt(i + 1), 32)));
     const bytecode = (await hre.artifacts.readArtifact("TestToken")).bytecode;
     const w = workload(keys, bytecode);
@@ -419,7 +471,8 @@ const suite: BenchSuite = {
       }
       return { rate: (blocks.length * BLOCK_TXS) / (cpuSeconds() - c0), root };
     };
-    try {
+    /** The engine beside EDR on the same blocks (same final state root), then a restart of the engine. */
+    const engineRows = async (): Promise<BenchRow[]> => {
       await ours([w.setup]);
       await edr([w.setup]);
       const rows: BenchRow[] = [];
@@ -436,9 +489,14 @@ const suite: BenchSuite = {
       log(`reopen at block ${reopened.head().number}: Engine.open ${reopened.stats.openMs.toFixed(0)} ms (wall ${(performance.now() - t0).toFixed(0)} ms incl. close)`);
       rows.push(row(`Engine.open at block ${reopened.head().number} (restart, no replay)`, "ms", Math.round(reopened.stats.openMs)));
       await reopened.close();
+      return rows;
+    };
+    try {
+      const rows: BenchRow[] = [];
+      if (parts.has("engine")) rows.push(...(await engineRows()));
       const predeploys: GenesisConfig["alloc"] = Object.fromEntries(Object.entries(alloc).filter(([, a]) => a.code !== undefined));
-      rows.push(...(await sequencerRows(log, bytecode, predeploys)));
-      rows.push(...(await haFailoverRows(log)));
+      if (parts.has("sequencer") || parts.has("etcd")) rows.push(...(await sequencerRows(log, bytecode, predeploys, { etcd: parts.has("etcd") })));
+      if (parts.has("ha")) rows.push(...(await haFailoverRows(log)));
       return rows;
     } finally {
       await engine.close();
