@@ -15,7 +15,8 @@
  * acknowledgements from running ahead of execution, so the rate is a sustained one. Its peer is the engine's raw
  * execution rate (wall clock, `applyBlock` in blocks of BLOCK_TXS) on exactly the same transactions, measured
  * just before on a fresh engine: the ratio is the share of the engine's speed the whole node keeps (goal ≥ 0.6).
- * "Sustained" runs until the last acknowledged transaction is executed. Each rate is given per CPU-second of
+ * "Sustained" runs from the clients' first send (their process's start-up is not counted) until the last
+ * acknowledged transaction is executed. Each rate is given per CPU-second of
  * the node process (robust on a machine shared with other jobs; the clients' process is not counted) and by
  * the wall clock (which also pays for the clients' CPU on the same 2 cores and for other jobs' load).
  *
@@ -141,14 +142,24 @@ function threadNote(t0: { main: number; other: number } | undefined): string {
 
 type ClientReport = { acked: number; wallMs: number; retries: number; p50: number; p99: number };
 
-/** Runs the client child process against `url` with one array of raw txs per client. */
-export async function runClients(url: string, perClient: string[][], dir: string): Promise<ClientReport> {
+/**
+ * Runs the client child process against `url` with one array of raw txs per client. `onReady` is called when the
+ * clients have loaded their job and are about to send (the process's start-up is not the node's work).
+ */
+export async function runClients(url: string, perClient: string[][], dir: string, onReady: () => void = () => undefined): Promise<ClientReport> {
   const job = path.join(dir, `job-${Date.now()}.json`);
   writeFileSync(job, JSON.stringify(perClient));
   const child = spawn(process.execPath, [CLIENTS_SCRIPT, url, job], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  let ready = false;
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    if (!ready && out.startsWith("ready\n")) {
+      ready = true;
+      onReady();
+    }
+  });
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
   const code = await new Promise<number | null>((r) => child.once("exit", r));
   if (code !== 0) throw new Error(`rpc clients exited with ${code}: ${err}`);
@@ -270,12 +281,17 @@ class SequencerUnderLoad {
     const leaseLeft = this.#leaseLeft;
     const sampler = leaseLeft === undefined ? undefined : setInterval(() => (leaseMin = Math.min(leaseMin, leaseLeft())), 50);
     const leaseNote = (): string => (leaseLeft === undefined ? "" : `; the lease's sure time left fell to ${leaseMin.toFixed(0)} ms`);
-    const start = performance.now();
-    const c0 = cpuSeconds();
-    const th0 = threadCpuMs();
+    // The clocks start when the clients are about to send (their process's start-up is not the node's work).
+    let start = performance.now();
+    let c0 = cpuSeconds();
+    let th0 = threadCpuMs();
     let rep: ClientReport;
     try {
-      rep = await runClients(this.#server.url, txs, this.#dir);
+      rep = await runClients(this.#server.url, txs, this.#dir, () => {
+        start = performance.now();
+        c0 = cpuSeconds();
+        th0 = threadCpuMs();
+      });
     } catch (e) {
       throw new Error(`${this.name}, ${label}: the clients failed (node event loop stalls up to ${(stalls.max / 1e6).toFixed(0)} ms during the phase${leaseNote()}): ${(e as Error).message}`);
     } finally {

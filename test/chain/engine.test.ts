@@ -275,6 +275,10 @@ describe("chain engine", function () {
         expect(await engine.getCode("0x00000000000000000000000000000000000000aa")).to.equal("0x600054");
         expect(BigInt(await engine.getStorageAt("0x00000000000000000000000000000000000000aa", 0n))).to.equal(42n);
         expect(await engine.getNonce(w.keys[0]!.address)).to.be.greaterThan(12n);
+        for (const a of [w.keys[0]!.address, "0x00000000000000000000000000000000000000aa", "0x00000000000000000000000000000000000000bb"]) {
+          expect(await engine.getAccountState(a), a).to.deep.equal({ nonce: await engine.getNonce(a), balance: await engine.getBalance(a) });
+        }
+        expect(await engine.getAccountState("0x00000000000000000000000000000000000000bb"), "no such account").to.deep.equal({ nonce: 0n, balance: 0n });
         expect((await engine.getCode(w.token)).length).to.be.greaterThan(100);
         const transfer = "0xa9059cbb" + w.keys[1]!.address.slice(2).padStart(64, "0") + (1n).toString(16).padStart(64, "0");
         const est = await engine.estimateGas({ from: w.keys[2]!.address, to: w.token, data: transfer });

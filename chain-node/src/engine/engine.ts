@@ -391,6 +391,14 @@ export class Engine {
     }
   }
 
+  /** Nonce and balance at the head, in one read (zero for an account that does not exist). */
+  getAccountState(address: string): Promise<{ nonce: bigint; balance: bigint }> {
+    return this.#lock.run(async () => {
+      const a = await this.#sm.getAccount(createAddressFromString(address));
+      return { nonce: a?.nonce ?? 0n, balance: a?.balance ?? 0n };
+    });
+  }
+
   /** Balance at the head. */
   getBalance(address: string): Promise<bigint> {
     return this.#lock.run(async () => (await this.#sm.getAccount(createAddressFromString(address)))?.balance ?? 0n);

@@ -334,9 +334,8 @@ export class Sequencer {
       const epoch = this.#epoch;
       const hit = this.#accounts.get(sender);
       if (hit !== undefined) return { account: hit };
-      const [nonce, balance] = await Promise.all([this.engine.getNonce(sender), this.engine.getBalance(sender)]);
+      const account = await this.engine.getAccountState(sender);
       if (epoch === this.#epoch) {
-        const account = { nonce, balance };
         this.#accounts.set(sender, account);
         return { account };
       }
