@@ -52,6 +52,8 @@ import {
   Sequencer,
   connectEtcd,
   etcdLogKeys,
+  planBlocks,
+  stateAfterHead,
   type AppendOptions,
   type AppendResult,
   type ChainLog,
@@ -224,6 +226,8 @@ interface PhaseResult {
   readonly perNodeCpuTps: number;
   readonly p50: number;
   readonly p99: number;
+  /** The blocks the sequencer built for this phase (first, last). */
+  readonly blocks: readonly [bigint, bigint];
 }
 
 /** Most entries per sequencer append: under the etcd log's per-transaction limit (the cluster's --max-txn-ops 1024, minus one). */
@@ -281,6 +285,7 @@ class SequencerUnderLoad {
     const leaseLeft = this.#leaseLeft;
     const sampler = leaseLeft === undefined ? undefined : setInterval(() => (leaseMin = Math.min(leaseMin, leaseLeft())), 50);
     const leaseNote = (): string => (leaseLeft === undefined ? "" : `; the lease's sure time left fell to ${leaseMin.toFixed(0)} ms`);
+    const firstBlock = this.#engine.head().number + 1n;
     // The clocks start when the clients are about to send (their process's start-up is not the node's work).
     let start = performance.now();
     let c0 = cpuSeconds();
@@ -305,7 +310,7 @@ class SequencerUnderLoad {
     // Sustained: until the last acknowledged transaction is executed (acknowledgements alone can run ahead of
     // execution by up to the pool's capacity, which would flatter a short run).
     const wallS = (performance.now() - start) / 1000;
-    const r: PhaseResult = { label, acked: rep.acked, ackTps: rep.acked / (rep.wallMs / 1000), sustainedTps: rep.acked / wallS, perNodeCpuTps: rep.acked / (cpuSeconds() - c0), p50: rep.p50, p99: rep.p99 };
+    const r: PhaseResult = { label, acked: rep.acked, ackTps: rep.acked / (rep.wallMs / 1000), sustainedTps: rep.acked / wallS, perNodeCpuTps: rep.acked / (cpuSeconds() - c0), p50: rep.p50, p99: rep.p99, blocks: [firstBlock, this.#engine.head().number] };
     log(
       `${this.name}, ${label}: ${rep.acked} acknowledged in ${(rep.wallMs / 1000).toFixed(2)} s by ${CLIENTS} clients (${r.ackTps.toFixed(0)} tx/s, ${rep.retries} back-pressure retries, ` +
         `ack p50 ${rep.p50.toFixed(1)} ms), all executed ${(performance.now() - acksDone).toFixed(0)} ms later; sustained ${r.sustainedTps.toFixed(0)} tx/s wall, ${r.perNodeCpuTps.toFixed(0)} per node CPU-second (${threadNote(th0)}); ` +
@@ -316,6 +321,37 @@ class SequencerUnderLoad {
     if (seq.stats.rejectedAtExecution !== 0) throw new Error(`${this.name}: the engine rejected ${seq.stats.rejectedAtExecution} acknowledged transactions`);
     if (seq.stats.acknowledged !== this.#sent) throw new Error(`${this.name}: acknowledged ${seq.stats.acknowledged}, expected ${this.#sent}`);
     return r;
+  }
+
+  /**
+   * The engine's raw rate on exactly the blocks this sequencer built (same transactions, same block boundaries): its
+   * log replayed into a fresh engine with `planBlocks` + `applyBlock`, as a standby or validator does, with only the
+   * `applyBlock` calls of `phases`' blocks timed (tx/s per CPU-second and wall, one pair per phase).
+   */
+  async replayRates(phases: readonly PhaseResult[], genesis: GenesisConfig): Promise<{ cpuTps: number; wallTps: number; blocks: number }[]> {
+    const engine = await Engine.open({ dataDir: path.join(this.#dir, `replay-${this.name.replace(/\W+/g, "-")}`), genesis });
+    try {
+      const { nextSeq } = await this.#log.head();
+      const plan = planBlocks(stateAfterHead(engine.head()), await this.#log.read(0n, nextSeq), () => undefined);
+      const out: { cpuTps: number; wallTps: number; blocks: number }[] = [];
+      let i = 0;
+      for (const p of phases) {
+        for (; i < plan.blocks.length && plan.blocks[i]!.number < p.blocks[0]; i++) await engine.applyBlock(plan.blocks[i]!);
+        let txs = 0;
+        let blocks = 0;
+        const t0 = performance.now();
+        const c0 = cpuSeconds();
+        for (; i < plan.blocks.length && plan.blocks[i]!.number <= p.blocks[1]; i++) {
+          const r = await engine.applyBlock(plan.blocks[i]!);
+          txs += r.receipts.length;
+          blocks++;
+        }
+        out.push({ cpuTps: txs / (cpuSeconds() - c0), wallTps: txs / ((performance.now() - t0) / 1000), blocks });
+      }
+      return out;
+    } finally {
+      await engine.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -385,6 +421,19 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
         rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, wall`, "tx/s", Math.round(p.sustainedTps), Math.round(rawRate[i]!), `engine raw execution, same txs, wall`));
         rows.push(row(`acknowledgement latency p50, ${label} transfers`, "ms", Math.round(p.p50 * 10) / 10));
         rows.push(row(`acknowledgement latency p99, ${label} transfers`, "ms", Math.round(p.p99 * 10) / 10));
+      }
+      // For reading the rows: the peer above runs blocks of BLOCK_TXS, while the sequencer's blocks are as large as its
+      // seal interval and the block gas limit make them; the per-block work (trie flush, receipts, block write) makes
+      // larger blocks cheaper per transaction. The engine's rate on the sequencer's own blocks says how much of a
+      // ratio is that.
+      const replay = await embeddedSeq.replayRates(embedded, genesis);
+      for (const [i, [label]] of phases.entries()) {
+        const r = replay[i]!;
+        const p = embedded[i]!;
+        log(
+          `${label}: the engine on the sequencer's own ${r.blocks} blocks (its log replayed, ${(p.acked / r.blocks).toFixed(0)} txs per block) ran ${r.cpuTps.toFixed(0)} tx/s per CPU-second, ${r.wallTps.toFixed(0)} wall ` +
+            `(in blocks of ${BLOCK_TXS}: ${rawCpuRate[i]!.toFixed(0)}, ${rawRate[i]!.toFixed(0)}); the sequencer's ratio to it: ${(p.perNodeCpuTps / r.cpuTps).toFixed(3)} per CPU-second, ${(p.sustainedTps / r.wallTps).toFixed(3)} wall`,
+        );
       }
     } finally {
       await embeddedSeq.close();
