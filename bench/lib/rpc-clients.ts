@@ -2,8 +2,10 @@
  * Child process of the chain bench: several concurrent JSON-RPC clients, each sending its own pre-signed
  * transactions one after the other (`eth_sendRawTransaction`, waiting for each acknowledgement), as wallets
  * do. A refusal for back-pressure ("account limit exceeded", "txpool is full") is retried after 50 ms, as a wallet would; any other
- * refusal is fatal. Prints one JSON line: the acknowledged count, the wall time from the first send to the last
- * acknowledgement, retries, and the acknowledgement latencies' p50/p99 (per acknowledged attempt).
+ * refusal is fatal. Prints `ready` once the job is loaded, just before the first send (so that the parent can start
+ * its clocks there rather than count this process's start-up), then one JSON line: the acknowledged count, the wall
+ * time from the first send to the last acknowledgement, retries, and the acknowledgement latencies' p50/p99 (per
+ * acknowledged attempt).
  *
  * Usage: node bench/lib/rpc-clients.ts <url> <job.json>   (job: string[][], one array of raw txs per client)
  */
@@ -41,6 +43,7 @@ function post(body: string): Promise<{ result?: string; error?: { code: number; 
 const latencies: number[] = [];
 let retries = 0;
 let acked = 0;
+console.log("ready");
 const t0 = performance.now();
 let last = t0;
 await Promise.all(

@@ -13,9 +13,13 @@
  * each acknowledgement (admission + a durable, fsynced append to the embedded log, group commit). The sequencer
  * seals every second and executes in the same process, and back-pressure (the per-sender pending cap) keeps the
  * acknowledgements from running ahead of execution, so the rate is a sustained one. Its peer is the engine's raw
- * execution rate (wall clock, `applyBlock` in blocks of BLOCK_TXS) on exactly the same transactions, measured
- * just before on a fresh engine: the ratio is the share of the engine's speed the whole node keeps (goal ≥ 0.6).
- * "Sustained" runs until the last acknowledged transaction is executed. Each rate is given per CPU-second of
+ * execution rate (`applyBlock` in blocks of BLOCK_TXS) on exactly the same transactions, on a fresh engine, each phase
+ * measured just before the sequencer's same phase (so that both meet the same load on a shared machine): the ratio is
+ * the share of the engine's speed the whole node keeps (goal ≥ 0.6). A log line also gives the engine's rate on the
+ * sequencer's own blocks (its log replayed into a fresh engine), which are larger than BLOCK_TXS and so cheaper per
+ * transaction, and the sequencer's ratio to that.
+ * "Sustained" runs from the clients' first send (their process's start-up is not counted) until the last
+ * acknowledged transaction is executed. Each rate is given per CPU-second of
  * the node process (robust on a machine shared with other jobs; the clients' process is not counted) and by
  * the wall clock (which also pays for the clients' CPU on the same 2 cores and for other jobs' load).
  *
@@ -27,9 +31,13 @@
  * its append p50, how much of the clients' time the sequencer spent waiting on the log, the node's event-loop stalls
  * and (etcd) how low the leader lease's sure remaining time fell: a keep-alive starved for a whole TTL deposes the
  * sequencer and fails the suite with those figures.
+ *
+ * CHAIN_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them): `engine` (ours vs
+ * EDR, reopen), `sequencer` (the sequencer over the embedded log beside the engine's raw rate), `etcd` (the same
+ * over etcd; it needs `sequencer`'s rates, so it runs that part too), `ha` (failover of the HA cluster).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -47,6 +55,8 @@ import {
   Sequencer,
   connectEtcd,
   etcdLogKeys,
+  planBlocks,
+  stateAfterHead,
   type AppendOptions,
   type AppendResult,
   type ChainLog,
@@ -106,16 +116,55 @@ const cpuSeconds = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
+/**
+ * CPU milliseconds of this process's main thread and of all its other threads (V8's GC and compiler helpers, LevelDB's
+ * compaction, libuv's pool), from /proc (Linux); undefined elsewhere. Says where a per-CPU-second rate's time went.
+ */
+function threadCpuMs(): { main: number; other: number } | undefined {
+  const tick = 10; // USER_HZ = 100 on Linux
+  try {
+    let main = 0;
+    let other = 0;
+    for (const tid of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = (Number(f[11]) + Number(f[12])) * tick;
+      if (tid === String(process.pid)) main += ms;
+      else other += ms;
+    }
+    return { main, other };
+  } catch {
+    return undefined;
+  }
+}
+
+/** "main thread X s, other threads Y s" since `t0` (a {@link threadCpuMs} reading). */
+function threadNote(t0: { main: number; other: number } | undefined): string {
+  const t1 = threadCpuMs();
+  if (t0 === undefined || t1 === undefined) return "";
+  return `main thread ${((t1.main - t0.main) / 1000).toFixed(2)} s, other threads ${((t1.other - t0.other) / 1000).toFixed(2)} s of CPU`;
+}
+
 type ClientReport = { acked: number; wallMs: number; retries: number; p50: number; p99: number };
 
-/** Runs the client child process against `url` with one array of raw txs per client. */
-export async function runClients(url: string, perClient: string[][], dir: string): Promise<ClientReport> {
+/**
+ * Runs the client child process against `url` with one array of raw txs per client. `onReady` is called when the
+ * clients have loaded their job and are about to send (the process's start-up is not the node's work).
+ */
+export async function runClients(url: string, perClient: string[][], dir: string, onReady: () => void = () => undefined): Promise<ClientReport> {
   const job = path.join(dir, `job-${Date.now()}.json`);
   writeFileSync(job, JSON.stringify(perClient));
   const child = spawn(process.execPath, [CLIENTS_SCRIPT, url, job], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  let ready = false;
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    if (!ready && out.startsWith("ready\n")) {
+      ready = true;
+      onReady();
+    }
+  });
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
   const code = await new Promise<number | null>((r) => child.once("exit", r));
   if (code !== 0) throw new Error(`rpc clients exited with ${code}: ${err}`);
@@ -180,6 +229,8 @@ interface PhaseResult {
   readonly perNodeCpuTps: number;
   readonly p50: number;
   readonly p99: number;
+  /** The blocks the sequencer built for this phase (first, last). */
+  readonly blocks: readonly [bigint, bigint];
 }
 
 /** Most entries per sequencer append: under the etcd log's per-transaction limit (the cluster's --max-txn-ops 1024, minus one). */
@@ -237,11 +288,18 @@ class SequencerUnderLoad {
     const leaseLeft = this.#leaseLeft;
     const sampler = leaseLeft === undefined ? undefined : setInterval(() => (leaseMin = Math.min(leaseMin, leaseLeft())), 50);
     const leaseNote = (): string => (leaseLeft === undefined ? "" : `; the lease's sure time left fell to ${leaseMin.toFixed(0)} ms`);
-    const start = performance.now();
-    const c0 = cpuSeconds();
+    const firstBlock = this.#engine.head().number + 1n;
+    // The clocks start when the clients are about to send (their process's start-up is not the node's work).
+    let start = performance.now();
+    let c0 = cpuSeconds();
+    let th0 = threadCpuMs();
     let rep: ClientReport;
     try {
-      rep = await runClients(this.#server.url, txs, this.#dir);
+      rep = await runClients(this.#server.url, txs, this.#dir, () => {
+        start = performance.now();
+        c0 = cpuSeconds();
+        th0 = threadCpuMs();
+      });
     } catch (e) {
       throw new Error(`${this.name}, ${label}: the clients failed (node event loop stalls up to ${(stalls.max / 1e6).toFixed(0)} ms during the phase${leaseNote()}): ${(e as Error).message}`);
     } finally {
@@ -255,10 +313,10 @@ class SequencerUnderLoad {
     // Sustained: until the last acknowledged transaction is executed (acknowledgements alone can run ahead of
     // execution by up to the pool's capacity, which would flatter a short run).
     const wallS = (performance.now() - start) / 1000;
-    const r: PhaseResult = { label, acked: rep.acked, ackTps: rep.acked / (rep.wallMs / 1000), sustainedTps: rep.acked / wallS, perNodeCpuTps: rep.acked / (cpuSeconds() - c0), p50: rep.p50, p99: rep.p99 };
+    const r: PhaseResult = { label, acked: rep.acked, ackTps: rep.acked / (rep.wallMs / 1000), sustainedTps: rep.acked / wallS, perNodeCpuTps: rep.acked / (cpuSeconds() - c0), p50: rep.p50, p99: rep.p99, blocks: [firstBlock, this.#engine.head().number] };
     log(
       `${this.name}, ${label}: ${rep.acked} acknowledged in ${(rep.wallMs / 1000).toFixed(2)} s by ${CLIENTS} clients (${r.ackTps.toFixed(0)} tx/s, ${rep.retries} back-pressure retries, ` +
-        `ack p50 ${rep.p50.toFixed(1)} ms), all executed ${(performance.now() - acksDone).toFixed(0)} ms later; sustained ${r.sustainedTps.toFixed(0)} tx/s wall, ${r.perNodeCpuTps.toFixed(0)} per node CPU-second; ` +
+        `ack p50 ${rep.p50.toFixed(1)} ms), all executed ${(performance.now() - acksDone).toFixed(0)} ms later; sustained ${r.sustainedTps.toFixed(0)} tx/s wall, ${r.perNodeCpuTps.toFixed(0)} per node CPU-second (${threadNote(th0)}); ` +
         `log: ${l.appends} appends, ${(l.entries / Math.max(1, l.appends)).toFixed(1)} entries (${(l.bytes / Math.max(1, l.appends) / 1024).toFixed(1)} KiB of txs) per commit, ` +
         `append p50 ${l.p50.toFixed(1)} ms, the log busy ${((l.busyMs / rep.wallMs) * 100).toFixed(0)}% of the clients' time; ` +
         `node event loop stalls p99 ${(stalls.percentile(99) / 1e6).toFixed(0)} ms, max ${(stalls.max / 1e6).toFixed(0)} ms${leaseNote()}`,
@@ -266,6 +324,37 @@ class SequencerUnderLoad {
     if (seq.stats.rejectedAtExecution !== 0) throw new Error(`${this.name}: the engine rejected ${seq.stats.rejectedAtExecution} acknowledged transactions`);
     if (seq.stats.acknowledged !== this.#sent) throw new Error(`${this.name}: acknowledged ${seq.stats.acknowledged}, expected ${this.#sent}`);
     return r;
+  }
+
+  /**
+   * The engine's raw rate on exactly the blocks this sequencer built (same transactions, same block boundaries): its
+   * log replayed into a fresh engine with `planBlocks` + `applyBlock`, as a standby or validator does, with only the
+   * `applyBlock` calls of `phases`' blocks timed (tx/s per CPU-second and wall, one pair per phase).
+   */
+  async replayRates(phases: readonly PhaseResult[], genesis: GenesisConfig): Promise<{ cpuTps: number; wallTps: number; blocks: number }[]> {
+    const engine = await Engine.open({ dataDir: path.join(this.#dir, `replay-${this.name.replace(/\W+/g, "-")}`), genesis });
+    try {
+      const { nextSeq } = await this.#log.head();
+      const plan = planBlocks(stateAfterHead(engine.head()), await this.#log.read(0n, nextSeq), () => undefined);
+      const out: { cpuTps: number; wallTps: number; blocks: number }[] = [];
+      let i = 0;
+      for (const p of phases) {
+        for (; i < plan.blocks.length && plan.blocks[i]!.number < p.blocks[0]; i++) await engine.applyBlock(plan.blocks[i]!);
+        let txs = 0;
+        let blocks = 0;
+        const t0 = performance.now();
+        const c0 = cpuSeconds();
+        for (; i < plan.blocks.length && plan.blocks[i]!.number <= p.blocks[1]; i++) {
+          const r = await engine.applyBlock(plan.blocks[i]!);
+          txs += r.receipts.length;
+          blocks++;
+        }
+        out.push({ cpuTps: txs / (cpuSeconds() - c0), wallTps: txs / ((performance.now() - t0) / 1000), blocks });
+      }
+      return out;
+    } finally {
+      await engine.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -281,7 +370,7 @@ class SequencerUnderLoad {
  * sequencer, workload and clients over the etcd log (3 members on loopback, leader-fenced group commit) beside the
  * embedded log's rate of this run.
  */
-export async function sequencerRows(log: (line: string) => void, bytecode: string, predeploys: GenesisConfig["alloc"]): Promise<BenchRow[]> {
+export async function sequencerRows(log: (line: string) => void, bytecode: string, predeploys: GenesisConfig["alloc"], opts: { etcd: boolean } = { etcd: true }): Promise<BenchRow[]> {
   const keys = Array.from({ length: CLIENTS }, (_, i) => new Wallet(toBeHex(BigInt(i + 101), 32)));
   const alloc: Record<string, { balance: bigint }> = {};
   for (const k of keys) alloc[k.address] = { balance: 10n ** 21n };
@@ -296,37 +385,38 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
   const bytes = (h: string) => Uint8Array.from(Buffer.from(h.slice(2), "hex"));
   const dir = mkdtempSync(path.join(tmpdir(), "bench-seq-"));
   try {
-    // 1. The engine alone, wall clock, same transactions (round-robin over clients keeps each sender's nonces in order).
+    // 1. The engine alone on the same transactions (round-robin over clients keeps each sender's nonces in order), each
+    //    phase measured just before the sequencer's same phase (2), so that both see the machine's load of the moment.
     const raw = await Engine.open({ dataDir: path.join(dir, "raw"), genesis });
     const rawRate: number[] = [];
     const rawCpuRate: number[] = [];
-    try {
-      let n = 0n;
-      let ts = T0;
-      const apply = async (txs: string[]) => {
-        const r = await raw.applyBlock({ number: ++n, timestamp: (ts += 1n), txs: txs.map(bytes) });
-        if (r.rejected.length > 0) throw new Error(`raw engine rejected ${r.rejected.length} txs: ${r.rejected[0]!.reason}`);
-      };
-      await apply(setup);
-      for (const phase of [eth, erc]) {
-        const order = Array.from({ length: phase[0]!.length }, (_, j) => phase.map((txs) => txs[j]!)).flat();
-        const t0 = performance.now();
-        const c0 = cpuSeconds();
-        for (let i = 0; i < order.length; i += BLOCK_TXS) await apply(order.slice(i, i + BLOCK_TXS));
-        rawRate.push(order.length / ((performance.now() - t0) / 1000));
-        rawCpuRate.push(order.length / (cpuSeconds() - c0));
-      }
-    } finally {
-      await raw.close();
-    }
+    let rawBlock = 0n;
+    let rawTs = T0;
+    const rawApply = async (txs: string[]): Promise<void> => {
+      const r = await raw.applyBlock({ number: ++rawBlock, timestamp: (rawTs += 1n), txs: txs.map(bytes) });
+      if (r.rejected.length > 0) throw new Error(`raw engine rejected ${r.rejected.length} txs: ${r.rejected[0]!.reason}`);
+    };
+    const rawPhase = async (label: string, phase: string[][]): Promise<void> => {
+      const order = Array.from({ length: phase[0]!.length }, (_, j) => phase.map((txs) => txs[j]!)).flat();
+      const t0 = performance.now();
+      const c0 = cpuSeconds();
+      const th0 = threadCpuMs();
+      for (let i = 0; i < order.length; i += BLOCK_TXS) await rawApply(order.slice(i, i + BLOCK_TXS));
+      rawRate.push(order.length / ((performance.now() - t0) / 1000));
+      rawCpuRate.push(order.length / (cpuSeconds() - c0));
+      log(`engine raw execution, ${label}: ${order.length} txs, ${rawRate.at(-1)!.toFixed(0)} tx/s wall, ${rawCpuRate.at(-1)!.toFixed(0)} per CPU-second (${threadNote(th0)})`);
+    };
 
     // 2. The sequencer behind its RPC over the fsynced embedded log.
     const phases = [["ETH", eth], ["ERC-20", erc]] as const;
     const rows: BenchRow[] = [];
     const embedded: PhaseResult[] = [];
-    const embeddedSeq = await SequencerUnderLoad.open("embedded log", await EmbeddedLog.open({ dir: path.join(dir, "log") }), genesis, setup, dir);
+    let embeddedSeq: SequencerUnderLoad | undefined;
     try {
+      await rawApply(setup);
+      embeddedSeq = await SequencerUnderLoad.open("embedded log", await EmbeddedLog.open({ dir: path.join(dir, "log") }), genesis, setup, dir);
       for (const [i, [label, txs]] of phases.entries()) {
+        await rawPhase(label, txs);
         const p = await embeddedSeq.phase(label, txs, log);
         embedded.push(p);
         rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second`, "tx/s", Math.round(p.perNodeCpuTps), Math.round(rawCpuRate[i]!), `engine raw execution, same txs (${BLOCK_TXS} per block), per CPU-second`));
@@ -334,9 +424,25 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
         rows.push(row(`acknowledgement latency p50, ${label} transfers`, "ms", Math.round(p.p50 * 10) / 10));
         rows.push(row(`acknowledgement latency p99, ${label} transfers`, "ms", Math.round(p.p99 * 10) / 10));
       }
+      await raw.close();
+      // For reading the rows: the peer above runs blocks of BLOCK_TXS, while the sequencer's blocks are as large as its
+      // seal interval and the block gas limit make them; the per-block work (trie flush, receipts, block write) makes
+      // larger blocks cheaper per transaction. The engine's rate on the sequencer's own blocks says how much of a
+      // ratio is that.
+      const replay = await embeddedSeq.replayRates(embedded, genesis);
+      for (const [i, [label]] of phases.entries()) {
+        const r = replay[i]!;
+        const p = embedded[i]!;
+        log(
+          `${label}: the engine on the sequencer's own ${r.blocks} blocks (its log replayed, ${(p.acked / r.blocks).toFixed(0)} txs per block) ran ${r.cpuTps.toFixed(0)} tx/s per CPU-second, ${r.wallTps.toFixed(0)} wall ` +
+            `(in blocks of ${BLOCK_TXS}: ${rawCpuRate[i]!.toFixed(0)}, ${rawRate[i]!.toFixed(0)}); the sequencer's ratio to it: ${(p.perNodeCpuTps / r.cpuTps).toFixed(3)} per CPU-second, ${(p.sustainedTps / r.wallTps).toFixed(3)} wall`,
+        );
+      }
     } finally {
-      await embeddedSeq.close();
+      await embeddedSeq?.close();
+      await raw.close();
     }
+    if (!opts.etcd) return rows;
 
     // 3. The same sequencer, workload and clients over the etcd log: 3 members on loopback (fsync on), appends fenced by
     //    an EtcdLeadership's lease, group commit with one transaction in flight. Elected only now, so that its lease is
@@ -372,10 +478,25 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
   }
 }
 
+const PARTS = ["engine", "sequencer", "etcd", "ha"] as const;
+type Part = (typeof PARTS)[number];
+
+/** CHAIN_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them). */
+function benchParts(): Set<Part> {
+  const raw = process.env.CHAIN_BENCH_PARTS;
+  if (raw === undefined || raw.trim() === "") return new Set(PARTS);
+  const parts = raw.split(",").map((p) => p.trim());
+  for (const p of parts) {
+    if (!(PARTS as readonly string[]).includes(p)) throw new Error(`CHAIN_BENCH_PARTS: unknown part "${p}"; use a comma-separated subset of ${PARTS.join(",")}`);
+  }
+  return new Set(parts as Part[]);
+}
+
 const suite: BenchSuite = {
   name: "chain",
   description: "execution engine (ethereumjs 10 + LevelDB) vs EDR per CPU-second; the sequencer's acknowledged tx/s via JSON-RPC vs the engine's raw rate; ack latency; the same sequencer over a 3-member etcd log vs the embedded log; HA failover (SIGKILL of the leader to the first new ack over 5 kills, acks lost)",
   async run(log) {
+    const parts = benchParts();
     const keys = Array.from({ length: KEYS }, (_, i) => new Wallet(toBeHex(BigInt(i + 1), 32)));
     const bytecode = (await hre.artifacts.readArtifact("TestToken")).bytecode;
     const w = workload(keys, bytecode);
@@ -419,7 +540,8 @@ const suite: BenchSuite = {
       }
       return { rate: (blocks.length * BLOCK_TXS) / (cpuSeconds() - c0), root };
     };
-    try {
+    /** The engine beside EDR on the same blocks (same final state root), then a restart of the engine. */
+    const engineRows = async (): Promise<BenchRow[]> => {
       await ours([w.setup]);
       await edr([w.setup]);
       const rows: BenchRow[] = [];
@@ -436,9 +558,14 @@ const suite: BenchSuite = {
       log(`reopen at block ${reopened.head().number}: Engine.open ${reopened.stats.openMs.toFixed(0)} ms (wall ${(performance.now() - t0).toFixed(0)} ms incl. close)`);
       rows.push(row(`Engine.open at block ${reopened.head().number} (restart, no replay)`, "ms", Math.round(reopened.stats.openMs)));
       await reopened.close();
+      return rows;
+    };
+    try {
+      const rows: BenchRow[] = [];
+      if (parts.has("engine")) rows.push(...(await engineRows()));
       const predeploys: GenesisConfig["alloc"] = Object.fromEntries(Object.entries(alloc).filter(([, a]) => a.code !== undefined));
-      rows.push(...(await sequencerRows(log, bytecode, predeploys)));
-      rows.push(...(await haFailoverRows(log)));
+      if (parts.has("sequencer") || parts.has("etcd")) rows.push(...(await sequencerRows(log, bytecode, predeploys, { etcd: parts.has("etcd") })));
+      if (parts.has("ha")) rows.push(...(await haFailoverRows(log)));
       return rows;
     } finally {
       await engine.close();

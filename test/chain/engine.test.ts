@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { Transaction, Wallet, toBeHex } from "ethers";
 
-import { EmbeddedLog, Engine, EngineError, MissingDelayedError, applyLog, planBlocks, stateAfterHead, type BlockResult, type LogEntry } from "@sovereign-stack/node";
+import { DecodedTxCache, EmbeddedLog, Engine, EngineError, MissingDelayedError, applyLog, decodeTx, planBlocks, stateAfterHead, type BlockResult, type DecodedTx, type LogEntry } from "@sovereign-stack/node";
 
 import { blockEntries, cleanupDirs, runThroughLog, tempDir, tokenBytecode } from "./helpers.ts";
 import { CHAIN_ID, GAS_LIMIT, T0, buildWorkload, makeGenesis, prng, type Workload } from "./workload.ts";
@@ -206,6 +206,65 @@ describe("chain engine", function () {
     });
   });
 
+  describe("decoded transactions handed to the engine (engine.decoded)", () => {
+    it("executes transactions handed over decoded exactly as those it decodes itself, taking each once", async () => {
+      const genesis = makeGenesis(w.keys);
+      const reference = await runThroughLog(genesis, w, "dec-ref");
+      const log = await EmbeddedLog.open({ dir: tempDir("dec-log") });
+      const engine = await Engine.open({ dataDir: tempDir("dec-engine"), genesis });
+      try {
+        const handed = new Set<string>(); // the workload repeats some bytes (the pauper's transfer): one entry, taken once
+        let all = 0;
+        for (const b of w.blocks) {
+          for (const t of b.txs) {
+            all++;
+            const d = decodeTx(t.raw, engine.common);
+            if (!d.ok) continue; // undecodable bytes are never handed over: the engine finds them out itself
+            engine.decoded.remember(Uint8Array.from(t.raw), d); // another copy of the same bytes: the key is the content
+            handed.add(Buffer.from(t.raw).toString("hex"));
+          }
+          await log.append(blockEntries(b));
+        }
+        expect(handed.size, "most of the workload, not all of it").to.be.within(1, all - 1);
+        const applied = await applyLog(engine, log);
+        expect(summary(applied.blocks), "same roots, hashes, receipts and rejections").to.deep.equal(summary(reference));
+        expect(engine.decoded.stats).to.deep.equal({ hits: handed.size, misses: all - handed.size });
+        expect(engine.decoded.size, "each taken once").to.equal(0);
+      } finally {
+        await engine.close();
+        await log.close();
+      }
+    });
+
+    it("misses on other bytes, after the one take, and past its capacity (oldest first)", async () => {
+      const genesis = makeGenesis(w.keys);
+      const engine = await Engine.open({ dataDir: tempDir("dec-cache"), genesis });
+      try {
+        const txs = w.blocks[0]!.txs.filter((t) => !t.invalid).slice(0, 3).map((t) => ({ raw: t.raw, d: decodeTx(t.raw, engine.common) as DecodedTx }));
+        expect(txs).to.have.length(3);
+        const cache = new DecodedTxCache(2);
+        for (const t of txs) cache.remember(t.raw, t.d);
+        expect(cache.size).to.equal(2);
+        const first = cache.decode(txs[0]!.raw, engine.common);
+        expect(first, "evicted: decoded again, an equal result").to.not.equal(txs[0]!.d);
+        expect(first.ok && first.sender.toString()).to.equal(txs[0]!.d.sender.toString());
+        expect(cache.decode(txs[1]!.raw, engine.common)).to.equal(txs[1]!.d);
+        expect(cache.decode(txs[1]!.raw, engine.common), "taken once").to.not.equal(txs[1]!.d);
+        const flipped = Uint8Array.from(txs[2]!.raw);
+        flipped[flipped.length - 1]! ^= 1; // another s value: another transaction (or none)
+        expect(cache.decode(flipped, engine.common)).to.not.equal(txs[2]!.d);
+        expect(cache.decode(txs[2]!.raw, engine.common)).to.equal(txs[2]!.d);
+        expect(cache.stats).to.deep.equal({ hits: 2, misses: 3 });
+        expect(() => new DecodedTxCache(-1)).to.throw(RangeError, /capacity/);
+        let refused: unknown;
+        await Engine.open({ dataDir: tempDir("dec-bad"), genesis, decodedCacheSize: 1.5 }).catch((e: unknown) => (refused = e));
+        expect(String(refused)).to.match(/capacity must be a non-negative integer/);
+      } finally {
+        await engine.close();
+      }
+    });
+  });
+
   describe("state reads", () => {
     it("serves balance, nonce, code, storage, call and estimateGas at the head", async () => {
       const genesis = makeGenesis(w.keys, { "0x00000000000000000000000000000000000000aa": { balance: 5n, code: "0x600054", storage: { "0x0": 42n } } });
@@ -216,6 +275,10 @@ describe("chain engine", function () {
         expect(await engine.getCode("0x00000000000000000000000000000000000000aa")).to.equal("0x600054");
         expect(BigInt(await engine.getStorageAt("0x00000000000000000000000000000000000000aa", 0n))).to.equal(42n);
         expect(await engine.getNonce(w.keys[0]!.address)).to.be.greaterThan(12n);
+        for (const a of [w.keys[0]!.address, "0x00000000000000000000000000000000000000aa", "0x00000000000000000000000000000000000000bb"]) {
+          expect(await engine.getAccountState(a), a).to.deep.equal({ nonce: await engine.getNonce(a), balance: await engine.getBalance(a) });
+        }
+        expect(await engine.getAccountState("0x00000000000000000000000000000000000000bb"), "no such account").to.deep.equal({ nonce: 0n, balance: 0n });
         expect((await engine.getCode(w.token)).length).to.be.greaterThan(100);
         const transfer = "0xa9059cbb" + w.keys[1]!.address.slice(2).padStart(64, "0") + (1n).toString(16).padStart(64, "0");
         const est = await engine.estimateGas({ from: w.keys[2]!.address, to: w.token, data: transfer });

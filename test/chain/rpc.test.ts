@@ -182,6 +182,8 @@ describe("chain JSON-RPC", function () {
         ["unprotected legacy", unprotectedLegacy(k), RpcErrorCode.Server, /^only replay-protected \(EIP-155\)/],
         ["bad signature", withBadS(signTx(k, { nonce: 1 }).hex), RpcErrorCode.Server, /^invalid sender/],
         ["not hex", "0xzz", RpcErrorCode.InvalidParams, /^invalid params: rawTransaction: expected 0x-prefixed hex bytes/],
+        ["odd hex digits", signTx(k, { nonce: 1 }).hex + "0", RpcErrorCode.InvalidParams, /^invalid params: rawTransaction: expected 0x-prefixed hex bytes/],
+        ["no 0x", signTx(k, { nonce: 1 }).hex.slice(2), RpcErrorCode.InvalidParams, /^invalid params: rawTransaction: expected 0x-prefixed hex bytes/],
         ["not a transaction", "0x02c0", RpcErrorCode.InvalidParams, /^invalid params: rawTransaction/],
       ];
       for (const [label, hex, code, msg] of cases) {
@@ -289,6 +291,19 @@ describe("chain JSON-RPC", function () {
       const big = await post(node.url, { jsonrpc: "2.0", id: 1, method: "eth_sendRawTransaction", params: ["0x" + "00".repeat(6 * 1024 * 1024)] });
       expect(big.status).to.equal(413);
       expect(((await big.json()) as RpcReply).error!.code).to.equal(RpcErrorCode.InvalidRequest);
+      // The same without a content-length (chunked): refused once the body read so far passes the limit.
+      const chunk = "0".repeat(1024 * 1024);
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x'));
+          for (let i = 0; i < 6; i++) c.enqueue(new TextEncoder().encode(chunk));
+          c.enqueue(new TextEncoder().encode('"]}'));
+          c.close();
+        },
+      });
+      const chunked = await fetch(node.url, { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit);
+      expect(chunked.status).to.equal(413);
+      expect(((await chunked.json()) as RpcReply).error!.message).to.match(/body larger than/);
       const get = await fetch(node.url);
       expect(get.status).to.equal(405);
       const empty = (await (await post(node.url, [])).json()) as RpcReply;

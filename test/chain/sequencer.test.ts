@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { expect } from "chai";
 
-import { ConfigError, FencingError, Sequencer, type ApplyReport, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
+import { ConfigError, Engine, FencingError, Sequencer, applyLog, type ApplyReport, InMemoryDelayedFeed, RpcError, RpcErrorCode, genesisToJson, parseSequencerArgs, type AppendOptions, type AppendResult, type ChainLog, type LogEntry } from "@sovereign-stack/node";
 
 import { cleanupDirs, tempDir } from "./helpers.ts";
 import { allChainTxHashes, openNode, signTx, type TestNode } from "./node-harness.ts";
@@ -225,6 +225,31 @@ describe("chain sequencer", function () {
     expect(rejected).to.have.length(1);
     expect(rejected[0]!.block).to.equal(2n);
     expect(rejected[0]!.reason).to.match(/fee|base/i);
+  });
+
+  it("executes what it acknowledged without decoding it again, to the same block a node replaying the log builds; a refused tx is not handed over", async () => {
+    const n = await node({ genesis });
+    const txs = keys.slice(0, 4).flatMap((k, j) => Array.from({ length: 6 }, (_, i) => signTx(k, { nonce: i, to: keys[(j + 1) % keys.length]!.address, value: BigInt(i + 1) })));
+    await Promise.all(txs.map((t) => n.seq.submit(t.raw)));
+    const gap = await rpcError(n.seq.submit(signTx(keys[5]!, { nonce: 3 }).raw));
+    expect(gap.message).to.match(/^nonce too high/);
+    const poor = await rpcError(n.seq.submit(signTx(keys[5]!, { nonce: 0, value: 10n ** 30n }).raw));
+    expect(poor.message).to.match(/^insufficient funds/);
+    expect(n.engine.decoded.size, "the acknowledged ones only").to.equal(txs.length);
+    await n.seq.sealNow();
+    expect(n.engine.decoded.stats, "every one executed from admission's decoding").to.deep.equal({ hits: txs.length, misses: 0 });
+    expect(n.engine.decoded.size).to.equal(0);
+    expect((await n.seq.queries.receipts(1n)).map((r) => r.txHash)).to.have.members(txs.map((t) => t.hash));
+    // A node replaying the same log decodes every transaction itself and builds the same block.
+    const replay = await Engine.open({ dataDir: tempDir("seq-replay"), genesis });
+    try {
+      await applyLog(replay, n.log);
+      expect(replay.decoded.stats).to.deep.equal({ hits: 0, misses: txs.length });
+      expect(replay.head()).to.deep.equal(n.engine.head());
+      expect(await replay.blocks.receipts(1n, replay.head().hash)).to.deep.equal(await n.engine.blocks.receipts(1n, n.engine.head().hash));
+    } finally {
+      await replay.close();
+    }
   });
 
   it("loses nothing acknowledged and orders nothing twice across a restart mid-stream", async () => {

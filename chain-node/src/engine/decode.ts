@@ -79,3 +79,56 @@ export function decodeTx(raw: Uint8Array, common: Common): DecodedTx | DecodeFai
     return { ok: false, reason: `signature: ${reasonOf(e)}` };
   }
 }
+
+/**
+ * Decoded transactions by their exact bytes: what admission already decoded (and whose sender it recovered) handed
+ * to execution, so that the sequencer's engine does not parse and recover each transaction a second time. Decoding
+ * is a pure function of the bytes and the chain's `Common` (see {@link decodeTx}), so a hit is exactly what decoding
+ * again would give; a miss (a validator deriving from L1, a standby applying the log, a restart) decodes as always.
+ * Each entry is taken once; past `capacity` the oldest entries are dropped (a dropped entry only costs a decode).
+ */
+export class DecodedTxCache {
+  readonly capacity: number;
+  readonly #byBytes = new Map<string, DecodedTx>();
+  /** Lookups answered from the cache, and lookups that had to decode. */
+  readonly stats = { hits: 0, misses: 0 };
+
+  constructor(capacity: number) {
+    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`DecodedTxCache: capacity must be a non-negative integer, got ${capacity}`);
+    this.capacity = capacity;
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.#byBytes.size;
+  }
+
+  /** Remembers the decoding of `raw`; `decoded` must be what `decodeTx(raw, common)` returns for the engine's Common. */
+  remember(raw: Uint8Array, decoded: DecodedTx): void {
+    if (this.capacity === 0) return;
+    const k = bytesKey(raw);
+    this.#byBytes.delete(k); // re-inserted last: the newest
+    this.#byBytes.set(k, decoded);
+    if (this.#byBytes.size > this.capacity) this.#byBytes.delete(this.#byBytes.keys().next().value!);
+  }
+
+  /** The remembered decoding of `raw` (and forgets it), or decodes it. */
+  decode(raw: Uint8Array, common: Common): DecodedTx | DecodeFailure {
+    if (this.#byBytes.size > 0) {
+      const k = bytesKey(raw);
+      const hit = this.#byBytes.get(k);
+      if (hit !== undefined) {
+        this.#byBytes.delete(k);
+        this.stats.hits++;
+        return hit;
+      }
+    }
+    this.stats.misses++;
+    return decodeTx(raw, common);
+  }
+}
+
+/** The bytes as a string key (one char per byte: a Map key that compares by content). */
+function bytesKey(raw: Uint8Array): string {
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
+}

@@ -8,7 +8,6 @@ import { invalidParam } from "./errors.ts";
 export type BlockRef = { readonly kind: "latest" } | { readonly kind: "earliest" } | { readonly kind: "number"; readonly number: bigint } | { readonly kind: "hash"; readonly hash: string };
 
 const QUANTITY = /^0x[0-9a-fA-F]{1,64}$/;
-const DATA = /^0x(?:[0-9a-fA-F]{2})*$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 
@@ -20,8 +19,11 @@ export function quantity(name: string, v: unknown): bigint {
 
 /** DATA: 0x-hex with an even number of digits, as bytes. */
 export function data(name: string, v: unknown): Uint8Array {
-  if (typeof v !== "string" || !DATA.test(v)) throw invalidParam(name, `expected 0x-prefixed hex bytes, got ${show(v)}`);
-  return Uint8Array.from(Buffer.from(v.slice(2), "hex"));
+  if (typeof v !== "string" || !v.startsWith("0x")) throw invalidParam(name, `expected 0x-prefixed hex bytes, got ${show(v)}`);
+  // Buffer's hex decoder stops at the first character that is not a hex digit pair: a full-length result is the check.
+  const b = Buffer.from(v.slice(2), "hex");
+  if (b.length * 2 !== v.length - 2) throw invalidParam(name, `expected 0x-prefixed hex bytes, got ${show(v)}`);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
 /** A 20-byte address, lowercased. */

@@ -155,20 +155,12 @@ export class RpcServer {
       req.resume();
     };
     if (Number(req.headers["content-length"] ?? 0) > this.#maxBody) return tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > this.#maxBody) return tooLarge();
-        chunks.push(c as Buffer);
-      }
-    } catch {
-      return; // the client went away
-    }
+    const body = await readBody(req, this.#maxBody);
+    if (body === "aborted") return; // the client went away
+    if (body === "too large") return tooLarge();
     let payload: unknown;
     try {
-      payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      payload = JSON.parse(body.toString("utf8"));
     } catch (e) {
       send(res, 200, errorResponse(null, new RpcError(RpcErrorCode.ParseError, `parse error: ${(e as Error).message}`)));
       return;
@@ -177,6 +169,33 @@ export class RpcServer {
     if (out === null) res.writeHead(204).end();
     else send(res, 200, out);
   }
+}
+
+/**
+ * The request body, or why there is none. Listens to `data`/`end` rather than iterating the stream: the async
+ * iterator's per-request setup (end-of-stream watchers, an async resource) cost about a tenth of handling an
+ * `eth_sendRawTransaction`.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | "too large" | "aborted"> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (r: Buffer | "too large" | "aborted"): void => {
+      req.off("data", onData).off("end", onEnd).off("error", onAbort).off("aborted", onAbort).off("close", onClose);
+      resolve(r);
+    };
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > maxBytes) done("too large");
+      else chunks.push(c);
+    };
+    const onEnd = (): void => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    const onAbort = (): void => done("aborted");
+    const onClose = (): void => {
+      if (!req.complete) done("aborted");
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onAbort).on("aborted", onAbort).on("close", onClose);
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -21,7 +21,7 @@
 import type { Common } from "@ethereumjs/common";
 import { RLP } from "@ethereumjs/rlp";
 import { TransactionType, type TypedTransaction } from "@ethereumjs/tx";
-import { bytesToBigInt, bytesToHex } from "@ethereumjs/util";
+import { bytesToBigInt, bytesToHex, type Address } from "@ethereumjs/util";
 
 import { decodeTx, MAX_TX_BYTES } from "../engine/decode.ts";
 import { RpcError, RpcErrorCode, invalidParam } from "../rpc/errors.ts";
@@ -59,6 +59,8 @@ export interface AccountState {
 export interface DecodedCandidate {
   readonly hash: string;
   readonly sender: string;
+  /** The recovered sender (`sender` is its lowercase hex). */
+  readonly senderAddress: Address;
   readonly tx: TypedTransaction;
   readonly raw: Uint8Array;
   readonly maxCost: bigint;
@@ -112,7 +114,7 @@ export function checkStateless(raw: Uint8Array, rules: ChainRules, limits: Admis
   const cap = feeCap(tx);
   const sender = d.sender.toString();
   if (cap < rules.nextBaseFee) throw refuse(`max fee per gas less than block base fee: address ${sender}, maxFeePerGas: ${cap}, baseFee: ${rules.nextBaseFee}`);
-  return { hash: bytesToHex(tx.hash()), sender, tx, raw, maxCost: tx.gasLimit * cap + tx.value };
+  return { hash: bytesToHex(tx.hash()), sender, senderAddress: d.sender, tx, raw, maxCost: tx.gasLimit * cap + tx.value };
 }
 
 /**
@@ -132,5 +134,5 @@ export function checkAgainstState(c: DecodedCandidate, account: AccountState, po
   if (account.balance < want) throw refuse(`insufficient funds for gas * price + value: address ${c.sender} have ${account.balance} want ${want}`);
   if (pool.countOf(c.sender) >= limits.maxPendingPerSender) throw refuse(`account limit exceeded: ${c.sender} has ${limits.maxPendingPerSender} pending transactions (the cap); wait for the next block`);
   if (pool.size >= limits.maxPendingTotal) throw refuse(`txpool is full: ${limits.maxPendingTotal} pending transactions; retry after the next block`);
-  return { hash: c.hash, sender: c.sender, nonce, gasLimit: c.tx.gasLimit, maxCost: c.maxCost, raw: c.raw, tx: c.tx, seq: undefined };
+  return { hash: c.hash, sender: c.sender, senderAddress: c.senderAddress, nonce, gasLimit: c.tx.gasLimit, maxCost: c.maxCost, raw: c.raw, tx: c.tx, seq: undefined };
 }

@@ -5,6 +5,7 @@
  * entries its SEAL consumed.
  */
 import type { TypedTransaction } from "@ethereumjs/tx";
+import type { Address } from "@ethereumjs/util";
 
 /** One pending transaction. */
 export interface PendingTx {
@@ -18,6 +19,8 @@ export interface PendingTx {
   readonly maxCost: bigint;
   readonly raw: Uint8Array;
   readonly tx: TypedTransaction;
+  /** The recovered sender (`sender` is its lowercase hex). */
+  readonly senderAddress: Address;
   /** Log position once the append that holds it is durable (undefined while reserved). */
   seq: bigint | undefined;
 }

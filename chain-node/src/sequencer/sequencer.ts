@@ -19,14 +19,17 @@
  *   does not model (an L1 deposit system transaction, say), is skipped. It then has no receipt, `eth_getTransactionByHash` returns null once its
  *   block is applied, and the sequencer reports it in {@link SequencerStats.rejectedAtExecution} and through
  *   `onApplied` (each `BlockResult.rejected`, with the reason). It stays in the log: every node skips it alike.
+ * - **Decoded once.** An acknowledged transaction's decoding (parsed, sender recovered at admission) is handed to
+ *   the engine through `engine.decoded`, keyed by its exact bytes, so executing it does not parse and recover it
+ *   again. Other nodes applying the same log (standbys, validators) decode it themselves.
  * - **Restart.** `Sequencer.open` on the same directories applies the log up to its end, then rebuilds the
  *   pending pool (hence the duplicate-hash and nonce windows) from the entries after the last applied SEAL.
  *   Nothing acknowledged is lost (it is in the log) and nothing is ordered twice (the pool refuses it).
  */
-import { TransactionType, type TypedTransaction } from "@ethereumjs/tx";
+import { TransactionType } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 
-import { decodeTx } from "../engine/decode.ts";
+import { decodeTx, type DecodedTx } from "../engine/decode.ts";
 import type { Engine } from "../engine/engine.ts";
 import { ChainQueries } from "../engine/queries.ts";
 import { applyLog, delayedItem, stateAfterHead, type ApplyReport } from "../apply.ts";
@@ -77,9 +80,10 @@ type Waiting =
   | { readonly kind: "seal"; readonly delayed: readonly bigint[]; readonly resolve: (n: bigint) => void; readonly reject: (e: unknown) => void };
 
 /** A pool entry for an already ordered transaction. */
-function pendingOf(tx: TypedTransaction, sender: string, raw: Uint8Array): PendingTx {
+function pendingOf(d: DecodedTx, raw: Uint8Array): PendingTx {
+  const tx = d.tx;
   const cap = "maxFeePerGas" in tx ? tx.maxFeePerGas : tx.gasPrice;
-  return { hash: bytesToHex(tx.hash()), sender, nonce: tx.nonce, gasLimit: tx.gasLimit, maxCost: tx.gasLimit * cap + tx.value, raw, tx, seq: undefined };
+  return { hash: bytesToHex(tx.hash()), sender: d.sender.toString(), senderAddress: d.sender, nonce: tx.nonce, gasLimit: tx.gasLimit, maxCost: tx.gasLimit * cap + tx.value, raw, tx, seq: undefined };
 }
 
 const wallClock = (): bigint => BigInt(Math.floor(Date.now() / 1000));
@@ -169,7 +173,8 @@ export class Sequencer {
       const d = decodeTx(entry.raw, this.engine.common);
       if (!d.ok) continue; // the engine will skip it too
       this.#openGas += d.tx.gasLimit;
-      const p = pendingOf(d.tx, d.sender.toString(), entry.raw);
+      this.engine.decoded.remember(entry.raw, d);
+      const p = pendingOf(d, entry.raw);
       if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) {
         this.#unpooledUpTo = seq; // a duplicate in the log: the engine skips it, the account cache is dropped after its block
         continue;
@@ -329,9 +334,8 @@ export class Sequencer {
       const epoch = this.#epoch;
       const hit = this.#accounts.get(sender);
       if (hit !== undefined) return { account: hit };
-      const [nonce, balance] = await Promise.all([this.engine.getNonce(sender), this.engine.getBalance(sender)]);
+      const account = await this.engine.getAccountState(sender);
       if (epoch === this.#epoch) {
-        const account = { nonce, balance };
         this.#accounts.set(sender, account);
         return { account };
       }
@@ -407,6 +411,7 @@ export class Sequencer {
         for (const w of batch) {
           if (w.kind === "tx") {
             this.#pool.markLogged(w.p, res.firstSeq + BigInt(txAt[t++]!));
+            this.engine.decoded.remember(w.p.raw, { ok: true, tx: w.p.tx, sender: w.p.senderAddress }); // executed without decoding again
             this.stats.acknowledged++;
             w.resolve(w.p.hash);
           } else {
@@ -432,7 +437,8 @@ export class Sequencer {
     if (!(payload instanceof Uint8Array)) return;
     const d = decodeTx(payload, this.engine.common);
     if (!d.ok) return;
-    const p = pendingOf(d.tx, d.sender.toString(), payload);
+    this.engine.decoded.remember(payload, d);
+    const p = pendingOf(d, payload);
     if (this.#pool.get(p.hash) !== undefined || this.#pool.bySenderNonce(p.sender, p.nonce) !== undefined) {
       this.#unpooledUpTo = seq; // the account cache is dropped whole once this entry's block is applied
       return;
