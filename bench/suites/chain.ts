@@ -15,9 +15,9 @@
  * acknowledgements from running ahead of execution, so the rate is a sustained one. Its peer is the engine's raw
  * execution rate (`applyBlock` in blocks of BLOCK_TXS) on exactly the same transactions, on a fresh engine, each phase
  * measured just before the sequencer's same phase (so that both meet the same load on a shared machine): the ratio is
- * the share of the engine's speed the whole node keeps (goal ≥ 0.6). A log line also gives the engine's rate on the
- * sequencer's own blocks (its log replayed into a fresh engine), which are larger than BLOCK_TXS and so cheaper per
- * transaction, and the sequencer's ratio to that.
+ * the share of the engine's speed the whole node keeps. The goal row (≥ 0.6) uses the stricter peer: the engine's rate
+ * on the sequencer's own blocks (its log replayed into a fresh engine), which are larger than BLOCK_TXS and so cheaper
+ * per transaction.
  * "Sustained" runs from the clients' first send (their process's start-up is not counted) until the last
  * acknowledged transaction is executed. Each rate is given per CPU-second of
  * the node process (robust on a machine shared with other jobs; the clients' process is not counted) and by
@@ -81,8 +81,8 @@ const BLOCK_TXS = 200;
 const BLOCKS = 10;
 /** Concurrent RPC clients, each with its own key, and transfers per client in each phase. */
 const CLIENTS = 64;
-const ETH_PER_CLIENT = 50;
-const ERC20_PER_CLIENT = 40;
+const ETH_PER_CLIENT = 150;
+const ERC20_PER_CLIENT = 100;
 const CLIENTS_SCRIPT = fileURLToPath(new URL("../lib/rpc-clients.ts", import.meta.url));
 
 type Block = { number: bigint; timestamp: bigint; txs: string[] };
@@ -249,6 +249,7 @@ class SequencerUnderLoad {
   readonly #seq: Sequencer;
   readonly #server: RpcServer;
   readonly #dir: string;
+  #replay: Engine | undefined;
   /** The leader lease's sure remaining time, ms (etcd only). */
   readonly #leaseLeft: (() => number) | undefined;
   #sent = 0;
@@ -327,34 +328,31 @@ class SequencerUnderLoad {
   }
 
   /**
-   * The engine's raw rate on exactly the blocks this sequencer built (same transactions, same block boundaries): its
-   * log replayed into a fresh engine with `planBlocks` + `applyBlock`, as a standby or validator does, with only the
-   * `applyBlock` calls of `phases`' blocks timed (tx/s per CPU-second and wall, one pair per phase).
+   * The engine's raw rate on exactly the blocks this sequencer built for `phase` (same transactions, same block
+   * boundaries): its log replayed into a second engine with `planBlocks` + `applyBlock`, as a standby or validator
+   * does, with only the `applyBlock` calls of the phase's blocks timed (tx/s per CPU-second and wall). Called right
+   * after the phase, so that the replay meets the machine's load of the moment; the earlier blocks are applied untimed.
    */
-  async replayRates(phases: readonly PhaseResult[], genesis: GenesisConfig): Promise<{ cpuTps: number; wallTps: number; blocks: number }[]> {
-    const engine = await Engine.open({ dataDir: path.join(this.#dir, `replay-${this.name.replace(/\W+/g, "-")}`), genesis });
-    try {
-      const { nextSeq } = await this.#log.head();
-      const plan = planBlocks(stateAfterHead(engine.head()), await this.#log.read(0n, nextSeq), () => undefined);
-      const out: { cpuTps: number; wallTps: number; blocks: number }[] = [];
-      let i = 0;
-      for (const p of phases) {
-        for (; i < plan.blocks.length && plan.blocks[i]!.number < p.blocks[0]; i++) await engine.applyBlock(plan.blocks[i]!);
-        let txs = 0;
-        let blocks = 0;
-        const t0 = performance.now();
-        const c0 = cpuSeconds();
-        for (; i < plan.blocks.length && plan.blocks[i]!.number <= p.blocks[1]; i++) {
-          const r = await engine.applyBlock(plan.blocks[i]!);
-          txs += r.receipts.length;
-          blocks++;
-        }
-        out.push({ cpuTps: txs / (cpuSeconds() - c0), wallTps: txs / ((performance.now() - t0) / 1000), blocks });
-      }
-      return out;
-    } finally {
-      await engine.close();
+  async replayRate(phase: PhaseResult, genesis: GenesisConfig): Promise<{ cpuTps: number; wallTps: number; blocks: number }> {
+    this.#replay ??= await Engine.open({ dataDir: path.join(this.#dir, `replay-${this.name.replace(/\W+/g, "-")}`), genesis });
+    const engine = this.#replay;
+    const { nextSeq } = await this.#log.head();
+    const state = stateAfterHead(engine.head());
+    const plan = planBlocks(state, await this.#log.read(state.nextSeq, nextSeq), () => undefined);
+    let i = 0;
+    for (; i < plan.blocks.length && plan.blocks[i]!.number < phase.blocks[0]; i++) await engine.applyBlock(plan.blocks[i]!);
+    let txs = 0;
+    let blocks = 0;
+    const t0 = performance.now();
+    const c0 = cpuSeconds();
+    for (; i < plan.blocks.length && plan.blocks[i]!.number <= phase.blocks[1]; i++) {
+      const r = await engine.applyBlock(plan.blocks[i]!);
+      txs += r.receipts.length;
+      blocks++;
     }
+    const out = { cpuTps: txs / (cpuSeconds() - c0), wallTps: txs / ((performance.now() - t0) / 1000), blocks };
+    for (; i < plan.blocks.length; i++) await engine.applyBlock(plan.blocks[i]!);
+    return out;
   }
 
   async close(): Promise<void> {
@@ -362,6 +360,7 @@ class SequencerUnderLoad {
     await this.#seq.stop();
     await this.#log.close();
     await this.#engine.close();
+    await this.#replay?.close();
   }
 }
 
@@ -419,25 +418,29 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
         await rawPhase(label, txs);
         const p = await embeddedSeq.phase(label, txs, log);
         embedded.push(p);
-        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second`, "tx/s", Math.round(p.perNodeCpuTps), Math.round(rawCpuRate[i]!), `engine raw execution, same txs (${BLOCK_TXS} per block), per CPU-second`));
-        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, wall`, "tx/s", Math.round(p.sustainedTps), Math.round(rawRate[i]!), `engine raw execution, same txs, wall`));
-        rows.push(row(`acknowledgement latency p50, ${label} transfers`, "ms", Math.round(p.p50 * 10) / 10));
-        rows.push(row(`acknowledgement latency p99, ${label} transfers`, "ms", Math.round(p.p99 * 10) / 10));
-      }
-      await raw.close();
-      // For reading the rows: the peer above runs blocks of BLOCK_TXS, while the sequencer's blocks are as large as its
-      // seal interval and the block gas limit make them; the per-block work (trie flush, receipts, block write) makes
-      // larger blocks cheaper per transaction. The engine's rate on the sequencer's own blocks says how much of a
-      // ratio is that.
-      const replay = await embeddedSeq.replayRates(embedded, genesis);
-      for (const [i, [label]] of phases.entries()) {
-        const r = replay[i]!;
-        const p = embedded[i]!;
+        // The goal row's peer: the engine on the sequencer's own blocks, replayed right after the phase. The per-block
+        // work (trie flush, receipts, block write) makes the sequencer's larger blocks cheaper per transaction than the
+        // BLOCK_TXS blocks of the raw phase, so this peer is the stricter one.
+        const r = await embeddedSeq.replayRate(p, genesis);
         log(
           `${label}: the engine on the sequencer's own ${r.blocks} blocks (its log replayed, ${(p.acked / r.blocks).toFixed(0)} txs per block) ran ${r.cpuTps.toFixed(0)} tx/s per CPU-second, ${r.wallTps.toFixed(0)} wall ` +
             `(in blocks of ${BLOCK_TXS}: ${rawCpuRate[i]!.toFixed(0)}, ${rawRate[i]!.toFixed(0)}); the sequencer's ratio to it: ${(p.perNodeCpuTps / r.cpuTps).toFixed(3)} per CPU-second, ${(p.sustainedTps / r.wallTps).toFixed(3)} wall`,
         );
+        rows.push(
+          row(
+            `acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second (goal ratio >= 0.6)`,
+            "tx/s",
+            Math.round(p.perNodeCpuTps),
+            Math.round(r.cpuTps),
+            `engine raw execution of the sequencer's own ${r.blocks} blocks (${(p.acked / r.blocks).toFixed(0)} txs each), per CPU-second`,
+          ),
+        );
+        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second, vs blocks of ${BLOCK_TXS}`, "tx/s", Math.round(p.perNodeCpuTps), Math.round(rawCpuRate[i]!), `engine raw execution, same txs (${BLOCK_TXS} per block), per CPU-second`));
+        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, wall`, "tx/s", Math.round(p.sustainedTps), Math.round(r.wallTps), `engine raw execution of the same blocks, wall`));
+        rows.push(row(`acknowledgement latency p50, ${label} transfers`, "ms", Math.round(p.p50 * 10) / 10));
+        rows.push(row(`acknowledgement latency p99, ${label} transfers`, "ms", Math.round(p.p99 * 10) / 10));
       }
+      await raw.close();
     } finally {
       await embeddedSeq?.close();
       await raw.close();

@@ -252,6 +252,29 @@ describe("chain sequencer", function () {
     }
   });
 
+  it("judges a retried transaction again against the new state without recovering its sender twice: admitted once its gap is filled, still priced against the current base fee", async () => {
+    const n = await node({ genesis });
+    const later = signTx(keys[6]!, { nonce: 1, to: keys[0]!.address, value: 1n });
+    expect((await rpcError(n.seq.submit(later.raw))).message).to.match(/^nonce too high/);
+    expect((await rpcError(n.seq.submit(later.raw))).message, "the same refusal on a retry").to.match(/^nonce too high/);
+    expect(n.seq.stats.retriesWithoutDecode).to.equal(1);
+    expect(await n.seq.submit(signTx(keys[6]!, { nonce: 0, to: keys[0]!.address, value: 1n }).raw)).to.be.a("string");
+    expect(await n.seq.submit(later.raw), "admitted once the gap is filled").to.equal(later.hash);
+    expect(n.seq.stats.retriesWithoutDecode).to.equal(2);
+    expect((await rpcError(n.seq.submit(later.raw))).message, "and then known, not admitted twice").to.match(/^already known/);
+    // A remembered candidate is still priced against the base fee of the moment: block 1 burns 20M gas, over the
+    // 15M target, so block 2's base fee rises above a fee cap that was enough when the tx was first refused.
+    const cap = n.seq.nextBaseFee;
+    const tight = signTx(keys[7]!, { nonce: 1, maxFeePerGas: cap, maxPriorityFeePerGas: 0n });
+    expect((await rpcError(n.seq.submit(tight.raw))).message).to.match(/^nonce too high/);
+    await n.seq.submit(signTx(keys[7]!, { nonce: 0, to: null, value: 0n, data: "0x5b600056", gasLimit: 20_000_000n }).raw);
+    await n.seq.sealNow();
+    expect(n.seq.nextBaseFee).to.be.greaterThan(cap);
+    expect((await rpcError(n.seq.submit(tight.raw))).message).to.match(/^max fee per gas less than block base fee/);
+    await n.seq.sealNow();
+    expect(await n.seq.queries.receipt(later.hash), "executed once").to.not.equal(undefined);
+  });
+
   it("loses nothing acknowledged and orders nothing twice across a restart mid-stream", async () => {
     const first = await node({ genesis });
     const acked = new Set<string>();

@@ -129,6 +129,6 @@ export class DecodedTxCache {
 }
 
 /** The bytes as a string key (one char per byte: a Map key that compares by content). */
-function bytesKey(raw: Uint8Array): string {
+export function bytesKey(raw: Uint8Array): string {
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
 }

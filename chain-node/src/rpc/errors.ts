@@ -29,13 +29,22 @@ export const RpcErrorCode = {
 /** One of {@link RpcErrorCode}'s values. */
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 
-/** An error the JSON-RPC server answers verbatim (`{ code, message, data }`). */
+/**
+ * An error the JSON-RPC server answers verbatim (`{ code, message, data }`). It carries no stack trace: it is an
+ * answer to a client, not a fault of ours, and a node refusing thousands of retries a second should not pay for one.
+ */
 export class RpcError extends Error {
   override readonly name = "RpcError";
   readonly code: RpcErrorCode;
   readonly data: unknown;
   constructor(code: RpcErrorCode, message: string, data?: unknown) {
-    super(message);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.code = code;
     this.data = data;
   }

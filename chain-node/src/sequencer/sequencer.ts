@@ -36,7 +36,7 @@ import { applyLog, delayedItem, stateAfterHead, type ApplyReport } from "../appl
 import type { DelayedMessage } from "../l1/types.ts";
 import { FencingError, type ChainLog, type LogEntry } from "../log/types.ts";
 import { RpcError, RpcErrorCode } from "../rpc/errors.ts";
-import { DEFAULT_ADMISSION_LIMITS, checkAgainstState, checkStateless, type AccountState, type AdmissionLimits } from "./admission.ts";
+import { DEFAULT_ADMISSION_LIMITS, RefusedCandidates, checkAgainstState, checkFeeCap, decodeCandidate, type AccountState, type AdmissionLimits } from "./admission.ts";
 import type { DelayedFeed } from "./delayed.ts";
 import { PendingPool, type PendingTx } from "./pool.ts";
 
@@ -73,6 +73,8 @@ export interface SequencerStats {
   rejectedAtExecution: number;
   /** Delayed messages appended. */
   delayedAppended: number;
+  /** Submissions of bytes refused before against state, judged again without decoding them a second time. */
+  retriesWithoutDecode: number;
 }
 
 type Waiting =
@@ -93,7 +95,7 @@ export class Sequencer {
   readonly engine: Engine;
   readonly log: ChainLog;
   readonly queries: ChainQueries;
-  readonly stats: SequencerStats = { acknowledged: 0, appends: 0, seals: 0, blocksApplied: 0, rejectedAtExecution: 0, delayedAppended: 0 };
+  readonly stats: SequencerStats = { acknowledged: 0, appends: 0, seals: 0, blocksApplied: 0, rejectedAtExecution: 0, delayedAppended: 0, retriesWithoutDecode: 0 };
   readonly #feed: DelayedFeed | undefined;
   readonly #interval: number;
   readonly #clock: () => bigint;
@@ -102,6 +104,8 @@ export class Sequencer {
   readonly #onApplied: ((r: ApplyReport) => void) | undefined;
   readonly #onError: (e: unknown, where: "poll" | "seal" | "apply") => void;
   readonly #pool = new PendingPool();
+  /** Decoded transactions refused against state, for clients that retry the same bytes (bounded). */
+  readonly #refused = new RefusedCandidates(8192);
   /** Delayed messages read from the feed and not yet consumed by an applied block, by index. */
   readonly #payloads = new Map<bigint, DelayedMessage>();
   readonly #chainId: bigint;
@@ -242,10 +246,20 @@ export class Sequencer {
    */
   async submit(raw: Uint8Array): Promise<string> {
     this.#assertAccepting();
-    const c = checkStateless(raw, { common: this.engine.common, chainId: this.#chainId, blockGasLimit: this.engine.genesis.gasLimit, nextBaseFee: this.#nextBaseFee }, this.#limits);
+    const known = this.#refused.get(raw);
+    if (known !== undefined) this.stats.retriesWithoutDecode++;
+    const c = known ?? decodeCandidate(raw, { common: this.engine.common, chainId: this.#chainId, blockGasLimit: this.engine.genesis.gasLimit, nextBaseFee: this.#nextBaseFee }, this.#limits);
+    checkFeeCap(c, this.#nextBaseFee);
     const { account } = await this.#account(c.sender);
     this.#assertAccepting();
-    const p = checkAgainstState(c, account, this.#pool, this.#limits);
+    let p: PendingTx;
+    try {
+      p = checkAgainstState(c, account, this.#pool, this.#limits);
+    } catch (e) {
+      this.#refused.remember(c); // a retry of the same bytes skips the sender recovery
+      throw e;
+    }
+    this.#refused.forget(raw);
     this.#pool.add(p);
     return new Promise<string>((resolve, reject) => {
       this.#queue.push({ kind: "tx", p, resolve, reject });
