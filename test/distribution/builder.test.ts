@@ -9,10 +9,10 @@ import path from "node:path";
 import { expect } from "chai";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { InvalidInputError } from "@sovereign-stack/sdk";
-import { DistributionTree, distributionLeaf, verifyDistributionProof } from "@sovereign-stack/sdk/distribution";
+import { DistributionTree, distributionLeaf, verifyDistributionProof, type DistributionTreeDump } from "@sovereign-stack/sdk/distribution";
 import { DistributionCsvError, ProofStore, buildDistribution, sortRowsByKey, type BuildProgress } from "@sovereign-stack/sdk/node";
 
-import { csvOf, randomRows, type Row } from "./helpers.ts";
+import { csvOf, ozCampaignTree, randomRows, type Row } from "./helpers.ts";
 
 const TYPES = ["uint256", "address", "uint256"];
 
@@ -37,7 +37,7 @@ describe("distribution builder (node)", function () {
     it(`${n} leaves: root, proofs and dump() equal @openzeppelin/merkle-tree's, and the SDK's in-memory tree`, async () => {
       const rows = randomRows(n);
       const r = await build(rows, `n${n}`, n % 2 === 1);
-      const oz = StandardMerkleTree.of(rows, TYPES);
+      const oz = ozCampaignTree(rows);
       expect(r.root).to.equal(oz.root);
       expect(r.count).to.equal(n);
       expect(r.total).to.equal(rows.reduce((s, x) => s + BigInt(x[2]), 0n));
@@ -52,7 +52,7 @@ describe("distribution builder (node)", function () {
           const p = store.proof(k);
           const row = rows.find((x) => x[0] === String(k))!;
           expect([p.index.toString(), p.account, p.amount.toString()]).to.deep.equal(row);
-          expect(p.proof).to.deep.equal(oz.getProof(rows.indexOf(row)));
+          expect(p.proof).to.deep.equal(oz.getProof(k)); // value k of the index-ordered tree is index k
           expect(StandardMerkleTree.verify(r.root, TYPES, row, [...p.proof])).to.equal(true);
           expect(verifyDistributionProof(r.root, { index: p.index, account: p.account, amount: p.amount }, p.proof)).to.equal(true);
           expect(store.proofOf(row[1].toLowerCase()).index).to.equal(p.index);
@@ -73,7 +73,7 @@ describe("distribution builder (node)", function () {
         expect(meta.bytes, f).to.equal(data.length);
         expect(meta.sha256, f).to.equal(createHash("sha256").update(data).digest("hex"));
       }
-      expect(Object.keys(manifest.files).sort()).to.deep.equal(["by-account.bin", "by-index.bin", "positions.bin", "records.bin", "root.txt", "tree.bin", "tree.json"]);
+      expect(Object.keys(manifest.files).sort()).to.deep.equal(["by-account.bin", "by-index.bin", "records.bin", "root.txt", "tree.bin", "tree.json"]);
       expect(r.progress.at(-1)?.phase).to.equal("done");
     });
   }
@@ -95,7 +95,7 @@ describe("distribution builder (node)", function () {
     ];
     const text = "index,account,amount\r\n" + rows.map((r) => r.join(",")).join("\r\n");
     const r = await build(text, "edge");
-    const oz = StandardMerkleTree.of(rows, TYPES);
+    const oz = ozCampaignTree(rows);
     expect(r.root).to.equal(oz.root);
     expect(r.total).to.equal(rows.reduce((t, x) => t + BigInt(x[2]), 0n));
     const sdk = DistributionTree.of(rows.map(([index, account, amount]) => ({ index: BigInt(index), account, amount: BigInt(amount) })));
@@ -110,6 +110,42 @@ describe("distribution builder (node)", function () {
       store.close();
     }
     expect(distributionLeaf({ index: 1n, account: rows[1]![1], amount: BigInt(rows[1]![2]) })).to.equal(oz.leafHash(rows[1]!));
+  });
+
+  it("keeps leaves in index order: OpenZeppelin's sortLeaves:false tree of the rows in index order, not the hash-sorted one", async () => {
+    const rows = randomRows(64); // shuffled in the file
+    const r = await build(rows, "index-order");
+    const oz = ozCampaignTree(rows);
+    expect(r.root).to.equal(oz.root);
+    expect(r.root).to.not.equal(StandardMerkleTree.of(rows, TYPES).root);
+    const tree = oz.dump().tree;
+    const store = ProofStore.open(r.out);
+    try {
+      for (let k = 0; k < 64; k++) {
+        const p = store.proof(k);
+        expect(p.treeIndex, `index ${k}`).to.equal(tree.length - 1 - k);
+        expect(tree[p.treeIndex]).to.equal(distributionLeaf(p));
+      }
+    } finally {
+      store.close();
+    }
+    const loaded = DistributionTree.load(JSON.parse(readFileSync(path.join(r.out, "tree.json"), "utf8")) as DistributionTreeDump);
+    expect(loaded.root).to.equal(r.root);
+    // a hash-sorted dump (StandardMerkleTree's default) is not a campaign tree
+    expect(() => DistributionTree.load(StandardMerkleTree.of(rows, TYPES).dump() as DistributionTreeDump))
+      .to.throw(InvalidInputError, /out of index order/)
+      .with.property("field")
+      .that.matches(/^dump\.values\[\d+\]$/);
+  });
+
+  it("refuses an old (v1, hash-sorted) proof store with a clear error", async () => {
+    const r = await build(randomRows(5), "old-store");
+    const file = path.join(r.out, "manifest.json");
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...manifest, format: "sovereign-stack/distribution-store-v1" }));
+    expect(() => ProofStore.open(r.out))
+      .to.throw(InvalidInputError, /old proof store \(sovereign-stack\/distribution-store-v1\): its tree sorts leaves by hash.*Rebuild it/)
+      .with.property("field", "store");
   });
 
   const GOOD = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";

@@ -1,7 +1,8 @@
 /**
  * The national-scale distribution tree builder (Node only). Streams a CSV of `index,account,amount` rows, checks
- * every row, and writes a proof store (see ./format.ts) whose root equals `StandardMerkleTree.of(rows,
- * ["uint256", "address", "uint256"]).root` for the same rows.
+ * every row, and writes a proof store (see ./format.ts) whose root equals `StandardMerkleTree.of(rowsInIndexOrder,
+ * ["uint256", "address", "uint256"], { sortLeaves: false }).root`: leaves in index order, like the SDK's
+ * `DistributionTree`, so that consecutive indices are neighbours in the tree.
  *
  * CSV: an optional header line `index,account,amount`; then one row per line, `\n` or `\r\n`; no blank lines, no
  * quotes, no spaces. `index`: decimal, the rows' indices are exactly 0..n-1 in any order (the contract's claim
@@ -15,7 +16,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { endianness } from "node:os";
-import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
 import { InvalidInputError } from "../../errors.js";
@@ -40,7 +41,7 @@ export class DistributionCsvError extends InvalidInputError {
 
 /** Progress of a build, reported every `progressEvery` rows and at each phase. */
 export interface BuildProgress {
-  readonly phase: "parse" | "accounts" | "sort" | "tree" | "write" | "done";
+  readonly phase: "parse" | "accounts" | "tree" | "write" | "done";
   readonly rows: number;
   readonly bytesRead: number;
   readonly totalBytes: number;
@@ -687,7 +688,7 @@ async function buildInto(
 
   // ---- accounts: duplicates, and the lookup order
   const files: Record<string, { bytes: number; sha256: string }> = { [FILES.records]: recordsFile };
-  // shared by the two sorts (accounts, then leaves)
+  // the account sort's buffers (released before the tree is hashed)
   let scratch = rowSortScratch(n);
   {
     const { order, duplicate } = accountOrder(accounts, n, scratch);
@@ -700,33 +701,27 @@ async function buildInto(
     }
     if (duplicate !== undefined) throw duplicateAccountError(duplicate);
     files[FILES.byAccount] = await writeFileHashed(path.join(dir, FILES.byAccount), new Uint8Array(order.buffer, order.byteOffset, n * 4));
-    const byIndex = new Uint32Array(n);
-    for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
-    files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
   }
+  const byIndex = new Uint32Array(n);
+  for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
+  files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
   // release the per-row account bytes and indices before the tree's internal nodes are touched
   accounts = new Uint8Array(0);
   accountWords = new Int32Array(0);
   indexOfRow = new Uint32Array(0);
-  report("sort", n, size);
+  scratch = rowSortScratch(0);
+  report("tree", n, size);
 
-  // ---- sort the leaves (ascending, as StandardMerkleTree.of) and lay them out like its tree array
+  // ---- lay the leaves out in index order, like StandardMerkleTree.of(rowsInIndexOrder, types, { sortLeaves: false })
   const T = 2 * n - 1;
-  const positions = new Uint32Array(n);
   {
-    const keys = new Uint32Array(n);
-    for (let r = 0; r < n; r++) {
-      const o = r * NODE_SIZE;
-      keys[r] = ((tree[o]! << 24) | (tree[o + 1]! << 16) | (tree[o + 2]! << 8) | tree[o + 3]!) >>> 0;
-    }
-    const { order } = sortRows(keys, n, (x, y) => compareBytes(tree, x * NODE_SIZE, y * NODE_SIZE, NODE_SIZE), scratch);
-    // gather: slot T-1-r takes the leaf of rank r. Leaves sit at rows [0, n), their slots are [n-1, 2n-1): they
-    // overlap in slot n-1 only, written last (r = n-1) after every read of row n-1.
+    // gather: slot T-1-k takes the leaf of index k. Leaves sit at rows [0, n), their slots are [n-1, 2n-1): they
+    // overlap in slot n-1 only, written last (k = n-1) after every read of row n-1. Rows already in index order (the
+    // usual CSV) are a plain reversal.
     const words = new Int32Array(treeShared, 0, T * 8);
-    for (let r = 0; r < n; r++) {
-      const row = order[r]!;
-      const slotOf = T - 1 - r;
-      positions[row] = slotOf;
+    for (let k = 0; k < n; k++) {
+      const row = byIndex[k]!;
+      const slotOf = T - 1 - k;
       const src = row * 8;
       const dst = slotOf * 8;
       const w0 = words[src]!, w1 = words[src + 1]!, w2 = words[src + 2]!, w3 = words[src + 3]!;
@@ -741,9 +736,6 @@ async function buildInto(
       words[dst + 7] = w7;
     }
   }
-  files[FILES.positions] = await writeFileHashed(path.join(dir, FILES.positions), new Uint8Array(positions.buffer));
-  scratch = rowSortScratch(0);
-  report("tree", n, size);
 
   // ---- internal nodes, in runs of consecutive nodes whose children are all done (children of i are 2i+1 and
   // 2i+2: a run [lo, hi] with 2lo+1 > hi reads only finished nodes, laid out as consecutive pairs), each run split
@@ -780,23 +772,17 @@ async function buildInto(
       await w.writeString(parts.join(""));
     }
     await w.writeString('],"values":[');
-    const rec = await open(path.join(dir, FILES.records), "r");
-    try {
-      const chunkRows = 1 << 16;
-      const rb = Buffer.allocUnsafe(chunkRows * RECORD_SIZE);
-      for (let r0 = 0; r0 < n; r0 += chunkRows) {
-        const rows = Math.min(chunkRows, n - r0);
-        await rec.read(rb, 0, rows * RECORD_SIZE, r0 * RECORD_SIZE);
-        const parts: string[] = [];
-        for (let k = 0; k < rows; k++) {
-          const o = k * RECORD_SIZE;
-          const amount = BigInt("0x" + rb.toString("hex", o + 24, o + 56));
-          parts.push(`${r0 + k === 0 ? "" : ","}{"value":["${rb.readUInt32LE(o)}","${keccak.checksum(rb, o + 4)}","${amount}"],"treeIndex":${positions[r0 + k]}}`);
-        }
-        await w.writeString(parts.join(""));
+    // values in index order (OpenZeppelin's dump lists them in the order given to `of`), read from records.bin
+    const rb = await readFile(path.join(dir, FILES.records));
+    const chunk = 1 << 16;
+    for (let k0 = 0; k0 < n; k0 += chunk) {
+      const parts: string[] = [];
+      for (let k = k0; k < Math.min(n, k0 + chunk); k++) {
+        const o = byIndex[k]! * RECORD_SIZE;
+        const amount = BigInt("0x" + rb.toString("hex", o + 24, o + 56));
+        parts.push(`${k === 0 ? "" : ","}{"value":["${k}","${keccak.checksum(rb, o + 4)}","${amount}"],"treeIndex":${T - 1 - k}}`);
       }
-    } finally {
-      await rec.close();
+      await w.writeString(parts.join(""));
     }
     await w.writeString("]}");
     files[FILES.dump] = await w.close();
