@@ -151,6 +151,19 @@ describe("distribution builder (node)", function () {
   const GOOD = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   const OTHER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
   const ZEROISH = "0x0000000000000000000000000000000000000001"; // sorts before OTHER
+  const BADSUM = OTHER.replace("C44", "c44"); // mixed case, wrong checksum
+  /** `n` rows of checksummed accounts in index order, row `badRow`'s account with one letter's case flipped. */
+  function manyWithBadChecksum(n: number, badRow: number): string {
+    const rows = randomRows(n)
+      .sort((a, b) => Number(a[0]) - Number(b[0]))
+      .map((r, k) => {
+        if (k !== badRow) return r;
+        const at = r[1].slice(2).search(/[a-fA-F]/) + 2;
+        const c = r[1][at]!;
+        return [r[0], r[1].slice(0, at) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + r[1].slice(at + 1), r[2]] as Row;
+      });
+    return csvOf(rows, false);
+  }
   const bad: [string, string, number, RegExp][] = [
     ["bad address (short)", `index,account,amount\n0,${GOOD},1\n1,0x1234,5\n`, 3, /account "0x1234" is not an address/],
     ["bad address (non-hex)", `0,${GOOD},1\n1,0x${"g".repeat(40)},5\n`, 2, /not an address \(non-hex/],
@@ -174,6 +187,11 @@ describe("distribution builder (node)", function () {
     ["duplicate account after a bad amount", `0,${GOOD},1\n1,${OTHER},-3\n2,${GOOD},2\n`, 2, /amount "-3" is negative/],
     ["later-sorting duplicate account first in the file", `0,${OTHER},1\n1,${ZEROISH},1\n2,${OTHER},1\n3,${ZEROISH},1\n`, 3, /account 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC is a duplicate \(first at line 1\)/],
     ["index out of range before a duplicate account", `0,${GOOD},1\n9,${OTHER},1\n1,${GOOD},1\n`, 2, /index 9 is out of range/],
+    // mixed-case accounts are checked in batches: a bad checksum still names its own line, ahead of later errors
+    ["bad checksum before a bad amount", `0,${GOOD},1\n1,${BADSUM},5\n2,${OTHER},-3\n`, 2, /account 0x3c44CdDdB6a900fa2b585dd299e03d12FA4293BC has a bad EIP-55 checksum \(expected 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC\)/],
+    ["duplicate account before a bad checksum", `0,${GOOD},1\n1,${GOOD},1\n2,${BADSUM},5\n`, 2, /account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is a duplicate/],
+    ["bad checksum before a duplicate account", `0,${BADSUM},1\n1,${GOOD},1\n2,${GOOD},1\n`, 1, /bad EIP-55 checksum/],
+    ["bad checksum among 3,000 checksummed rows (past the first check batches)", manyWithBadChecksum(3000, 2345), 2346, /bad EIP-55 checksum/],
     ["duplicate account before an index out of range", `0,${GOOD},1\n1,${GOOD},1\n9,${OTHER},1\n`, 2, /account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is a duplicate/],
   ];
   for (const [what, text, line, message] of bad) {

@@ -22,9 +22,9 @@ import path from "node:path";
 import { InvalidInputError } from "../../errors.js";
 import type { Hex } from "../../types.js";
 import { CSV_HEADER, DUMP_LIMIT, FILES, MAX_ROWS, NODE_SIZE, RECORD_SIZE, STORE_FORMAT, type StoreManifest } from "./format.js";
-import { Keccak } from "./keccak.js";
+import { Keccak, matchesChecksum } from "./keccak.js";
 import { inlineHasher, startingHasher } from "./hash-pool.js";
-import { KeccakKernel } from "./keccak-kernel.js";
+import { IO_BASE, KeccakKernel } from "./keccak-kernel.js";
 import { rowSortScratch, sortRows, type RowSortScratch } from "./row-sort.js";
 
 export { sortRowsByKey } from "./row-sort.js";
@@ -156,6 +156,8 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
 const C0 = 0x30;
 const C9 = 0x39;
 const MIN_ROW_BYTES = 47; // "0,0x" + 40 hex + ",0\n"
+/** Mixed-case accounts whose EIP-55 checksums are hashed in one kernel call. */
+const CHECK_BATCH = 1024;
 /** Rows (and internal nodes) per hashing job. */
 const BATCH = 16384;
 /**
@@ -300,6 +302,11 @@ async function buildInto(
 ): Promise<Omit<BuildDistributionResult, "dir" | "ms">> {
   if (endianness() !== "LE") throw new Error("tree builder: the parser writes little-endian words; this machine is big-endian");
   const keccak = await Keccak.create();
+  // EIP-55 checks of the fast path's mixed-case accounts, batched on the kernel (hashed CHECK_BATCH at a time)
+  const checkKernel = await KeccakKernel.create(CHECK_BATCH * (40 + 32));
+  const pendingText = new Uint8Array(CHECK_BATCH * 40);
+  const pendingRow = new Uint32Array(CHECK_BATCH);
+  let pending = 0;
   const every = opts.progressEvery ?? 1_000_000;
   const readBytes = opts.readBytes ?? DEFAULT_READ;
   if (!Number.isInteger(readBytes) || readBytes < 64 || readBytes > 8 << 20) throw new InvalidInputError("readBytes", `must be an integer from 64 to ${8 << 20}, is ${readBytes}`);
@@ -515,6 +522,36 @@ async function buildInto(
   };
 
   /**
+   * Checks the queued accounts' EIP-55 checksums (one kernel call) and empties the queue.
+   * @returns the error of the first bad one (its line), if any
+   */
+  const checkPending = (): DistributionCsvError | undefined => {
+    const count = pending;
+    pending = 0;
+    if (count === 0) return undefined;
+    const m = checkKernel.mem;
+    for (let j = 0; j < count * 40; j++) m[IO_BASE + j] = pendingText[j]! | 0x20; // digits keep their code; letters lowercased
+    const out = IO_BASE + CHECK_BATCH * 40;
+    checkKernel.hex40(IO_BASE, out, count);
+    for (let j = 0; j < count; j++) {
+      if (!matchesChecksum(pendingText, j * 40, m, out + 32 * j)) {
+        const row = pendingRow[j]!;
+        return new DistributionCsvError(lineOf(row), `account 0x${Buffer.from(pendingText.subarray(j * 40, j * 40 + 40)).toString("latin1")} has a bad EIP-55 checksum (expected ${keccak.checksum(accounts, row * 20)})`);
+      }
+    }
+    return undefined;
+  };
+  /** Queues the mixed-case account at buf[at, at+40) of row `n` for {@link checkPending}. */
+  const queueChecksum = (buf: Buffer, at: number): void => {
+    buf.copy(pendingText, pending * 40, at, at + 40);
+    pendingRow[pending++] = n;
+    if (pending === CHECK_BATCH) {
+      const bad = checkPending();
+      if (bad !== undefined) throw bad;
+    }
+  };
+
+  /**
    * The common row, `index,0x<40 hex digits, one case or EIP-55>,amount` with at most {@link FAST_AMOUNT_DIGITS} amount
    * digits, parsed in one pass from `s` with no allocation: the account, index and amount go into the leaf block,
    * the record and the account table as aligned 32-bit words. Returns the start of the next line; -1 when the line
@@ -550,7 +587,8 @@ async function buildInto(
     }
     if ((flags & HEX_INVALID) !== 0) return -2;
     // mixed case: an EIP-55 checksum, checked here (the general parser names a bad one)
-    if ((flags & (HEX_UPPER | HEX_LOWERCASE)) === (HEX_UPPER | HEX_LOWERCASE) && !keccak.hasChecksum(buf, i + 3)) return -2;
+    // mixed case: an EIP-55 checksum, checked in a batch once the row is taken (a bad one fails the build at its line)
+    const mixed = (flags & (HEX_UPPER | HEX_LOWERCASE)) === (HEX_UPPER | HEX_LOWERCASE);
     // amount
     const a0 = i + 44;
     let e = a0;
@@ -594,6 +632,7 @@ async function buildInto(
     // index: big-endian in the block's first word, little-endian u32 in the record
     memWords[bw + 7] = bswap32(index);
     recWords[rw] = index;
+    if (mixed) queueChecksum(buf, i + 3);
     seen[byte]! |= 1 << (index & 7);
     if (index > maxIndex) maxIndex = index;
     indexOfRow[n] = index;
@@ -612,10 +651,12 @@ async function buildInto(
     line = await parseAll();
   } catch (e) {
     await records.abort();
-    // a duplicate account among the rows before the bad line is the first bad line in file order
-    const dup = e instanceof DistributionCsvError ? firstDuplicateAccount(accounts, n) : undefined;
-    if (dup !== undefined) throw duplicateAccountError(dup);
-    throw e;
+    // a queued account with a bad checksum comes before the failing line; a duplicate account among the rows read
+    // may come before either: the first bad line in file order is reported
+    const bad = e instanceof DistributionCsvError ? (checkPending() ?? e) : e;
+    const dup = bad instanceof DistributionCsvError ? firstDuplicateAccount(accounts, n) : undefined;
+    if (dup !== undefined && lineOf(dup.row) < (bad as DistributionCsvError).line) throw duplicateAccountError(dup);
+    throw bad;
   }
   /** Parses the complete lines of buf from s; returns where the first incomplete line starts. */
   async function parseRows(buf: Buffer, s: number): Promise<number> {
@@ -673,6 +714,8 @@ async function buildInto(
     } finally {
       await fh.close();
     }
+    const bad = checkPending();
+    if (bad !== undefined) throw bad;
     flushLeaves();
     await Promise.all(inflight);
     return line;

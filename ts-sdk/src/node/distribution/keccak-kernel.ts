@@ -13,7 +13,9 @@
  * - `leaves(in, out, n)`: for i < n, out[32i..] = keccak256(keccak256(in[96i .. 96i+96])) (StandardMerkleTree
  *   leaves of 96-byte abi.encode(uint256, address, uint256) blocks);
  * - `pairs(in, out, n)`: for i < n, the two 32-byte nodes at in[64i..] and in[64i+32..], smaller first (as unsigned
- *   big-endian numbers), hashed into out[32i..] (OpenZeppelin's node hash).
+ *   big-endian numbers), hashed into out[32i..] (OpenZeppelin's node hash);
+ * - `hex40(in, out, n)`: for i < n, out[32i..] = keccak256(in[40i .. 40i+40]) (the EIP-55 checksum hash of an
+ *   address's 40 lowercase hex digits: the builder checks mixed-case accounts in batches).
  */
 const STATE = 0;
 const RC_BASE = 256;
@@ -190,6 +192,22 @@ function leavesBody(permIndex: number): number[] {
   return code;
 }
 
+/** hex40(in, out, n): params 0..2 (i32). */
+function hex40Body(permIndex: number): number[] {
+  const IN = 0;
+  const OUT = 1;
+  const N = 2;
+  const code: number[] = [];
+  code.push(...op.block, ...op.get(N), ...op.eqz32, ...op.brIf(0), ...op.loop);
+  code.push(...absorbBlock(Array.from({ length: 5 }, (_, i) => [...op.get(IN), ...op.load64(8 * i)])));
+  code.push(...op.call(permIndex));
+  for (let i = 0; i < 4; i++) code.push(...op.get(OUT), ...op.i32(STATE), ...op.load64(8 * i), ...op.store64(8 * i));
+  code.push(...op.get(IN), ...op.i32(40), ...op.add32, ...op.set(IN));
+  code.push(...op.get(OUT), ...op.i32(32), ...op.add32, ...op.set(OUT));
+  code.push(...op.get(N), ...op.i32(-1), ...op.add32, ...op.tee(N), ...op.brIf(0), ...op.end, ...op.end);
+  return code;
+}
+
 /** bswap64 of the i64 on the stack (local `t` as scratch): big-endian order for unsigned comparison. */
 function bswap64(t: number): number[] {
   const m8 = 0x00ff00ff00ff00ffn;
@@ -271,17 +289,18 @@ function moduleBytes(pages: number): Uint8Array {
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     // types: 0 () -> (), 1 (i32 i32 i32) -> ()
     ...section(1, vec([[0x60, 0, 0], [0x60, 3, I32, I32, I32, 0]])),
-    // functions: 0 perm, 1 leaves, 2 pairs
-    ...section(3, vec([[0], [1], [1]])),
+    // functions: 0 perm, 1 leaves, 2 pairs, 3 hex40
+    ...section(3, vec([[0], [1], [1], [1]])),
     // memory 0: `pages` pages, no maximum
     ...section(5, vec([[0x00, ...uleb(pages)]])),
-    ...section(7, vec([[...name("memory"), 0x02, 0], [...name("leaves"), 0x00, 1], [...name("pairs"), 0x00, 2]])),
+    ...section(7, vec([[...name("memory"), 0x02, 0], [...name("leaves"), 0x00, 1], [...name("pairs"), 0x00, 2], [...name("hex40"), 0x00, 3]])),
     ...section(
       10,
       vec([
         fn([[60, I64], [1, I32]], permBody()),
         fn([], leavesBody(0)),
         fn([[1, I32], [10, I64]], pairsBody(0)),
+        fn([], hex40Body(0)),
       ]),
     ),
     // data: the round constants
@@ -294,6 +313,7 @@ interface KernelExports {
   readonly memory: WebAssembly.Memory;
   leaves(inPtr: number, outPtr: number, n: number): void;
   pairs(inPtr: number, outPtr: number, n: number): void;
+  hex40(inPtr: number, outPtr: number, n: number): void;
 }
 
 let checkedModule: Promise<WebAssembly.Module> | undefined;
@@ -348,6 +368,11 @@ export class KeccakKernel {
     this.ex.pairs(inAt, outAt, n);
   }
 
+  /** hex40: `n` 40-byte inputs at mem[inAt..] → `n` 32-byte keccak256 digests at mem[outAt..]. */
+  hex40(inAt: number, outAt: number, n: number): void {
+    this.ex.hex40(inAt, outAt, n);
+  }
+
   private async selfTest(): Promise<void> {
     const { createKeccak } = await import("hash-wasm"); // loaded only here: worker threads never need it
     const ref = await createKeccak(256);
@@ -380,6 +405,11 @@ export class KeccakKernel {
       const b = Buffer.from(m.subarray(input + 64 * i + 32, input + 64 * i + 64));
       const want = h(Buffer.compare(a, b) <= 0 ? Buffer.concat([a, b]) : Buffer.concat([b, a]));
       if (Buffer.compare(want, m.subarray(output + 32 * i, output + 32 * i + 32)) !== 0) throw new Error("keccak kernel: pairs() differs from hash-wasm");
+    }
+    for (let i = 0; i < cases; i++) m.set(rnd(40), input + 40 * i);
+    this.hex40(input, output, cases);
+    for (let i = 0; i < cases; i++) {
+      if (Buffer.compare(h(m.subarray(input + 40 * i, input + 40 * i + 40)), m.subarray(output + 32 * i, output + 32 * i + 32)) !== 0) throw new Error("keccak kernel: hex40() differs from hash-wasm");
     }
   }
 }
