@@ -284,31 +284,36 @@ describe("distribution builder at batch scale", function () {
 });
 
 describe("distribution builder keccak kernel", () => {
-  it("the batched WebAssembly kernel gives ethers' digests: leaves keccak(keccak(96 bytes)), pairs sorted (ties, equal prefixes)", async () => {
+  it("the batched WebAssembly kernel gives ethers' digests: leaves keccak(keccak(96 bytes)), pairs sorted (ties, equal prefixes), hex40; even and odd counts (two-way SIMD steps and a one-way last item)", async () => {
     const { KeccakKernel, IO_BASE } = await import("../../ts-sdk/dist/node/distribution/keccak-kernel.js");
     const { keccak256, randomBytes: rb, concat } = await import("ethers");
     const k = await KeccakKernel.create(1 << 16);
-    const n = 100;
-    const blocks = Array.from({ length: n }, () => rb(96));
-    blocks.forEach((b, i) => k.mem.set(b, IO_BASE + 96 * i));
-    k.leaves(IO_BASE, IO_BASE + 96 * n, n);
-    blocks.forEach((b, i) => expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 96 * n + 32 * i, IO_BASE + 96 * n + 32 * i + 32)).toString("hex")).to.equal(keccak256(keccak256(b))));
-    const pairs = Array.from({ length: n }, (_, i) => {
-      const a = rb(32);
-      const b = i % 3 === 0 ? Uint8Array.from(a) : rb(32);
-      if (i % 3 === 1) b.set(a.subarray(0, 8 + (i % 24))); // equal first words: a later word decides
-      if (i % 5 === 0 && i % 3 !== 0) b[31] = a[31]! ^ 1;
-      return [a, b] as const;
-    });
-    pairs.forEach(([a, b], i) => {
-      k.mem.set(a, IO_BASE + 64 * i);
-      k.mem.set(b, IO_BASE + 64 * i + 32);
-    });
-    k.pairs(IO_BASE, IO_BASE + 64 * n, n);
-    pairs.forEach(([a, b], i) => {
-      const want = Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
-      expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 64 * n + 32 * i, IO_BASE + 64 * n + 32 * i + 32)).toString("hex")).to.equal(want);
-    });
+    for (const n of [100, 101, 1]) {
+      const blocks = Array.from({ length: n }, () => rb(96));
+      blocks.forEach((b, i) => k.mem.set(b, IO_BASE + 96 * i));
+      k.leaves(IO_BASE, IO_BASE + 96 * n, n);
+      blocks.forEach((b, i) => expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 96 * n + 32 * i, IO_BASE + 96 * n + 32 * i + 32)).toString("hex")).to.equal(keccak256(keccak256(b))));
+      const pairs = Array.from({ length: n }, (_, i) => {
+        const a = rb(32);
+        const b = i % 3 === 0 ? Uint8Array.from(a) : rb(32);
+        if (i % 3 === 1) b.set(a.subarray(0, 8 + (i % 24))); // equal first words: a later word decides
+        if (i % 5 === 0 && i % 3 !== 0) b[31] = a[31]! ^ 1;
+        return [a, b] as const;
+      });
+      pairs.forEach(([a, b], i) => {
+        k.mem.set(a, IO_BASE + 64 * i);
+        k.mem.set(b, IO_BASE + 64 * i + 32);
+      });
+      k.pairs(IO_BASE, IO_BASE + 64 * n, n);
+      pairs.forEach(([a, b], i) => {
+        const want = Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
+        expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 64 * n + 32 * i, IO_BASE + 64 * n + 32 * i + 32)).toString("hex")).to.equal(want);
+      });
+      const texts = Array.from({ length: n }, () => rb(40));
+      texts.forEach((t, i) => k.mem.set(t, IO_BASE + 40 * i));
+      k.hex40(IO_BASE, IO_BASE + 40 * n, n);
+      texts.forEach((t, i) => expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 40 * n + 32 * i, IO_BASE + 40 * n + 32 * i + 32)).toString("hex")).to.equal(keccak256(t)));
+    }
   });
 });
 
