@@ -232,12 +232,25 @@ function accountOrder(accounts: Uint8Array, n: number, scratch: RowSortScratch):
     }
     if (i === runStart + 1 && (duplicate === undefined || y < duplicate.row)) duplicate = { row: y, first: order[runStart]! };
   }
+  release(keys);
   return { order, duplicate };
 }
 
 /** The duplicate account that comes first in the file among rows 0..n-1, if any. */
 function firstDuplicateAccount(accounts: Uint8Array, n: number): DuplicateAccount | undefined {
   return n > 1 ? accountOrder(accounts, n, rowSortScratch(n)).duplicate : undefined;
+}
+
+/**
+ * Frees the memory of typed arrays now, by detaching their buffers, instead of at some later garbage collection: at
+ * 40M rows the per-row tables are about 1.6 GB, and the tree's upper half is touched right after them (bench suite
+ * `distribution`, 40M row: peak RSS 4.1 GB when they were left to the collector). The arrays are unusable afterwards.
+ */
+function release(...views: { readonly buffer: ArrayBufferLike }[]): void {
+  for (const v of views) {
+    const b = v.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer; detached?: boolean };
+    if (!(b instanceof SharedArrayBuffer) && typeof b.transfer === "function" && b.detached !== true) b.transfer(0);
+  }
 }
 
 function compareBytes(buf: Uint8Array, a: number, b: number, len: number): number {
@@ -748,10 +761,12 @@ async function buildInto(
   const byIndex = new Uint32Array(n);
   for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
   files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
-  // release the per-row account bytes and indices before the tree's internal nodes are touched
+  // release the per-row account bytes, indices and sort buffers before the tree's upper half is touched
+  release(accounts, indexOfRow, seen, scratch.keys, scratch.rows, scratch.rows2);
   accounts = new Uint8Array(0);
   accountWords = new Int32Array(0);
   indexOfRow = new Uint32Array(0);
+  seen = new Uint8Array(0);
   scratch = rowSortScratch(0);
   report("tree", n, size);
 
