@@ -145,6 +145,63 @@ class HashedWriter {
   }
 }
 
+/**
+ * Writes `tree.bin` in two parts: the tail (the leaves, from byte `split`) as soon as it is final, while the internal
+ * nodes are still being hashed, then the head; the sha256 of the whole file, in order, is computed while the head is
+ * written. At 40M leaves this took the write phase from 16 s to a few (bench suite `distribution`).
+ */
+class TreeFileWriter {
+  private tail: Promise<void> | undefined;
+  private closed = false;
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly data: Uint8Array,
+    private readonly split: number,
+  ) {}
+
+  static async open(file: string, data: Uint8Array, split: number): Promise<TreeFileWriter> {
+    return new TreeFileWriter(await open(file, "w"), data, split);
+  }
+
+  /** Starts writing bytes [split, end): they must not change afterwards. */
+  startTail(): void {
+    this.tail = writeRangeAt(this.fh, this.data, this.split, this.data.length);
+    this.tail.catch(() => undefined); // awaited by finish; a failure surfaces there
+  }
+
+  /** Writes bytes [0, split) (final by now), waits for the tail, and returns the file's size and sha256. */
+  async finish(): Promise<{ bytes: number; sha256: string }> {
+    const head = writeRangeAt(this.fh, this.data, 0, this.split);
+    head.catch(() => undefined); // awaited below
+    const sha = createHash("sha256");
+    for (let off = 0; off < this.data.length; off += WRITE_PART) {
+      sha.update(this.data.subarray(off, Math.min(this.data.length, off + WRITE_PART)));
+      await new Promise<void>((resolve) => setImmediate(resolve)); // lets the writes' continuations run
+    }
+    await head;
+    await this.tail;
+    await this.close();
+    return { bytes: this.data.length, sha256: sha.digest("hex") };
+  }
+
+  /** Closes the file (after a failure the directory is removed). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tail?.catch(() => undefined);
+    await this.fh.close();
+  }
+}
+
+/** Writes data[from, to) at the same offset of the file, in parts of up to 1 GB (one positioned write each). */
+async function writeRangeAt(fh: FileHandle, data: Uint8Array, from: number, to: number): Promise<void> {
+  let off = from;
+  while (off < to) {
+    const { bytesWritten } = await fh.write(data, off, Math.min(to - off, 1 << 30), off);
+    off += bytesWritten;
+  }
+}
+
 async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   let off = 0;
   while (off < data.length) {
@@ -795,6 +852,11 @@ async function buildInto(
     }
   }
 
+  // the leaves are final: tree.bin's second half is written while the internal nodes are hashed
+  const treeFile = await TreeFileWriter.open(path.join(dir, FILES.tree), tree.subarray(0, T * NODE_SIZE), (n - 1) * NODE_SIZE);
+  cleanup.push(() => treeFile.close());
+  treeFile.startTail();
+
   // ---- internal nodes, in runs of consecutive nodes whose children are all done (children of i are 2i+1 and
   // 2i+2: a run [lo, hi] with 2lo+1 > hi reads only finished nodes, laid out as consecutive pairs), each run split
   // into jobs of up to BATCH nodes across the workers
@@ -814,7 +876,7 @@ async function buildInto(
   let depth = 0;
   for (let p = T - 1; p > 0; p = (p - 1) >> 1) depth++;
   report("write", n, size);
-  files[FILES.tree] = await writeFileHashed(path.join(dir, FILES.tree), tree.subarray(0, T * NODE_SIZE));
+  files[FILES.tree] = await treeFile.finish();
   files[FILES.root] = await writeFileHashed(path.join(dir, FILES.root), Buffer.from(root + "\n"));
 
   // ---- OpenZeppelin dump (byte-identical to JSON.stringify(StandardMerkleTree.dump()))
