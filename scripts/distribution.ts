@@ -51,7 +51,7 @@ const program = new Command()
 program
   .command("build")
   .description(
-    `Stream a CSV of recipients into a proof store: the root (OpenZeppelin StandardMerkleTree, sorted leaves), the tree array, per-row records and lookup files, OpenZeppelin's dump() JSON up to 1M leaves, and a manifest with sha256 sums. CSV: optional header "${CSV_HEADER}"; rows "index,account,amount" with indices 0..n-1 (any order), each index and account once, amounts decimal integers in base units. Every bad row is reported with its line number; nothing is written unless the whole build succeeds.`,
+    `Stream a CSV of recipients into a proof store: the root (OpenZeppelin StandardMerkleTree, leaves in index order: sortLeaves false), the tree array, per-row records and lookup files, OpenZeppelin's dump() JSON up to 1M leaves, and a manifest with sha256 sums. CSV: optional header "${CSV_HEADER}"; rows "index,account,amount" with indices 0..n-1 (any order), each index and account once, amounts decimal integers in base units. Every bad row is reported with its line number; nothing is written unless the whole build succeeds.`,
   )
   .requiredOption("--csv <file>", "the recipients CSV")
   .requiredOption("--out <dir>", "the store directory to create (must not exist)")

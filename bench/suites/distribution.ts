@@ -11,14 +11,14 @@
  *   17-hash proof (100k leaves, built the same way). Warm-up claim first, then a claim in a fresh bitmap word to a
  *   fresh recipient, for both.
  * - relayer batch: claimMany of 100 leaves (indices 1000..1099, depth 26) per recipient vs Uniswap's single claim; and
- *   claimManyMultiproof of 100 leaves under one multiproof, per recipient vs the same, twice: 100 of a real 128-leaf
- *   subtree (indices 2000..2099, the SDK's multiproof plus the 19 upper siblings: the best case, leaves close in the
- *   tree and in the bitmap), and 100 consecutive indices (3000..3099) scattered at random over a sorted 2^26-leaf
- *   tree (what a relayer batching by index meets at national scale); and 100 neighbours in a sorted 2^26-leaf tree
- *   (a relayer sweeping it in tree order, ProofStore.indicesInTreeOrder), whose indices fall in 100 bitmap words
- *   that already hold a claim (steady state).
- * - tree build: 100k leaves from a CSV into a proof store (ours, including CSV parsing and writing the store) vs
- *   `StandardMerkleTree.of` in memory (OpenZeppelin), same root.
+ *   claimManyMultiproof of 100 leaves under one multiproof, per recipient vs the same: 100 of a real 128-leaf subtree
+ *   (indices 2000..2099, the SDK's multiproof plus the 19 upper siblings: aligned to the subtree, the best case); 100
+ *   consecutive indices (3000..3099, straddling two subtrees and two bitmap words) in an index-ordered 2^26-leaf tree
+ *   (campaign trees keep leaves in index order: what a relayer batching by index meets at national scale; the goal
+ *   row); and, informative, 100 random indices of such a tree, in 100 bitmap words that already hold a claim.
+ * - tree build: 100k leaves from a CSV into a proof store (ours, including CSV parsing and writing the store; the
+ *   median of 5 builds) vs `StandardMerkleTree.of(rows, types, { sortLeaves: false })` in memory (OpenZeppelin, one
+ *   run), same root.
  * - tree build at DIST_BENCH_ROWS rows (default 40,000,000; e.g. DIST_BENCH_ROWS=1000000 for a smoke run) in a
  *   child process (its own peak RSS), vs the disk floor in the same run: `dd` reading the CSV plus `dd` writing a
  *   file of the store's size. Files go to os.tmpdir() and are deleted afterwards.
@@ -251,80 +251,64 @@ async function campaignRows(net: OpenNetwork, log: (l: string) => void): Promise
   const multiGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(4, multiproof.leaves.map((l) => [l.index, l.account, l.amount]), multiproof.proof, multiproof.proofFlags));
   log(`campaign claim: multiproof of 100 in one 128-leaf subtree: ${breakdown(multiGas, 100n)}`);
   for (const l of multiproof.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("multiproof batch did not pay");
-  // relayer batch under one multiproof, leaves scattered over a sorted 2^26-leaf tree: 100 consecutive indices
-  // (3000..3099, sharing bitmap words) land at random places in a tree sorted by leaf hash. Only the nodes the proof
-  // reads exist: each batch leaf at a random leaf position (the k-th smallest hash at the k-th largest position, as in a
-  // sorted tree), every other node a hash of its position.
-  const scattered = scatteredMultiProof(
+  // relayer batch under one multiproof, what a relayer batching by index meets: 100 consecutive indices
+  // (3000..3099, not aligned to a subtree: they straddle two 128-leaf blocks and two bitmap words) in an index-ordered
+  // 2^26-leaf tree. Only the nodes the proof reads exist: each real leaf at its index's place, every other node a
+  // hash of its position. Steady state: the warm-up claim (index 3100) already wrote the second bitmap word.
+  const consecutive = indexOrderedPartialTree(
     Array.from({ length: 101 }, (_, i) => ({ index: 3000n + BigInt(i), account: freshAccount(), amount })),
     26,
   );
-  await create(scattered.root);
-  const warm3 = scattered.single(3100n);
+  await create(consecutive.root);
+  const warm3 = consecutive.single(3100n);
   await gasOf(mc.getFunction("claim")(5, warm3.leaf.index, warm3.leaf.account, warm3.leaf.amount, warm3.proof));
-  const sc = scattered.batch(Array.from({ length: 100 }, (_, i) => 3000n + BigInt(i)));
-  const scatteredGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(5, sc.leaves.map((l) => [l.index, l.account, l.amount]), sc.proof, sc.proofFlags));
-  log(`campaign claim: multiproof of 100 consecutive indices scattered over 2^26: ${breakdown(scatteredGas, 100n)}`);
-  for (const l of sc.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("scattered multiproof batch did not pay");
-  // relayer sweeping the tree (ProofStore.indicesInTreeOrder): 100 neighbours in a sorted 2^26-leaf tree, whose
-  // indices are therefore scattered over the 2^18 bitmap words; steady state: each of those words already holds an
-  // earlier claim (a word-mate claimed singly first), as it does once a campaign is under way
+  const cm = consecutive.batch(Array.from({ length: 100 }, (_, i) => 3000n + BigInt(i)));
+  const consecutiveGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(5, cm.leaves.map((l) => [l.index, l.account, l.amount]), cm.proof, cm.proofFlags));
+  log(`campaign claim: multiproof of 100 consecutive indices in an index-ordered 2^26 tree: ${breakdown(consecutiveGas, 100n)}`);
+  for (const l of cm.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("consecutive multiproof batch did not pay");
+  // informative: 100 random indices of the same tree (a relayer batching whoever asked), scattered over the tree and
+  // over 100 of the 2^18 bitmap words; steady state: each of those words already holds an earlier claim (a
+  // word-mate claimed singly first), as it does once a campaign is under way
   const words = new Set<bigint>();
   while (words.size < 100) words.add(BigInt(Math.floor(Math.random() * 2 ** 18)));
-  const batchLeaves = [...words].map((w) => ({ index: w * 256n + 7n, account: freshAccount(), amount }));
+  const randomLeaves = [...words].map((w) => ({ index: w * 256n + 7n, account: freshAccount(), amount }));
   const mates = [...words].map((w) => ({ index: w * 256n + 8n, account: freshAccount(), amount }));
-  const sweep = scatteredMultiProof([...batchLeaves, ...mates], 26, 100);
-  await create(sweep.root);
+  const scattered = indexOrderedPartialTree([...randomLeaves, ...mates], 26);
+  await create(scattered.root);
   for (const m of mates) {
-    const w = sweep.single(m.index);
+    const w = scattered.single(m.index);
     await gasOf(mc.getFunction("claim")(6, w.leaf.index, w.leaf.account, w.leaf.amount, w.proof));
   }
-  const sw = sweep.batch(batchLeaves.map((l) => l.index));
-  const sweepGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(6, sw.leaves.map((l) => [l.index, l.account, l.amount]), sw.proof, sw.proofFlags));
-  log(`campaign claim: multiproof of 100 tree neighbours in 2^26: ${breakdown(sweepGas, 100n)}`);
-  for (const l of sw.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("tree-order multiproof batch did not pay");
-  log(`campaign claim: tree-order sweep of 100 neighbours in 2^26 = ${sweepGas} gas (${sw.proof.length} siblings, ${sw.proofFlags.length} hashes, 100 bitmap words already in use)`);
+  const sc = scattered.batch(randomLeaves.map((l) => l.index));
+  const scatteredGas = await gasOf(mc.connect(relayer!).getFunction("claimManyMultiproof")(6, sc.leaves.map((l) => [l.index, l.account, l.amount]), sc.proof, sc.proofFlags));
+  log(`campaign claim: multiproof of 100 random indices in 2^26 (bitmap words in use): ${breakdown(scatteredGas, 100n)}`);
+  for (const l of sc.leaves.slice(0, 3)) if ((await token.getFunction("balanceOf")(l.account)) !== amount) throw new Error("random-index multiproof batch did not pay");
   log(
-    `campaign claim: ours proof 26 hashes (${proofB.length}), Uniswap 17 hashes; batch of 100 = ${batchGas} gas in one transaction; multiproof batch of 100 in one 128-leaf subtree = ${multiGas} gas (${multiproof.proof.length} siblings, ${multiproof.proofFlags.length} hashes); scattered over 2^26 = ${scatteredGas} gas (${sc.proof.length} siblings, ${sc.proofFlags.length} hashes)`,
+    `campaign claim: ours proof 26 hashes (${proofB.length}), Uniswap 17 hashes; batch of 100 = ${batchGas} gas in one transaction; multiproof batch of 100 in one 128-leaf subtree = ${multiGas} gas (${multiproof.proof.length} siblings, ${multiproof.proofFlags.length} hashes); 100 consecutive indices in 2^26 = ${consecutiveGas} gas (${cm.proof.length} siblings, ${cm.proofFlags.length} hashes); 100 random indices = ${scatteredGas} gas (${sc.proof.length} siblings, ${sc.proofFlags.length} hashes)`,
   );
   return [
     row("campaign claim, single, 2^26-leaf proof depth", "gas", ourClaim, uniClaim, UNISWAP),
     row("campaign claim, single, 100k-leaf depth (17), like for like", "gas", ourClaim17, uniClaim, UNISWAP),
     row("campaign claim, relayer batch of 100, per recipient (depth 26)", "gas", batchGas / 100n, uniClaim, UNISWAP),
     row("campaign claim, relayer multiproof batch of 100, per recipient (one 128-leaf subtree, depth 26)", "gas", multiGas / 100n, uniClaim, UNISWAP),
-    row("campaign claim, relayer multiproof batch of 100, per recipient (consecutive indices scattered over 2^26 leaves)", "gas", scatteredGas / 100n, uniClaim, UNISWAP),
-    row("campaign claim, relayer multiproof batch of 100, per recipient (tree neighbours in 2^26 leaves, bitmap words in use)", "gas", sweepGas / 100n, uniClaim, UNISWAP),
+    row("campaign claim, relayer multiproof batch of 100 consecutive indices, per recipient (index-ordered 2^26-leaf tree)", "gas", consecutiveGas / 100n, uniClaim, UNISWAP),
+    row("campaign claim, relayer multiproof batch of 100 random indices, per recipient (2^26 leaves, bitmap words in use; informative)", "gas", scatteredGas / 100n, uniClaim, UNISWAP),
   ];
 }
 
 /**
- * A sorted tree of 2^depth leaves of which only `leaves` are real, placed at random leaf positions (the k-th smallest
- * leaf hash at the k-th largest position, as a sorted StandardMerkleTree places them); every other node a hash of its
- * position (ancestors of real leaves hashed from their children). Multiproofs come from the SDK's
- * `multiProofOfPositions`, checked against the root with OpenZeppelin's `processMultiProof`.
+ * An index-ordered campaign tree of 2^depth leaves of which only `leaves` are real, each at its index's place (index
+ * k at position 2^(depth+1) - 2 - k, as `StandardMerkleTree.of(values, types, { sortLeaves: false })` places value k);
+ * every other node a hash of its position (ancestors of real leaves hashed from their children). Multiproofs come
+ * from the SDK's `multiProofOfPositions`, checked against the root with OpenZeppelin's `processMultiProof`.
  */
-function scatteredMultiProof(leaves: { index: bigint; account: string; amount: bigint }[], depth: number, neighbours = 0) {
+function indexOrderedPartialTree(leaves: { index: bigint; account: string; amount: bigint }[], depth: number) {
   const treeLength = 2 ** (depth + 1) - 1;
-  const firstLeaf = 2 ** depth - 1;
-  const randomLeafPosition = (): number => firstLeaf + Math.floor(Math.random() * 2 ** depth);
-  // the first `neighbours` leaves take consecutive positions (in hash order); the rest random ones
-  const block = randomLeafPosition() - neighbours;
-  const taken = new Set<number>(Array.from({ length: neighbours }, (_, k) => Math.max(firstLeaf, block) + k));
-  const placed = (group: typeof leaves, positions: number[]) => {
-    const byHash = group.map((l) => ({ l, h: distributionLeaf(l) })).sort((a, b) => (BigInt(a.h) < BigInt(b.h) ? -1 : 1));
-    const sorted = [...positions].sort((a, b) => b - a);
-    return byHash.map((x, k) => [sorted[k]!, x] as const);
-  };
-  const rest = new Set<number>();
-  while (rest.size < leaves.length - neighbours) {
-    const p = randomLeafPosition();
-    if (!taken.has(p)) rest.add(p);
-  }
-  const at = new Map<number, { l: (typeof leaves)[number]; h: string }>([...placed(leaves.slice(0, neighbours), [...taken]), ...placed(leaves.slice(neighbours), [...rest])]);
-  const positions = [...at.keys()];
+  const positionOfIndex = (index: bigint): number => treeLength - 1 - Number(index);
+  const at = new Map(leaves.map((l) => [positionOfIndex(l.index), { l, h: distributionLeaf(l) }] as const));
   // ancestors of real leaves are hashed from their children; every other node is a hash of its position
   const ancestors = new Set<number>();
-  for (const p of positions) for (let q = p; q > 0; ) ancestors.add((q = (q - 1) >> 1));
+  for (const p of at.keys()) for (let q = p; q > 0; ) ancestors.add((q = (q - 1) >> 1));
   const memo = new Map<number, `0x${string}`>();
   const nodeAt = (p: number): `0x${string}` => {
     const known = at.get(p)?.h ?? memo.get(p);
@@ -333,14 +317,13 @@ function scatteredMultiProof(leaves: { index: bigint; account: string; amount: b
     memo.set(p, v);
     return v;
   };
-  const positionOf = new Map([...at.entries()].map(([p, x]) => [x.l.index, p]));
   const batch = (indices: bigint[]) => {
-    const m = multiProofOfPositions(indices.map((i) => positionOf.get(i)!), treeLength, nodeAt);
+    const m = multiProofOfPositions(indices.map(positionOfIndex), treeLength, nodeAt);
     return { leaves: m.positions.map((p) => at.get(p)!.l), proof: [...m.proof], proofFlags: [...m.proofFlags] };
   };
   const root = nodeAt(0);
   const all = batch(leaves.map((l) => l.index));
-  if (processMultiProof({ leaves: all.leaves.map(distributionLeaf), proof: all.proof, proofFlags: all.proofFlags }) !== root) throw new Error("the scattered tree's multiproof does not give its root");
+  if (processMultiProof({ leaves: all.leaves.map(distributionLeaf), proof: all.proof, proofFlags: all.proofFlags }) !== root) throw new Error("the partial tree's multiproof does not give its root");
   const single = (index: bigint) => {
     const m = batch([index]);
     return { leaf: m.leaves[0]!, proof: m.proof }; // one leaf: every flag false, the proof is the plain bottom-up path
@@ -358,14 +341,18 @@ async function build100k(work: string, log: (l: string) => void): Promise<BenchR
   closeSync(fd);
   // The row compares building the tree with every proof available (root + proof store) to OpenZeppelin's `of`;
   // writing OpenZeppelin's dump() JSON as well is timed and logged apart.
+  // Ours is the median of 5 builds (a build is about 0.3 s: one run is at the mercy of a burst of load from the
+  // other processes on the machine; OpenZeppelin's single run is 50x longer and averages such bursts out).
   const withDump = await buildDistribution({ csv, out: path.join(work, "100k-dump") });
-  const r = await buildDistribution({ csv, out: path.join(work, "100k"), dumpLimit: 0 });
+  const runs: Awaited<ReturnType<typeof buildDistribution>>[] = [];
+  for (let k = 0; k < 5; k++) runs.push(await buildDistribution({ csv, out: path.join(work, "100k"), dumpLimit: 0, overwrite: true }));
+  const r = [...runs].sort((a, b) => a.ms - b.ms)[2]!;
   const t = performance.now();
-  const oz = StandardMerkleTree.of(rows, ["uint256", "address", "uint256"]);
+  const oz = StandardMerkleTree.of(rows, ["uint256", "address", "uint256"], { sortLeaves: false }); // rows in index order
   const ozMs = performance.now() - t;
   if (oz.root !== r.root) throw new Error(`roots differ: ours ${r.root}, OpenZeppelin ${oz.root}`);
-  log(`tree build 100k: ours ${r.ms.toFixed(0)} ms (CSV → proof store on disk; ${withDump.ms.toFixed(0)} ms with OpenZeppelin's dump() JSON too), OpenZeppelin ${ozMs.toFixed(0)} ms (in memory); same root ${r.root}; ${(ozMs / r.ms).toFixed(1)}x faster`);
-  return row("tree build, 100k leaves (same root)", "ms", Math.round(r.ms), Math.round(ozMs), "@openzeppelin/merkle-tree 1.0.8 StandardMerkleTree.of");
+  log(`tree build 100k: ours ${r.ms.toFixed(0)} ms (median of ${runs.map((x) => x.ms.toFixed(0)).join(", ")}; CSV → proof store on disk; ${withDump.ms.toFixed(0)} ms with OpenZeppelin's dump() JSON too), OpenZeppelin ${ozMs.toFixed(0)} ms (in memory); same root ${r.root}; ${(ozMs / r.ms).toFixed(1)}x faster`);
+  return row("tree build, 100k leaves (same root)", "ms", Math.round(r.ms), Math.round(ozMs), "@openzeppelin/merkle-tree 1.0.8 StandardMerkleTree.of (sortLeaves: false)");
 }
 
 /**

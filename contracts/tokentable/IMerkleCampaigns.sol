@@ -218,10 +218,11 @@ interface IMerkleCampaigns is IVestingPresets {
     error InvalidAttestation(bytes32 uid);
     /// @notice The gate needs a registry or verifier this deployment does not have.
     error GateUnavailable();
-    /// @notice A multiproof batch's leaves must come in ascending order of their leaf hashes (the order of the sorted
-    ///         tree, which the multiproof follows), each once.
-    /// @param position the first leaf (in the batch) not above the one before it: out of order or repeated
-    error LeavesNotSorted(uint256 position);
+    /// @notice A multiproof batch's leaves must come in strictly ascending index order (the order of the
+    ///         index-ordered campaign tree, which the multiproof follows), each once.
+    /// @param position the first leaf (in the batch) whose index is not above the one before it: out of order or
+    ///        repeated
+    error LeavesNotInIndexOrder(uint256 position);
     /// @notice The multiproof does not prove the batch's leaves under the campaign's root.
     error InvalidMultiproof();
     /// @notice An anonymous claim pays uint160 of the proof's message, which must be a non-zero address.
@@ -331,12 +332,12 @@ interface IMerkleCampaigns is IVestingPresets {
     ) external returns (uint256 paid);
 
     /// @notice Relayer batch with one shared multiproof: claims many leaves of one ungated campaign, each paid to its
-    ///         account. The leaves must come in ascending order of their leaf hashes, each once ({LeavesNotSorted}
+    ///         account. The leaves must come in strictly ascending index order, each once ({LeavesNotInIndexOrder}
     ///         otherwise); `proof` and `proofFlags` are OpenZeppelin's multiproof of them (`getMultiProof` of
     ///         OpenZeppelin's merkle-tree package, or the SDK's proof-store reader). Leaves already fully claimed are skipped,
     ///         as in {claimMany}.
     /// @param campaignId the campaign
-    /// @param leaves the leaves, in ascending leaf-hash order
+    /// @param leaves the leaves, in ascending index order
     /// @param proof the multiproof's sibling nodes
     /// @param proofFlags the multiproof's flags (true: hash two nodes of the batch; false: take the next sibling)
     /// @return total how much was paid in all

@@ -266,13 +266,11 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         uint256 n = leaves.length;
         if (n == 0) revert LengthMismatch();
         bytes32[] memory hashes = new bytes32[](n);
-        bytes32 previous;
         for (uint256 i; i < n; ++i) {
             Leaf calldata leaf = leaves[i];
-            bytes32 h = _leafHash(leaf.index, leaf.account, leaf.amount);
-            // strictly ascending: the sorted tree's order (which the multiproof follows), and no leaf twice
-            if (h <= previous) revert LeavesNotSorted(i);
-            hashes[i] = previous = h;
+            // strictly ascending indices: the index-ordered tree's order (which the multiproof follows), no leaf twice
+            if (i != 0 && leaf.index <= leaves[i - 1].index) revert LeavesNotInIndexOrder(i);
+            hashes[i] = _leafHash(leaf.index, leaf.account, leaf.amount);
         }
         if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, c.root, hashes)) revert InvalidMultiproof();
         total = _settle(c, campaignId, leaves);

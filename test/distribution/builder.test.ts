@@ -9,10 +9,10 @@ import path from "node:path";
 import { expect } from "chai";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { InvalidInputError } from "@sovereign-stack/sdk";
-import { DistributionTree, distributionLeaf, verifyDistributionProof } from "@sovereign-stack/sdk/distribution";
+import { DistributionTree, distributionLeaf, verifyDistributionProof, type DistributionTreeDump } from "@sovereign-stack/sdk/distribution";
 import { DistributionCsvError, ProofStore, buildDistribution, sortRowsByKey, type BuildProgress } from "@sovereign-stack/sdk/node";
 
-import { csvOf, randomRows, type Row } from "./helpers.ts";
+import { csvOf, ozCampaignTree, randomRows, type Row } from "./helpers.ts";
 
 const TYPES = ["uint256", "address", "uint256"];
 
@@ -37,7 +37,7 @@ describe("distribution builder (node)", function () {
     it(`${n} leaves: root, proofs and dump() equal @openzeppelin/merkle-tree's, and the SDK's in-memory tree`, async () => {
       const rows = randomRows(n);
       const r = await build(rows, `n${n}`, n % 2 === 1);
-      const oz = StandardMerkleTree.of(rows, TYPES);
+      const oz = ozCampaignTree(rows);
       expect(r.root).to.equal(oz.root);
       expect(r.count).to.equal(n);
       expect(r.total).to.equal(rows.reduce((s, x) => s + BigInt(x[2]), 0n));
@@ -52,7 +52,7 @@ describe("distribution builder (node)", function () {
           const p = store.proof(k);
           const row = rows.find((x) => x[0] === String(k))!;
           expect([p.index.toString(), p.account, p.amount.toString()]).to.deep.equal(row);
-          expect(p.proof).to.deep.equal(oz.getProof(rows.indexOf(row)));
+          expect(p.proof).to.deep.equal(oz.getProof(k)); // value k of the index-ordered tree is index k
           expect(StandardMerkleTree.verify(r.root, TYPES, row, [...p.proof])).to.equal(true);
           expect(verifyDistributionProof(r.root, { index: p.index, account: p.account, amount: p.amount }, p.proof)).to.equal(true);
           expect(store.proofOf(row[1].toLowerCase()).index).to.equal(p.index);
@@ -73,7 +73,7 @@ describe("distribution builder (node)", function () {
         expect(meta.bytes, f).to.equal(data.length);
         expect(meta.sha256, f).to.equal(createHash("sha256").update(data).digest("hex"));
       }
-      expect(Object.keys(manifest.files).sort()).to.deep.equal(["by-account.bin", "by-index.bin", "positions.bin", "records.bin", "root.txt", "tree.bin", "tree.json"]);
+      expect(Object.keys(manifest.files).sort()).to.deep.equal(["by-account.bin", "by-index.bin", "records.bin", "root.txt", "tree.bin", "tree.json"]);
       expect(r.progress.at(-1)?.phase).to.equal("done");
     });
   }
@@ -95,7 +95,7 @@ describe("distribution builder (node)", function () {
     ];
     const text = "index,account,amount\r\n" + rows.map((r) => r.join(",")).join("\r\n");
     const r = await build(text, "edge");
-    const oz = StandardMerkleTree.of(rows, TYPES);
+    const oz = ozCampaignTree(rows);
     expect(r.root).to.equal(oz.root);
     expect(r.total).to.equal(rows.reduce((t, x) => t + BigInt(x[2]), 0n));
     const sdk = DistributionTree.of(rows.map(([index, account, amount]) => ({ index: BigInt(index), account, amount: BigInt(amount) })));
@@ -112,9 +112,58 @@ describe("distribution builder (node)", function () {
     expect(distributionLeaf({ index: 1n, account: rows[1]![1], amount: BigInt(rows[1]![2]) })).to.equal(oz.leafHash(rows[1]!));
   });
 
+  it("keeps leaves in index order: OpenZeppelin's sortLeaves:false tree of the rows in index order, not the hash-sorted one", async () => {
+    const rows = randomRows(64); // shuffled in the file
+    const r = await build(rows, "index-order");
+    const oz = ozCampaignTree(rows);
+    expect(r.root).to.equal(oz.root);
+    expect(r.root).to.not.equal(StandardMerkleTree.of(rows, TYPES).root);
+    const tree = oz.dump().tree;
+    const store = ProofStore.open(r.out);
+    try {
+      for (let k = 0; k < 64; k++) {
+        const p = store.proof(k);
+        expect(p.treeIndex, `index ${k}`).to.equal(tree.length - 1 - k);
+        expect(tree[p.treeIndex]).to.equal(distributionLeaf(p));
+      }
+    } finally {
+      store.close();
+    }
+    const loaded = DistributionTree.load(JSON.parse(readFileSync(path.join(r.out, "tree.json"), "utf8")) as DistributionTreeDump);
+    expect(loaded.root).to.equal(r.root);
+    // a hash-sorted dump (StandardMerkleTree's default) is not a campaign tree
+    expect(() => DistributionTree.load(StandardMerkleTree.of(rows, TYPES).dump() as DistributionTreeDump))
+      .to.throw(InvalidInputError, /out of index order/)
+      .with.property("field")
+      .that.matches(/^dump\.values\[\d+\]$/);
+  });
+
+  it("refuses an old (v1, hash-sorted) proof store with a clear error", async () => {
+    const r = await build(randomRows(5), "old-store");
+    const file = path.join(r.out, "manifest.json");
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...manifest, format: "sovereign-stack/distribution-store-v1" }));
+    expect(() => ProofStore.open(r.out))
+      .to.throw(InvalidInputError, /old proof store \(sovereign-stack\/distribution-store-v1\): its tree sorts leaves by hash.*Rebuild it/)
+      .with.property("field", "store");
+  });
+
   const GOOD = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   const OTHER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
   const ZEROISH = "0x0000000000000000000000000000000000000001"; // sorts before OTHER
+  const BADSUM = OTHER.replace("C44", "c44"); // mixed case, wrong checksum
+  /** `n` rows of checksummed accounts in index order, row `badRow`'s account with one letter's case flipped. */
+  function manyWithBadChecksum(n: number, badRow: number): string {
+    const rows = randomRows(n)
+      .sort((a, b) => Number(a[0]) - Number(b[0]))
+      .map((r, k) => {
+        if (k !== badRow) return r;
+        const at = r[1].slice(2).search(/[a-fA-F]/) + 2;
+        const c = r[1][at]!;
+        return [r[0], r[1].slice(0, at) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + r[1].slice(at + 1), r[2]] as Row;
+      });
+    return csvOf(rows, false);
+  }
   const bad: [string, string, number, RegExp][] = [
     ["bad address (short)", `index,account,amount\n0,${GOOD},1\n1,0x1234,5\n`, 3, /account "0x1234" is not an address/],
     ["bad address (non-hex)", `0,${GOOD},1\n1,0x${"g".repeat(40)},5\n`, 2, /not an address \(non-hex/],
@@ -138,6 +187,11 @@ describe("distribution builder (node)", function () {
     ["duplicate account after a bad amount", `0,${GOOD},1\n1,${OTHER},-3\n2,${GOOD},2\n`, 2, /amount "-3" is negative/],
     ["later-sorting duplicate account first in the file", `0,${OTHER},1\n1,${ZEROISH},1\n2,${OTHER},1\n3,${ZEROISH},1\n`, 3, /account 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC is a duplicate \(first at line 1\)/],
     ["index out of range before a duplicate account", `0,${GOOD},1\n9,${OTHER},1\n1,${GOOD},1\n`, 2, /index 9 is out of range/],
+    // mixed-case accounts are checked in batches: a bad checksum still names its own line, ahead of later errors
+    ["bad checksum before a bad amount", `0,${GOOD},1\n1,${BADSUM},5\n2,${OTHER},-3\n`, 2, /account 0x3c44CdDdB6a900fa2b585dd299e03d12FA4293BC has a bad EIP-55 checksum \(expected 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC\)/],
+    ["duplicate account before a bad checksum", `0,${GOOD},1\n1,${GOOD},1\n2,${BADSUM},5\n`, 2, /account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is a duplicate/],
+    ["bad checksum before a duplicate account", `0,${BADSUM},1\n1,${GOOD},1\n2,${GOOD},1\n`, 1, /bad EIP-55 checksum/],
+    ["bad checksum among 3,000 checksummed rows (past the first check batches)", manyWithBadChecksum(3000, 2345), 2346, /bad EIP-55 checksum/],
     ["duplicate account before an index out of range", `0,${GOOD},1\n1,${GOOD},1\n9,${OTHER},1\n`, 2, /account 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is a duplicate/],
   ];
   for (const [what, text, line, message] of bad) {
@@ -230,31 +284,36 @@ describe("distribution builder at batch scale", function () {
 });
 
 describe("distribution builder keccak kernel", () => {
-  it("the batched WebAssembly kernel gives ethers' digests: leaves keccak(keccak(96 bytes)), pairs sorted (ties, equal prefixes)", async () => {
+  it("the batched WebAssembly kernel gives ethers' digests: leaves keccak(keccak(96 bytes)), pairs sorted (ties, equal prefixes), hex40; even and odd counts (two-way SIMD steps and a one-way last item)", async () => {
     const { KeccakKernel, IO_BASE } = await import("../../ts-sdk/dist/node/distribution/keccak-kernel.js");
     const { keccak256, randomBytes: rb, concat } = await import("ethers");
     const k = await KeccakKernel.create(1 << 16);
-    const n = 100;
-    const blocks = Array.from({ length: n }, () => rb(96));
-    blocks.forEach((b, i) => k.mem.set(b, IO_BASE + 96 * i));
-    k.leaves(IO_BASE, IO_BASE + 96 * n, n);
-    blocks.forEach((b, i) => expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 96 * n + 32 * i, IO_BASE + 96 * n + 32 * i + 32)).toString("hex")).to.equal(keccak256(keccak256(b))));
-    const pairs = Array.from({ length: n }, (_, i) => {
-      const a = rb(32);
-      const b = i % 3 === 0 ? Uint8Array.from(a) : rb(32);
-      if (i % 3 === 1) b.set(a.subarray(0, 8 + (i % 24))); // equal first words: a later word decides
-      if (i % 5 === 0 && i % 3 !== 0) b[31] = a[31]! ^ 1;
-      return [a, b] as const;
-    });
-    pairs.forEach(([a, b], i) => {
-      k.mem.set(a, IO_BASE + 64 * i);
-      k.mem.set(b, IO_BASE + 64 * i + 32);
-    });
-    k.pairs(IO_BASE, IO_BASE + 64 * n, n);
-    pairs.forEach(([a, b], i) => {
-      const want = Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
-      expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 64 * n + 32 * i, IO_BASE + 64 * n + 32 * i + 32)).toString("hex")).to.equal(want);
-    });
+    for (const n of [100, 101, 1]) {
+      const blocks = Array.from({ length: n }, () => rb(96));
+      blocks.forEach((b, i) => k.mem.set(b, IO_BASE + 96 * i));
+      k.leaves(IO_BASE, IO_BASE + 96 * n, n);
+      blocks.forEach((b, i) => expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 96 * n + 32 * i, IO_BASE + 96 * n + 32 * i + 32)).toString("hex")).to.equal(keccak256(keccak256(b))));
+      const pairs = Array.from({ length: n }, (_, i) => {
+        const a = rb(32);
+        const b = i % 3 === 0 ? Uint8Array.from(a) : rb(32);
+        if (i % 3 === 1) b.set(a.subarray(0, 8 + (i % 24))); // equal first words: a later word decides
+        if (i % 5 === 0 && i % 3 !== 0) b[31] = a[31]! ^ 1;
+        return [a, b] as const;
+      });
+      pairs.forEach(([a, b], i) => {
+        k.mem.set(a, IO_BASE + 64 * i);
+        k.mem.set(b, IO_BASE + 64 * i + 32);
+      });
+      k.pairs(IO_BASE, IO_BASE + 64 * n, n);
+      pairs.forEach(([a, b], i) => {
+        const want = Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
+        expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 64 * n + 32 * i, IO_BASE + 64 * n + 32 * i + 32)).toString("hex")).to.equal(want);
+      });
+      const texts = Array.from({ length: n }, () => rb(40));
+      texts.forEach((t, i) => k.mem.set(t, IO_BASE + 40 * i));
+      k.hex40(IO_BASE, IO_BASE + 40 * n, n);
+      texts.forEach((t, i) => expect("0x" + Buffer.from(k.mem.subarray(IO_BASE + 40 * n + 32 * i, IO_BASE + 40 * n + 32 * i + 32)).toString("hex")).to.equal(keccak256(t)));
+    }
   });
 });
 

@@ -11,14 +11,13 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 import { expect } from "chai";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { ContractRevertedError } from "@sovereign-stack/sdk";
 import { claimCampaign, claimCampaignMany, type RecipientProof } from "@sovereign-stack/sdk/distribution";
 import { serveProofs, type ProofServer } from "@sovereign-stack/sdk/node";
 import type { Contract } from "ethers";
 
 import { openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
-import { csvOf, randomRows } from "./helpers.ts";
+import { csvOf, ozCampaignTree, randomRows } from "./helpers.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CLI = path.join(ROOT, "scripts", "distribution.ts");
@@ -86,7 +85,7 @@ describe("distribution end to end (CLI, proof service, relayer batch)", function
     expect(built.code, built.stderr).to.equal(0);
     expect(built.stderr).to.match(/parse: 250 rows/);
     const out = JSON.parse(built.stdout) as { root: string; count: number; total: string };
-    expect(out.root).to.equal(StandardMerkleTree.of(rows, ["uint256", "address", "uint256"]).root);
+    expect(out.root).to.equal(ozCampaignTree(rows).root);
     expect(out.count).to.equal(1000);
 
     const proofCli = await cli(["proof", "--store", store, "--index", "7"]);

@@ -1,4 +1,5 @@
 /** Shared helpers of the distribution tests: random recipients and CSV text. */
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, hexlify, randomBytes } from "ethers";
 
 export type Row = [index: string, account: string, amount: string];
@@ -15,4 +16,13 @@ export function randomRows(n: number, accounts: readonly string[] = []): Row[] {
 
 export function csvOf(rows: readonly Row[], header = true): string {
   return (header ? "index,account,amount\n" : "") + rows.map((r) => r.join(",")).join("\n") + "\n";
+}
+
+/**
+ * OpenZeppelin's tree of a campaign's rows: the rows in index order, leaves not sorted by hash (`sortLeaves: false`),
+ * as campaign trees are built; value k is the leaf of index k.
+ */
+export function ozCampaignTree(rows: readonly Row[]): StandardMerkleTree<Row> {
+  const ordered = [...rows].sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : BigInt(a[0]) > BigInt(b[0]) ? 1 : 0));
+  return StandardMerkleTree.of(ordered, ["uint256", "address", "uint256"], { sortLeaves: false });
 }

@@ -21,7 +21,7 @@ contract IsolationHandler is TestBase {
     uint256[CAMPAIGNS] public ids;
     address[CAMPAIGNS] public campaignToken;
     bytes32[][CAMPAIGNS] internal leaves;
-    /// @dev each campaign's tree in OpenZeppelin's sorted layout (multiproofs are read from it)
+    /// @dev each campaign's tree in OpenZeppelin's layout, leaves in index order (multiproofs are read from it)
     bytes32[][CAMPAIGNS] internal trees;
     uint256[LEAVES][CAMPAIGNS] internal amounts;
     address[LEAVES] internal accounts;
@@ -68,13 +68,13 @@ contract IsolationHandler is TestBase {
 
     receive() external payable {}
 
-    /// @dev The single proof of leaf i: its path in the sorted tree (a perfect tree of 8 pairs the sorted leaves the
+    /// @dev The single proof of leaf i: its path in the index-ordered tree (a perfect tree of 8 pairs its leaves the
     ///      same way TestMerkle does).
     function _proof(uint256 c, uint256 i) internal view returns (bytes32[] memory) {
         bytes32[] memory t = trees[c];
-        bytes32[] memory sorted = new bytes32[](LEAVES);
-        for (uint256 k; k < LEAVES; ++k) sorted[k] = t[t.length - 1 - k];
-        return TestMerkle.proof(sorted, t.length - 1 - TestMultiproof.positionOf(t, leaves[c][i]));
+        bytes32[] memory inOrder = new bytes32[](LEAVES);
+        for (uint256 k; k < LEAVES; ++k) inOrder[k] = t[t.length - 1 - k];
+        return TestMerkle.proof(inOrder, t.length - 1 - TestMultiproof.positionOf(t, leaves[c][i]));
     }
 
     function claimMultiproof(uint256 c, uint256 mask) external {

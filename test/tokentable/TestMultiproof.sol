@@ -3,8 +3,9 @@ pragma solidity ^0.8.24;
 
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
-/// @notice A StandardMerkleTree laid out as `@openzeppelin/merkle-tree` lays it out (leaf hashes sorted ascending,
-///         leaf i of the sorted order at tree[len - 1 - i], children of node j at 2j+1 and 2j+2), and its
+/// @notice A campaign tree laid out as `@openzeppelin/merkle-tree` lays out `StandardMerkleTree.of(values, types,
+///         { sortLeaves: false })` (leaves in index order: leaf i at tree[len - 1 - i], children of node j at 2j+1 and
+///         2j+2), and its
 ///         `getMultiProof`, written after the library's algorithm so Solidity tests can build multiproofs.
 library TestMultiproof {
     struct MultiProof {
@@ -13,22 +14,11 @@ library TestMultiproof {
         bool[] proofFlags;
     }
 
-    /// @dev The tree array of `leafHashes` (any order; sorted here).
+    /// @dev The tree array of `leafHashes`, given in index order (kept in that order, as campaign trees are).
     function build(bytes32[] memory leafHashes) internal pure returns (bytes32[] memory tree) {
         uint256 n = leafHashes.length;
-        bytes32[] memory sorted = new bytes32[](n);
-        for (uint256 i; i < n; ++i) sorted[i] = leafHashes[i];
-        for (uint256 i = 1; i < n; ++i) {
-            bytes32 x = sorted[i];
-            uint256 j = i;
-            while (j > 0 && sorted[j - 1] > x) {
-                sorted[j] = sorted[j - 1];
-                --j;
-            }
-            sorted[j] = x;
-        }
         tree = new bytes32[](2 * n - 1);
-        for (uint256 i; i < n; ++i) tree[tree.length - 1 - i] = sorted[i];
+        for (uint256 i; i < n; ++i) tree[tree.length - 1 - i] = leafHashes[i];
         for (uint256 k = tree.length - n; k > 0; --k) {
             uint256 j = k - 1;
             tree[j] = Hashes.commutativeKeccak256(tree[2 * j + 1], tree[2 * j + 2]);

@@ -190,7 +190,7 @@ export function prepareCampaignClaimMultiProof(p: CampaignClaimMultiProofParamet
 
 /**
  * Relayer: sends one `MerkleCampaigns.claimManyMultiproof` batch from `signer`.
- * @throws InvalidInputError naming the bad field; ContractRevertedError (`InvalidMultiproof`, `LeavesNotSorted`,
+ * @throws InvalidInputError naming the bad field; ContractRevertedError (`InvalidMultiproof`, `LeavesNotInIndexOrder`,
  *         `ExceedsFunding`, `ClaimsNotOpen`, ...) or TransactionFailedError
  */
 export async function claimCampaignMultiProof(signer: Signer, p: CampaignClaimMultiProofParameters): Promise<ClaimReturnType> {

@@ -1,9 +1,13 @@
 /**
  * Distribution leaves and small in-memory trees. A leaf is OpenZeppelin's StandardMerkleTree leaf over
  * `(uint256 index, address account, uint256 amount)`: `keccak256(bytes.concat(keccak256(abi.encode(index, account,
- * amount))))`, exactly what `MerkleCampaigns` verifies. Trees sort their leaves (StandardMerkleTree's default), so
- * the root, proofs and `dump()` equal `StandardMerkleTree.of(rows, DISTRIBUTION_LEAF_TYPES)` for the same rows, and
- * the national-scale builder (`@sovereign-stack/sdk/node`) gives the same root.
+ * amount))))`, exactly what `MerkleCampaigns` verifies.
+ *
+ * Campaign trees keep their leaves in index order (not sorted by hash, StandardMerkleTree's default): the leaf of the
+ * k-th smallest index sits at the k-th leaf place, so consecutive indices are neighbours in the tree and a relayer
+ * batching them by index shares almost every proof node and every claim-bitmap word. The root, proofs and `dump()`
+ * equal `StandardMerkleTree.of(rowsInIndexOrder, DISTRIBUTION_LEAF_TYPES, { sortLeaves: false })`, and the
+ * national-scale builder (`@sovereign-stack/sdk/node`) gives the same root.
  */
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { standardLeafHash } from "@openzeppelin/merkle-tree/dist/hashes.js";
@@ -15,6 +19,8 @@ import type { DistributionMultiProof } from "./multiproof.js";
 
 /** The leaf encoding: `(uint256 index, address account, uint256 amount)`. */
 export const DISTRIBUTION_LEAF_TYPES = ["uint256", "address", "uint256"] as const;
+/** How campaign trees order their leaves: by index, as given (see the module comment). */
+export const DISTRIBUTION_TREE_OPTIONS = { sortLeaves: false } as const;
 /** The largest uint256. */
 export const MAX_UINT256 = (1n << 256n) - 1n;
 
@@ -44,6 +50,11 @@ export interface DistributionTreeDump {
   readonly leafEncoding: readonly string[];
   readonly tree: readonly string[];
   readonly values: readonly { readonly value: readonly string[]; readonly treeIndex: number }[];
+}
+
+/** -1, 0 or 1 as index `a` is below, equal to or above `b`. */
+function compareIndex(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -99,7 +110,7 @@ export class DistributionTree {
   }
 
   /**
-   * Builds the tree of `recipients` (sorted leaves, like `StandardMerkleTree.of`).
+   * Builds the tree of `recipients`, leaves in ascending index order (whatever the order of `recipients`).
    * @throws InvalidInputError (`recipients`, or `recipients[i].<field>`) for an empty list, a bad field, or a
    *   duplicate index or account
    */
@@ -117,16 +128,26 @@ export class DistributionTree {
       seenAccount.set(n.account, i);
       return [n.index.toString(), n.account, n.amount.toString()];
     });
-    return new DistributionTree(StandardMerkleTree.of(values, [...DISTRIBUTION_LEAF_TYPES]));
+    values.sort((a, b) => compareIndex(BigInt(a[0]), BigInt(b[0])));
+    return new DistributionTree(StandardMerkleTree.of(values, [...DISTRIBUTION_LEAF_TYPES], DISTRIBUTION_TREE_OPTIONS));
   }
 
   /**
-   * Loads a `dump()` (also the builder's `tree.json`), checking every node.
-   * @throws InvalidInputError (field `dump`) when it is not a valid distribution tree
+   * Loads a `dump()` (also the builder's `tree.json`), checking every node and that the leaves are in index order.
+   * @throws InvalidInputError (field `dump`) when it is not a valid distribution tree, or `dump.values` when its
+   *   leaves are not in ascending index order (e.g. a tree sorted by leaf hash, StandardMerkleTree's default)
    */
   static load(dump: DistributionTreeDump): DistributionTree {
     check(dump !== null && typeof dump === "object" && dump.format === "standard-v1", "dump", "must be a StandardMerkleTree dump (format standard-v1)");
     check(JSON.stringify(dump.leafEncoding) === JSON.stringify(DISTRIBUTION_LEAF_TYPES), "dump.leafEncoding", `must be ${JSON.stringify(DISTRIBUTION_LEAF_TYPES)}`);
+    check(Array.isArray(dump.values) && Array.isArray(dump.tree), "dump", "must have arrays `tree` and `values`");
+    const last = dump.tree.length - 1;
+    dump.values.forEach((v, k) => {
+      const index = v !== null && typeof v === "object" && Array.isArray(v.value) && typeof v.value[0] === "string" && /^[0-9]{1,78}$/.test(v.value[0]) ? BigInt(v.value[0]) : -1n;
+      check(index >= 0n, `dump.values[${k}].value[0]`, "must be a decimal leaf index");
+      const ordered = v.treeIndex === last - k && (k === 0 || index > BigInt(dump.values[k - 1]!.value[0]!));
+      check(ordered, `dump.values[${k}]`, "is out of index order: a campaign tree keeps its leaves in ascending index order (values[k] at tree[length - 1 - k]; built with sortLeaves: false), not sorted by hash");
+    });
     try {
       return new DistributionTree(StandardMerkleTree.load({ format: "standard-v1", leafEncoding: [...dump.leafEncoding], tree: [...dump.tree], values: dump.values.map((v) => ({ value: [...v.value] as LeafValue, treeIndex: v.treeIndex })) }));
     } catch (e) {
@@ -189,7 +210,7 @@ export class DistributionTree {
     };
   }
 
-  /** Every recipient with its proof, in input order. */
+  /** Every recipient with its proof, in index order. */
   *entries(): Generator<RecipientProof> {
     for (let i = 0; i < this.tree.length; i++) yield this.entry(i);
   }

@@ -1,13 +1,13 @@
 /**
  * Multiproofs of a distribution tree: one proof for a whole relayer batch (`MerkleCampaigns.claimManyMultiproof`).
  * The algorithm is OpenZeppelin merkle-tree's `getMultiProof` over the StandardMerkleTree array layout (node 0 the
- * root, children of j at 2j+1 and 2j+2, sorted leaf hashes in the last n slots), written over a node reader so that a
+ * root, children of j at 2j+1 and 2j+2, leaves in index order in the last n slots, the smallest index last), written over a node reader so that a
  * proof store on disk can answer without loading the tree. In-memory trees use OpenZeppelin's own
  * (`DistributionTree.multiProof`); tests hold the two to the same output.
  */
 import { InvalidInputError, check } from "../errors.js";
 import type { Hex } from "../types.js";
-import { distributionLeaf, normalizeRecipient, type Recipient } from "./leaf.js";
+import { normalizeRecipient, type Recipient } from "./leaf.js";
 
 /** A leaf of a multiproof batch, as `MerkleCampaigns.claimManyMultiproof` takes it. */
 export interface MultiProofLeaf {
@@ -16,7 +16,10 @@ export interface MultiProofLeaf {
   readonly amount: bigint;
 }
 
-/** A multiproof of many leaves: `leaves` in the order the contract needs (ascending leaf hash). */
+/**
+ * A multiproof of many leaves: `leaves` in the order the contract needs, ascending leaf index (in an index-ordered
+ * campaign tree that is the multiproof's own order: descending tree position).
+ */
 export interface DistributionMultiProof {
   readonly leaves: readonly MultiProofLeaf[];
   /** Sibling nodes, in the order they are consumed. */
@@ -27,7 +30,7 @@ export interface DistributionMultiProof {
 
 /** What {@link multiProofOfPositions} gives: the leaf positions in proof order, the siblings and the flags. */
 export interface PositionsMultiProof {
-  /** The leaves' tree positions, descending (ascending leaf hash in a sorted tree). */
+  /** The leaves' tree positions, descending (ascending leaf index in an index-ordered campaign tree). */
   readonly positions: readonly number[];
   readonly proof: readonly Hex[];
   readonly proofFlags: readonly boolean[];
@@ -70,7 +73,7 @@ export function multiProofOfPositions(positions: readonly number[], treeLength: 
 
 /**
  * Validates a multiproof for `MerkleCampaigns.claimManyMultiproof`: leaves well formed and in strictly ascending
- * leaf-hash order, 32-byte siblings, boolean flags, and lengths that fit (leaves + proof = flags + 1).
+ * index order (the contract's rule, {LeavesNotInIndexOrder}), 32-byte siblings, boolean flags, and lengths that fit (leaves + proof = flags + 1).
  * @param field the field name errors use
  * @throws InvalidInputError naming the bad field (e.g. `multiproof.leaves[3]`)
  */
@@ -83,9 +86,8 @@ export function normalizeMultiProof(m: DistributionMultiProof, field = "multipro
   let previous = -1n;
   const leaves = m.leaves.map((l: Recipient, i) => {
     const n = normalizeRecipient(l, `${field}.leaves[${i}]`);
-    const h = BigInt(distributionLeaf(n));
-    check(h > previous, `${field}.leaves[${i}]`, "must come after the leaf before it in ascending leaf-hash order, each leaf once (the order getMultiProof gives)");
-    previous = h;
+    check(n.index > previous, `${field}.leaves[${i}]`, `has index ${n.index}, not above the index ${previous} before it: leaves must come in strictly ascending index order, each once (the order multiProof gives)`);
+    previous = n.index;
     return n;
   });
   return { leaves, proof: [...m.proof], proofFlags: [...m.proofFlags] };

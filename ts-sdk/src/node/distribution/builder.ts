@@ -1,7 +1,8 @@
 /**
  * The national-scale distribution tree builder (Node only). Streams a CSV of `index,account,amount` rows, checks
- * every row, and writes a proof store (see ./format.ts) whose root equals `StandardMerkleTree.of(rows,
- * ["uint256", "address", "uint256"]).root` for the same rows.
+ * every row, and writes a proof store (see ./format.ts) whose root equals `StandardMerkleTree.of(rowsInIndexOrder,
+ * ["uint256", "address", "uint256"], { sortLeaves: false }).root`: leaves in index order, like the SDK's
+ * `DistributionTree`, so that consecutive indices are neighbours in the tree.
  *
  * CSV: an optional header line `index,account,amount`; then one row per line, `\n` or `\r\n`; no blank lines, no
  * quotes, no spaces. `index`: decimal, the rows' indices are exactly 0..n-1 in any order (the contract's claim
@@ -15,15 +16,15 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { endianness } from "node:os";
-import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
 import { InvalidInputError } from "../../errors.js";
 import type { Hex } from "../../types.js";
 import { CSV_HEADER, DUMP_LIMIT, FILES, MAX_ROWS, NODE_SIZE, RECORD_SIZE, STORE_FORMAT, type StoreManifest } from "./format.js";
-import { Keccak } from "./keccak.js";
+import { Keccak, matchesChecksum } from "./keccak.js";
 import { inlineHasher, startingHasher } from "./hash-pool.js";
-import { KeccakKernel } from "./keccak-kernel.js";
+import { IO_BASE, KeccakKernel } from "./keccak-kernel.js";
 import { rowSortScratch, sortRows, type RowSortScratch } from "./row-sort.js";
 
 export { sortRowsByKey } from "./row-sort.js";
@@ -40,7 +41,7 @@ export class DistributionCsvError extends InvalidInputError {
 
 /** Progress of a build, reported every `progressEvery` rows and at each phase. */
 export interface BuildProgress {
-  readonly phase: "parse" | "accounts" | "sort" | "tree" | "write" | "done";
+  readonly phase: "parse" | "accounts" | "tree" | "write" | "done";
   readonly rows: number;
   readonly bytesRead: number;
   readonly totalBytes: number;
@@ -144,6 +145,63 @@ class HashedWriter {
   }
 }
 
+/**
+ * Writes `tree.bin` in two parts: the tail (the leaves, from byte `split`) as soon as it is final, while the internal
+ * nodes are still being hashed, then the head; the sha256 of the whole file, in order, is computed while the head is
+ * written. At 40M leaves this took the write phase from 16 s to a few (bench suite `distribution`).
+ */
+class TreeFileWriter {
+  private tail: Promise<void> | undefined;
+  private closed = false;
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly data: Uint8Array,
+    private readonly split: number,
+  ) {}
+
+  static async open(file: string, data: Uint8Array, split: number): Promise<TreeFileWriter> {
+    return new TreeFileWriter(await open(file, "w"), data, split);
+  }
+
+  /** Starts writing bytes [split, end): they must not change afterwards. */
+  startTail(): void {
+    this.tail = writeRangeAt(this.fh, this.data, this.split, this.data.length);
+    this.tail.catch(() => undefined); // awaited by finish; a failure surfaces there
+  }
+
+  /** Writes bytes [0, split) (final by now), waits for the tail, and returns the file's size and sha256. */
+  async finish(): Promise<{ bytes: number; sha256: string }> {
+    const head = writeRangeAt(this.fh, this.data, 0, this.split);
+    head.catch(() => undefined); // awaited below
+    const sha = createHash("sha256");
+    for (let off = 0; off < this.data.length; off += WRITE_PART) {
+      sha.update(this.data.subarray(off, Math.min(this.data.length, off + WRITE_PART)));
+      await new Promise<void>((resolve) => setImmediate(resolve)); // lets the writes' continuations run
+    }
+    await head;
+    await this.tail;
+    await this.close();
+    return { bytes: this.data.length, sha256: sha.digest("hex") };
+  }
+
+  /** Closes the file (after a failure the directory is removed). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tail?.catch(() => undefined);
+    await this.fh.close();
+  }
+}
+
+/** Writes data[from, to) at the same offset of the file, in parts of up to 1 GB (one positioned write each). */
+async function writeRangeAt(fh: FileHandle, data: Uint8Array, from: number, to: number): Promise<void> {
+  let off = from;
+  while (off < to) {
+    const { bytesWritten } = await fh.write(data, off, Math.min(to - off, 1 << 30), off);
+    off += bytesWritten;
+  }
+}
+
 async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   let off = 0;
   while (off < data.length) {
@@ -155,6 +213,8 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
 const C0 = 0x30;
 const C9 = 0x39;
 const MIN_ROW_BYTES = 47; // "0,0x" + 40 hex + ",0\n"
+/** Mixed-case accounts whose EIP-55 checksums are hashed in one kernel call. */
+const CHECK_BATCH = 1024;
 /** Rows (and internal nodes) per hashing job. */
 const BATCH = 16384;
 /**
@@ -229,12 +289,25 @@ function accountOrder(accounts: Uint8Array, n: number, scratch: RowSortScratch):
     }
     if (i === runStart + 1 && (duplicate === undefined || y < duplicate.row)) duplicate = { row: y, first: order[runStart]! };
   }
+  release(keys);
   return { order, duplicate };
 }
 
 /** The duplicate account that comes first in the file among rows 0..n-1, if any. */
 function firstDuplicateAccount(accounts: Uint8Array, n: number): DuplicateAccount | undefined {
   return n > 1 ? accountOrder(accounts, n, rowSortScratch(n)).duplicate : undefined;
+}
+
+/**
+ * Frees the memory of typed arrays now, by detaching their buffers, instead of at some later garbage collection: at
+ * 40M rows the per-row tables are about 1.6 GB, and the tree's upper half is touched right after them (bench suite
+ * `distribution`, 40M row: peak RSS 4.1 GB when they were left to the collector). The arrays are unusable afterwards.
+ */
+function release(...views: { readonly buffer: ArrayBufferLike }[]): void {
+  for (const v of views) {
+    const b = v.buffer as ArrayBufferLike & { transfer?: (length: number) => ArrayBuffer; detached?: boolean };
+    if (!(b instanceof SharedArrayBuffer) && typeof b.transfer === "function" && b.detached !== true) b.transfer(0);
+  }
 }
 
 function compareBytes(buf: Uint8Array, a: number, b: number, len: number): number {
@@ -299,6 +372,11 @@ async function buildInto(
 ): Promise<Omit<BuildDistributionResult, "dir" | "ms">> {
   if (endianness() !== "LE") throw new Error("tree builder: the parser writes little-endian words; this machine is big-endian");
   const keccak = await Keccak.create();
+  // EIP-55 checks of the fast path's mixed-case accounts, batched on the kernel (hashed CHECK_BATCH at a time)
+  const checkKernel = await KeccakKernel.create(CHECK_BATCH * (40 + 32));
+  const pendingText = new Uint8Array(CHECK_BATCH * 40);
+  const pendingRow = new Uint32Array(CHECK_BATCH);
+  let pending = 0;
   const every = opts.progressEvery ?? 1_000_000;
   const readBytes = opts.readBytes ?? DEFAULT_READ;
   if (!Number.isInteger(readBytes) || readBytes < 64 || readBytes > 8 << 20) throw new InvalidInputError("readBytes", `must be an integer from 64 to ${8 << 20}, is ${readBytes}`);
@@ -514,6 +592,36 @@ async function buildInto(
   };
 
   /**
+   * Checks the queued accounts' EIP-55 checksums (one kernel call) and empties the queue.
+   * @returns the error of the first bad one (its line), if any
+   */
+  const checkPending = (): DistributionCsvError | undefined => {
+    const count = pending;
+    pending = 0;
+    if (count === 0) return undefined;
+    const m = checkKernel.mem;
+    for (let j = 0; j < count * 40; j++) m[IO_BASE + j] = pendingText[j]! | 0x20; // digits keep their code; letters lowercased
+    const out = IO_BASE + CHECK_BATCH * 40;
+    checkKernel.hex40(IO_BASE, out, count);
+    for (let j = 0; j < count; j++) {
+      if (!matchesChecksum(pendingText, j * 40, m, out + 32 * j)) {
+        const row = pendingRow[j]!;
+        return new DistributionCsvError(lineOf(row), `account 0x${Buffer.from(pendingText.subarray(j * 40, j * 40 + 40)).toString("latin1")} has a bad EIP-55 checksum (expected ${keccak.checksum(accounts, row * 20)})`);
+      }
+    }
+    return undefined;
+  };
+  /** Queues the mixed-case account at buf[at, at+40) of row `n` for {@link checkPending}. */
+  const queueChecksum = (buf: Buffer, at: number): void => {
+    buf.copy(pendingText, pending * 40, at, at + 40);
+    pendingRow[pending++] = n;
+    if (pending === CHECK_BATCH) {
+      const bad = checkPending();
+      if (bad !== undefined) throw bad;
+    }
+  };
+
+  /**
    * The common row, `index,0x<40 hex digits, one case or EIP-55>,amount` with at most {@link FAST_AMOUNT_DIGITS} amount
    * digits, parsed in one pass from `s` with no allocation: the account, index and amount go into the leaf block,
    * the record and the account table as aligned 32-bit words. Returns the start of the next line; -1 when the line
@@ -549,7 +657,8 @@ async function buildInto(
     }
     if ((flags & HEX_INVALID) !== 0) return -2;
     // mixed case: an EIP-55 checksum, checked here (the general parser names a bad one)
-    if ((flags & (HEX_UPPER | HEX_LOWERCASE)) === (HEX_UPPER | HEX_LOWERCASE) && !keccak.hasChecksum(buf, i + 3)) return -2;
+    // mixed case: an EIP-55 checksum, checked in a batch once the row is taken (a bad one fails the build at its line)
+    const mixed = (flags & (HEX_UPPER | HEX_LOWERCASE)) === (HEX_UPPER | HEX_LOWERCASE);
     // amount
     const a0 = i + 44;
     let e = a0;
@@ -593,6 +702,7 @@ async function buildInto(
     // index: big-endian in the block's first word, little-endian u32 in the record
     memWords[bw + 7] = bswap32(index);
     recWords[rw] = index;
+    if (mixed) queueChecksum(buf, i + 3);
     seen[byte]! |= 1 << (index & 7);
     if (index > maxIndex) maxIndex = index;
     indexOfRow[n] = index;
@@ -611,10 +721,12 @@ async function buildInto(
     line = await parseAll();
   } catch (e) {
     await records.abort();
-    // a duplicate account among the rows before the bad line is the first bad line in file order
-    const dup = e instanceof DistributionCsvError ? firstDuplicateAccount(accounts, n) : undefined;
-    if (dup !== undefined) throw duplicateAccountError(dup);
-    throw e;
+    // a queued account with a bad checksum comes before the failing line; a duplicate account among the rows read
+    // may come before either: the first bad line in file order is reported
+    const bad = e instanceof DistributionCsvError ? (checkPending() ?? e) : e;
+    const dup = bad instanceof DistributionCsvError ? firstDuplicateAccount(accounts, n) : undefined;
+    if (dup !== undefined && lineOf(dup.row) < (bad as DistributionCsvError).line) throw duplicateAccountError(dup);
+    throw bad;
   }
   /** Parses the complete lines of buf from s; returns where the first incomplete line starts. */
   async function parseRows(buf: Buffer, s: number): Promise<number> {
@@ -672,6 +784,8 @@ async function buildInto(
     } finally {
       await fh.close();
     }
+    const bad = checkPending();
+    if (bad !== undefined) throw bad;
     flushLeaves();
     await Promise.all(inflight);
     return line;
@@ -687,7 +801,7 @@ async function buildInto(
 
   // ---- accounts: duplicates, and the lookup order
   const files: Record<string, { bytes: number; sha256: string }> = { [FILES.records]: recordsFile };
-  // shared by the two sorts (accounts, then leaves)
+  // the account sort's buffers (released before the tree is hashed)
   let scratch = rowSortScratch(n);
   {
     const { order, duplicate } = accountOrder(accounts, n, scratch);
@@ -700,33 +814,29 @@ async function buildInto(
     }
     if (duplicate !== undefined) throw duplicateAccountError(duplicate);
     files[FILES.byAccount] = await writeFileHashed(path.join(dir, FILES.byAccount), new Uint8Array(order.buffer, order.byteOffset, n * 4));
-    const byIndex = new Uint32Array(n);
-    for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
-    files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
   }
-  // release the per-row account bytes and indices before the tree's internal nodes are touched
+  const byIndex = new Uint32Array(n);
+  for (let r = 0; r < n; r++) byIndex[indexOfRow[r]!] = r;
+  files[FILES.byIndex] = await writeFileHashed(path.join(dir, FILES.byIndex), new Uint8Array(byIndex.buffer));
+  // release the per-row account bytes, indices and sort buffers before the tree's upper half is touched
+  release(accounts, indexOfRow, seen, scratch.keys, scratch.rows, scratch.rows2);
   accounts = new Uint8Array(0);
   accountWords = new Int32Array(0);
   indexOfRow = new Uint32Array(0);
-  report("sort", n, size);
+  seen = new Uint8Array(0);
+  scratch = rowSortScratch(0);
+  report("tree", n, size);
 
-  // ---- sort the leaves (ascending, as StandardMerkleTree.of) and lay them out like its tree array
+  // ---- lay the leaves out in index order, like StandardMerkleTree.of(rowsInIndexOrder, types, { sortLeaves: false })
   const T = 2 * n - 1;
-  const positions = new Uint32Array(n);
   {
-    const keys = new Uint32Array(n);
-    for (let r = 0; r < n; r++) {
-      const o = r * NODE_SIZE;
-      keys[r] = ((tree[o]! << 24) | (tree[o + 1]! << 16) | (tree[o + 2]! << 8) | tree[o + 3]!) >>> 0;
-    }
-    const { order } = sortRows(keys, n, (x, y) => compareBytes(tree, x * NODE_SIZE, y * NODE_SIZE, NODE_SIZE), scratch);
-    // gather: slot T-1-r takes the leaf of rank r. Leaves sit at rows [0, n), their slots are [n-1, 2n-1): they
-    // overlap in slot n-1 only, written last (r = n-1) after every read of row n-1.
+    // gather: slot T-1-k takes the leaf of index k. Leaves sit at rows [0, n), their slots are [n-1, 2n-1): they
+    // overlap in slot n-1 only, written last (k = n-1) after every read of row n-1. Rows already in index order (the
+    // usual CSV) are a plain reversal.
     const words = new Int32Array(treeShared, 0, T * 8);
-    for (let r = 0; r < n; r++) {
-      const row = order[r]!;
-      const slotOf = T - 1 - r;
-      positions[row] = slotOf;
+    for (let k = 0; k < n; k++) {
+      const row = byIndex[k]!;
+      const slotOf = T - 1 - k;
       const src = row * 8;
       const dst = slotOf * 8;
       const w0 = words[src]!, w1 = words[src + 1]!, w2 = words[src + 2]!, w3 = words[src + 3]!;
@@ -741,9 +851,11 @@ async function buildInto(
       words[dst + 7] = w7;
     }
   }
-  files[FILES.positions] = await writeFileHashed(path.join(dir, FILES.positions), new Uint8Array(positions.buffer));
-  scratch = rowSortScratch(0);
-  report("tree", n, size);
+
+  // the leaves are final: tree.bin's second half is written while the internal nodes are hashed
+  const treeFile = await TreeFileWriter.open(path.join(dir, FILES.tree), tree.subarray(0, T * NODE_SIZE), (n - 1) * NODE_SIZE);
+  cleanup.push(() => treeFile.close());
+  treeFile.startTail();
 
   // ---- internal nodes, in runs of consecutive nodes whose children are all done (children of i are 2i+1 and
   // 2i+2: a run [lo, hi] with 2lo+1 > hi reads only finished nodes, laid out as consecutive pairs), each run split
@@ -764,7 +876,7 @@ async function buildInto(
   let depth = 0;
   for (let p = T - 1; p > 0; p = (p - 1) >> 1) depth++;
   report("write", n, size);
-  files[FILES.tree] = await writeFileHashed(path.join(dir, FILES.tree), tree.subarray(0, T * NODE_SIZE));
+  files[FILES.tree] = await treeFile.finish();
   files[FILES.root] = await writeFileHashed(path.join(dir, FILES.root), Buffer.from(root + "\n"));
 
   // ---- OpenZeppelin dump (byte-identical to JSON.stringify(StandardMerkleTree.dump()))
@@ -780,23 +892,17 @@ async function buildInto(
       await w.writeString(parts.join(""));
     }
     await w.writeString('],"values":[');
-    const rec = await open(path.join(dir, FILES.records), "r");
-    try {
-      const chunkRows = 1 << 16;
-      const rb = Buffer.allocUnsafe(chunkRows * RECORD_SIZE);
-      for (let r0 = 0; r0 < n; r0 += chunkRows) {
-        const rows = Math.min(chunkRows, n - r0);
-        await rec.read(rb, 0, rows * RECORD_SIZE, r0 * RECORD_SIZE);
-        const parts: string[] = [];
-        for (let k = 0; k < rows; k++) {
-          const o = k * RECORD_SIZE;
-          const amount = BigInt("0x" + rb.toString("hex", o + 24, o + 56));
-          parts.push(`${r0 + k === 0 ? "" : ","}{"value":["${rb.readUInt32LE(o)}","${keccak.checksum(rb, o + 4)}","${amount}"],"treeIndex":${positions[r0 + k]}}`);
-        }
-        await w.writeString(parts.join(""));
+    // values in index order (OpenZeppelin's dump lists them in the order given to `of`), read from records.bin
+    const rb = await readFile(path.join(dir, FILES.records));
+    const chunk = 1 << 16;
+    for (let k0 = 0; k0 < n; k0 += chunk) {
+      const parts: string[] = [];
+      for (let k = k0; k < Math.min(n, k0 + chunk); k++) {
+        const o = byIndex[k]! * RECORD_SIZE;
+        const amount = BigInt("0x" + rb.toString("hex", o + 24, o + 56));
+        parts.push(`${k === 0 ? "" : ","}{"value":["${k}","${keccak.checksum(rb, o + 4)}","${amount}"],"treeIndex":${T - 1 - k}}`);
       }
-    } finally {
-      await rec.close();
+      await w.writeString(parts.join(""));
     }
     await w.writeString("]}");
     files[FILES.dump] = await w.close();

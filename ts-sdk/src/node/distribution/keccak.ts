@@ -122,18 +122,7 @@ export class Keccak {
       d = this.one;
       o = 0;
     }
-    // branch-free: a letter (bit 6 set; digits have it clear) mismatches when its case bit (0x20, set for
-    // lowercase) equals its nibble's top bit (an uppercase letter wants a nibble of 8 or more)
-    let bad = 0;
-    for (let i = 0; i < 20; i++) {
-      const byte = d[o + i]!;
-      const hi = text[at + 2 * i]!;
-      const lo = text[at + 2 * i + 1]!;
-      bad |= (hi >> 6) & ~((hi >> 5) ^ (byte >> 7));
-      bad |= (lo >> 6) & ~((lo >> 5) ^ (byte >> 3));
-    }
-    if ((bad & 1) !== 0) return false;
-    return true;
+    return matchesChecksum(text, at, d, o);
   }
 
   /** A 20-byte account in EIP-55 checksum form. */
@@ -150,6 +139,24 @@ export class Keccak {
     }
     return out;
   }
+}
+
+/**
+ * Whether the letters' case of the 40 hex digits at text[at, at+40) follows the EIP-55 rule for `digest` (keccak256
+ * of the lowercase digits, at digest[o, o+32)): each letter is uppercase exactly when its nibble is 8 or more.
+ */
+export function matchesChecksum(text: Uint8Array, at: number, digest: Uint8Array, o: number): boolean {
+  // branch-free: a letter (bit 6 set; digits have it clear) mismatches when its case bit (0x20, set for
+  // lowercase) equals its nibble's top bit (an uppercase letter wants a nibble of 8 or more)
+  let bad = 0;
+  for (let i = 0; i < 20; i++) {
+    const byte = digest[o + i]!;
+    const hi = text[at + 2 * i]!;
+    const lo = text[at + 2 * i + 1]!;
+    bad |= (hi >> 6) & ~((hi >> 5) ^ (byte >> 7));
+    bad |= (lo >> 6) & ~((lo >> 5) ^ (byte >> 3));
+  }
+  return (bad & 1) === 0;
 }
 
 let directModule: Promise<WebAssembly.Module | null> | undefined;

@@ -11,7 +11,7 @@ import { InvalidInputError, check } from "../../errors.js";
 import type { Address, Hex } from "../../types.js";
 import type { RecipientProof } from "../../distribution/leaf.js";
 import { multiProofOfPositions, type DistributionMultiProof, type MultiProofLeaf } from "../../distribution/multiproof.js";
-import { FILES, NODE_SIZE, RECORD_SIZE, STORE_FORMAT, type StoreManifest } from "./format.js";
+import { FILES, NODE_SIZE, OLD_STORE_FORMATS, RECORD_SIZE, STORE_FORMAT, type StoreManifest } from "./format.js";
 
 /** A recipient, its proof, and where its leaf sits in the tree. */
 export interface StoredProof extends RecipientProof {
@@ -26,7 +26,7 @@ const hex = (b: Buffer): Hex => ("0x" + b.toString("hex")) as Hex;
 
 /** An open proof store. Call {@link ProofStore.close} when done. */
 export class ProofStore {
-  private readonly fds: { tree: number; records: number; positions: number; byIndex: number; byAccount: number };
+  private readonly fds: { tree: number; records: number; byIndex: number; byAccount: number };
   private readonly buf = Buffer.allocUnsafe(RECORD_SIZE);
   /** The tree's top nodes (the first `topNodes` of the array: its upper levels), which every proof ends with. */
   private readonly top: Buffer;
@@ -34,7 +34,7 @@ export class ProofStore {
 
   private constructor(readonly dir: string, readonly manifest: StoreManifest, topNodes: number) {
     const o = (f: string): number => openSync(path.join(dir, f), "r");
-    this.fds = { tree: o(FILES.tree), records: o(FILES.records), positions: o(FILES.positions), byIndex: o(FILES.byIndex), byAccount: o(FILES.byAccount) };
+    this.fds = { tree: o(FILES.tree), records: o(FILES.records), byIndex: o(FILES.byIndex), byAccount: o(FILES.byAccount) };
     const nodes = Math.min(topNodes, 2 * manifest.count - 1);
     this.top = Buffer.allocUnsafe(nodes * NODE_SIZE);
     if (nodes > 0 && readSync(this.fds.tree, this.top, 0, this.top.length, 0) !== this.top.length) throw new InvalidInputError("store", `${dir}/tree.bin is truncated: the store is damaged; rebuild it or fetch it again`);
@@ -42,7 +42,8 @@ export class ProofStore {
 
   /**
    * Opens a store directory written by `buildDistribution`.
-   * @throws InvalidInputError (field `store`) when it is missing or not a proof store
+   * @throws InvalidInputError (field `store`) when it is missing, not a proof store, or an older format (a v1 store,
+   *   whose leaves are sorted by hash: rebuild it)
    */
   static open(dir: string, opts: { topNodes?: number } = {}): ProofStore {
     check(typeof dir === "string" && dir.length > 0, "store", "must be the path of a proof store directory");
@@ -52,6 +53,8 @@ export class ProofStore {
     } catch (e) {
       throw new InvalidInputError("store", `cannot read ${path.join(dir, FILES.manifest)} (${(e as { code?: string }).code ?? (e as Error).message}): build the store first`, { cause: e });
     }
+    const old = OLD_STORE_FORMATS[String(manifest.format)];
+    if (old !== undefined) throw new InvalidInputError("store", `${dir} is an old proof store (${String(manifest.format)}): ${old}. Rebuild it from its CSV with \`npm run distribution -- build\` (and create the campaign with the new root)`);
     if (manifest.format !== STORE_FORMAT) throw new InvalidInputError("store", `${dir} is not a ${STORE_FORMAT} proof store (format ${String(manifest.format)})`);
     try {
       return new ProofStore(dir, manifest, opts.topNodes ?? DEFAULT_TOP_NODES);
@@ -90,9 +93,14 @@ export class ProofStore {
     return { index: BigInt(r.readUInt32LE(0)), account: getAddress(hex(r.subarray(4, 24))) as Address, amount: BigInt(hex(r.subarray(24, 56))) };
   }
 
+  /** The tree position of the leaf with index `index` (leaves in index order, the smallest index last). */
+  private positionOf(index: bigint): number {
+    return 2 * this.count - 2 - Number(index);
+  }
+
   private proofOfRow(row: number): StoredProof {
     const leaf = this.leafOfRow(row);
-    const treeIndex = this.u32(this.fds.positions, row * 4);
+    const treeIndex = this.positionOf(leaf.index);
     const proof: Hex[] = [];
     for (let i = treeIndex; i > 0; i = (i - 1) >> 1) proof.push(this.node(i % 2 === 1 ? i + 1 : i - 1));
     return { ...leaf, proof, root: this.root, treeIndex };
@@ -124,7 +132,7 @@ export class ProofStore {
     const rowAt = new Map<number, number>();
     const positions = indices.map((index, k) => {
       const row = this.rowOf(index, `indices[${k}]`);
-      const position = this.u32(this.fds.positions, row * 4);
+      const position = this.positionOf(BigInt(index));
       check(!rowAt.has(position), `indices[${k}]`, `repeats leaf index ${String(index)}: a leaf is proven once`);
       rowAt.set(position, row);
       return position;
@@ -134,36 +142,16 @@ export class ProofStore {
   }
 
   /**
-   * The leaf indices of `count` leaves that sit next to each other in the tree, from the `start`-th leaf in tree order
-   * (ascending leaf hash). A relayer sweeping a campaign batches such neighbours: their multiproof shares almost
-   * every sibling (about one per level for the whole batch), where leaves scattered over the tree need one per level
-   * each. The first call reads `positions.bin` once (4 bytes a leaf in memory).
+   * The leaf indices of `count` leaves that sit next to each other in the tree, from the `start`-th leaf in tree order.
+   * Campaign trees keep their leaves in index order, so these are the consecutive indices `start, start + 1, ...`
+   * (cut at the last leaf): a relayer batching by index gets neighbours, whose multiproof shares almost every sibling
+   * (about one per level for the whole batch) and whose claims share bitmap words.
    * @throws InvalidInputError (field `start` or `count`) when out of range
    */
   indicesInTreeOrder(start: number, count: number): bigint[] {
     check(Number.isSafeInteger(start) && start >= 0 && start < this.count, "start", `must be an integer from 0 to ${this.count - 1}`);
     check(Number.isSafeInteger(count) && count >= 1, "count", "must be a positive integer");
-    const rows = this.rowsInTreeOrder();
-    const out: bigint[] = [];
-    for (let k = start; k < Math.min(this.count, start + count); k++) out.push(this.leafOfRow(rows[k]!).index);
-    return out;
-  }
-
-  private treeOrder: Uint32Array | undefined;
-
-  /** Row of the k-th leaf in tree order (ascending leaf hash: tree position 2n - 2 - k), built from positions.bin. */
-  private rowsInTreeOrder(): Uint32Array {
-    if (this.treeOrder !== undefined) return this.treeOrder;
-    const n = this.count;
-    const rows = new Uint32Array(n);
-    const chunk = 1 << 16;
-    for (let at = 0; at < n; at += chunk) {
-      const len = Math.min(chunk, n - at);
-      const b = this.read(this.fds.positions, 4 * len, 4 * at);
-      for (let r = 0; r < len; r++) rows[2 * n - 2 - b.readUInt32LE(4 * r)] = at + r;
-    }
-    this.treeOrder = rows;
-    return rows;
+    return Array.from({ length: Math.min(this.count, start + count) - start }, (_, k) => BigInt(start + k));
   }
 
   /**
