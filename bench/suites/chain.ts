@@ -81,8 +81,8 @@ const BLOCK_TXS = 200;
 const BLOCKS = 10;
 /** Concurrent RPC clients, each with its own key, and transfers per client in each phase. */
 const CLIENTS = 64;
-const ETH_PER_CLIENT = 150;
-const ERC20_PER_CLIENT = 100;
+const ETH_PER_CLIENT = 50;
+const ERC20_PER_CLIENT = 40;
 const CLIENTS_SCRIPT = fileURLToPath(new URL("../lib/rpc-clients.ts", import.meta.url));
 
 type Block = { number: bigint; timestamp: bigint; txs: string[] };
