@@ -10,7 +10,8 @@ export interface TraceProvider {
   getTransactionReceipt(hash: string): Promise<{ readonly gasUsed: bigint } | null>;
 }
 
-interface StructLog {
+/** One step of a `debug_traceTransaction` struct log (the fields the bench suites read). */
+export interface StructLog {
   readonly op: string;
   readonly gas: number;
   readonly gasCost: number;

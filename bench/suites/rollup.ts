@@ -41,6 +41,7 @@ import { FlatMerkleTree, syntheticEscapeLeaves } from "../lib/exit-tree.ts";
 import { deployTo, openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 import { stackComponents } from "../../scripts/lib/stack.ts";
 import { LOCAL_TIMELOCK, type RollupSettings } from "../../scripts/lib/stack/rollup.ts";
+import type { StructLog } from "../lib/tx-gas-breakdown.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SAFE_ARTIFACTS = path.join(here, "..", "peers", "node_modules", "@safe-global", "safe-contracts", "build", "artifacts", "contracts");
@@ -105,14 +106,6 @@ async function mined(what: string, tx: Promise<ContractTransactionResponse>): Pr
   const r = await (await tx).wait();
   if (r === null || r.status !== 1) throw new Error(`${what}: transaction failed`);
   return r;
-}
-
-interface StructLog {
-  readonly op: string;
-  readonly gas: number;
-  readonly gasCost: number;
-  readonly depth: number;
-  readonly stack?: readonly string[];
 }
 
 /** Where a transaction's gas goes: per opcode (exclusive: a call counts only its own overhead), plus totals. */

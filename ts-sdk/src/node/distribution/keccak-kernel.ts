@@ -123,104 +123,87 @@ function roundConstants(): bigint[] {
   return rc;
 }
 
-/** perm(): permutes the state at STATE in place. Locals: a 0..24, b 25..49, c 50..54, d 55..59, round (i32) 60. */
-function permBody(): number[] {
-  const A = (i: number) => i;
-  const B = (i: number) => 25 + i;
-  const Cl = (x: number) => 50 + x;
-  const D = (x: number) => 55 + x;
-  const ROUND = 60;
-  const code: number[] = [];
-  for (let i = 0; i < 25; i++) code.push(...op.i32(STATE), ...op.load64(8 * i), ...op.set(A(i)));
-  code.push(...op.i32(0), ...op.set(ROUND));
-  code.push(...op.loop);
-  // theta
-  for (let x = 0; x < 5; x++) {
-    code.push(...op.get(A(x)));
-    for (let y = 1; y < 5; y++) code.push(...op.get(A(x + 5 * y)), ...op.xor64);
-    code.push(...op.set(Cl(x)));
-  }
-  for (let x = 0; x < 5; x++) {
-    code.push(...op.get(Cl((x + 4) % 5)), ...op.get(Cl((x + 1) % 5)), ...op.i64(1n), ...op.rotl64, ...op.xor64, ...op.set(D(x)));
-  }
-  // theta apply + rho + pi: B[y, 2x+3y] = rotl(A[x,y] ^ D[x], r[x][y])
-  for (let x = 0; x < 5; x++) {
-    for (let y = 0; y < 5; y++) {
-      const to = y + 5 * ((2 * x + 3 * y) % 5);
-      code.push(...op.get(A(x + 5 * y)), ...op.get(D(x)), ...op.xor64);
-      const r = ROTATION[x]![y]!;
-      if (r !== 0) code.push(...op.i64(BigInt(r)), ...op.rotl64);
-      code.push(...op.set(B(to)));
-    }
-  }
-  // chi
-  for (let y = 0; y < 5; y++) {
-    for (let x = 0; x < 5; x++) {
-      code.push(
-        ...op.get(B(x + 5 * y)),
-        ...op.get(B(((x + 1) % 5) + 5 * y)),
-        ...op.i64(-1n),
-        ...op.xor64,
-        ...op.get(B(((x + 2) % 5) + 5 * y)),
-        ...op.and64,
-        ...op.xor64,
-        ...op.set(A(x + 5 * y)),
-      );
-    }
-  }
-  // iota: a0 ^= RC[round]
-  code.push(...op.get(A(0)), ...op.get(ROUND), ...op.i32(3), 0x74 /* i32.shl */, ...op.load64(RC_BASE), ...op.xor64, ...op.set(A(0)));
-  // round++ ; loop while round < 24
-  code.push(...op.get(ROUND), ...op.i32(1), ...op.add32, ...op.tee(ROUND), ...op.i32(24), ...op.ltU32, ...op.brIf(0), ...op.end);
-  for (let i = 0; i < 25; i++) code.push(...op.i32(STATE), ...op.get(A(i)), ...op.store64(8 * i));
-  return code;
+/** The lane instructions the one Keccak-f[1600] generator ({@link permutationBody}) is written against. */
+interface LaneIsa {
+  /** Code leaving lane `i` of the state in memory on the stack. */
+  load(i: number): number[];
+  /** Code storing `value` (code leaving a lane) as lane `i` of the state in memory. */
+  store(i: number, value: number[]): number[];
+  readonly xor: number[];
+  /** Rotates the lane on the stack left by `r` (1..63); `scratch` is a local it may overwrite with that lane. */
+  rotl(r: number, scratch: number): number[];
+  /** Code leaving `b0 ^ (~b1 & b2)`, from code leaving each. */
+  chi(b0: number[], b1: number[], b2: number[]): number[];
+  /** Turns the i64 round constant on the stack into a lane. */
+  readonly roundConstant: number[];
 }
 
+/** One state, i64 lanes at STATE. */
+const SCALAR_LANES: LaneIsa = {
+  load: (i) => [...op.i32(STATE), ...op.load64(8 * i)],
+  store: (i, value) => [...op.i32(STATE), ...value, ...op.store64(8 * i)],
+  xor: op.xor64,
+  rotl: (r) => [...op.i64(BigInt(r)), ...op.rotl64],
+  chi: (b0, b1, b2) => [...b0, ...b1, ...op.i64(-1n), ...op.xor64, ...b2, ...op.and64, ...op.xor64],
+  roundConstant: [],
+};
+
+/** Two interleaved states, v128 lanes at STATE2 (each v128 holds lane i of both). */
+const DOUBLE_LANES: LaneIsa = {
+  load: (i) => [...op.i32(STATE2), ...op.v128load(16 * i)],
+  store: (i, value) => [...op.i32(STATE2), ...value, ...op.v128store(16 * i)],
+  xor: op.v128xor,
+  rotl: (r, scratch) => [...op.tee(scratch), ...op.i32(r), ...op.i64x2shl, ...op.get(scratch), ...op.i32(64 - r), ...op.i64x2shrU, ...op.v128or],
+  chi: (b0, b1, b2) => [...b0, ...b2, ...b1, ...op.v128andnot, ...op.v128xor],
+  roundConstant: op.i64x2splat,
+};
+
 /**
- * perm2(): permutes the two interleaved states at STATE2 at once (each v128 holds lane i of both). Locals (v128):
- * a 0..24, b 25..49, c 50..54, d 55..59; round (i32) 60.
+ * Keccak-f[1600] in place on the state(s) in memory, written once against `isa`: perm() with {@link SCALAR_LANES},
+ * perm2() with {@link DOUBLE_LANES}. Locals: a 0..24, b 25..49, c 50..54, d 55..59 (lanes), round (i32) 60.
  */
-function perm2Body(): number[] {
+function permutationBody(isa: LaneIsa): number[] {
   const A = (i: number) => i;
   const B = (i: number) => 25 + i;
   const Cl = (x: number) => 50 + x;
   const D = (x: number) => 55 + x;
   const ROUND = 60;
   const code: number[] = [];
-  for (let i = 0; i < 25; i++) code.push(...op.i32(STATE2), ...op.v128load(16 * i), ...op.set(A(i)));
+  for (let i = 0; i < 25; i++) code.push(...isa.load(i), ...op.set(A(i)));
   code.push(...op.i32(0), ...op.set(ROUND));
   code.push(...op.loop);
+  // theta: C[x] = xor of the column; D[x] = C[x-1] ^ rotl(C[x+1], 1)
   for (let x = 0; x < 5; x++) {
     code.push(...op.get(A(x)));
-    for (let y = 1; y < 5; y++) code.push(...op.get(A(x + 5 * y)), ...op.v128xor);
+    for (let y = 1; y < 5; y++) code.push(...op.get(A(x + 5 * y)), ...isa.xor);
     code.push(...op.set(Cl(x)));
   }
-  // D[x] = C[x-1] ^ rotl(C[x+1], 1)
   for (let x = 0; x < 5; x++) {
     const c1 = Cl((x + 1) % 5);
-    code.push(...op.get(Cl((x + 4) % 5)), ...op.get(c1), ...op.i32(1), ...op.i64x2shl, ...op.get(c1), ...op.i32(63), ...op.i64x2shrU, ...op.v128or, ...op.v128xor, ...op.set(D(x)));
+    code.push(...op.get(Cl((x + 4) % 5)), ...op.get(c1), ...isa.rotl(1, c1), ...isa.xor, ...op.set(D(x)));
   }
-  // theta apply + rho + pi: B[y, 2x+3y] = rotl(A[x,y] ^ D[x], r[x][y]); A[x,y] ^= D[x] first (A is rewritten by chi)
+  // theta apply + rho + pi: B[y, 2x+3y] = rotl(A[x,y] ^ D[x], r[x][y]) (A is free as scratch: chi rewrites it)
   for (let x = 0; x < 5; x++) {
     for (let y = 0; y < 5; y++) {
       const to = y + 5 * ((2 * x + 3 * y) % 5);
       const a = A(x + 5 * y);
-      code.push(...op.get(a), ...op.get(D(x)), ...op.v128xor);
+      code.push(...op.get(a), ...op.get(D(x)), ...isa.xor);
       const r = ROTATION[x]![y]!;
-      if (r !== 0) code.push(...op.tee(a), ...op.i32(r), ...op.i64x2shl, ...op.get(a), ...op.i32(64 - r), ...op.i64x2shrU, ...op.v128or);
+      if (r !== 0) code.push(...isa.rotl(r, a));
       code.push(...op.set(B(to)));
     }
   }
-  // chi: A[x] = B[x] ^ (~B[x+1] & B[x+2]) = B[x] ^ andnot(B[x+2], B[x+1])
+  // chi: A[x,y] = B[x,y] ^ (~B[x+1,y] & B[x+2,y])
   for (let y = 0; y < 5; y++) {
     for (let x = 0; x < 5; x++) {
-      code.push(...op.get(B(x + 5 * y)), ...op.get(B(((x + 2) % 5) + 5 * y)), ...op.get(B(((x + 1) % 5) + 5 * y)), ...op.v128andnot, ...op.v128xor, ...op.set(A(x + 5 * y)));
+      code.push(...isa.chi(op.get(B(x + 5 * y)), op.get(B(((x + 1) % 5) + 5 * y)), op.get(B(((x + 2) % 5) + 5 * y))), ...op.set(A(x + 5 * y)));
     }
   }
-  // iota
-  code.push(...op.get(A(0)), ...op.get(ROUND), ...op.i32(3), 0x74 /* i32.shl */, ...op.load64(RC_BASE), ...op.i64x2splat, ...op.v128xor, ...op.set(A(0)));
+  // iota: a0 ^= RC[round]
+  code.push(...op.get(A(0)), ...op.get(ROUND), ...op.i32(3), 0x74 /* i32.shl */, ...op.load64(RC_BASE), ...isa.roundConstant, ...isa.xor, ...op.set(A(0)));
+  // round++ ; loop while round < 24
   code.push(...op.get(ROUND), ...op.i32(1), ...op.add32, ...op.tee(ROUND), ...op.i32(24), ...op.ltU32, ...op.brIf(0), ...op.end);
-  for (let i = 0; i < 25; i++) code.push(...op.i32(STATE2), ...op.get(A(i)), ...op.v128store(16 * i));
+  for (let i = 0; i < 25; i++) code.push(...isa.store(i, op.get(A(i))));
   return code;
 }
 
@@ -431,11 +414,11 @@ function moduleBytes(pages: number): Uint8Array {
     ...section(
       10,
       vec([
-        fn([[60, I64], [1, I32]], permBody()),
+        fn([[60, I64], [1, I32]], permutationBody(SCALAR_LANES)),
         fn([], leavesBody(0)),
         fn([[1, I32], [10, I64]], pairsBody(0)),
         fn([], hex40Body(0)),
-        fn([[60, V128], [1, I32]], perm2Body()),
+        fn([[60, V128], [1, I32]], permutationBody(DOUBLE_LANES)),
         fn([], leaves2Body(4)),
         fn([[1, I32], [10, I64]], pairs2Body(4)),
         fn([], hex402Body(4)),
