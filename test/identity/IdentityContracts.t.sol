@@ -774,6 +774,36 @@ contract IdentityContractsTest is TestBase {
         verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
+    /// One random change of the issuers' state, chosen by `r` among the first `kinds` of: rotate issuer A's key among
+    /// `xs[0..1]`, suspend or reactivate A, suspend or reactivate B, publish a new root of A, let up to 2 days pass,
+    /// publish a new root of B. Returns the next unused root.
+    function _randomIssuerChange(
+        uint256 r,
+        uint256 kinds,
+        uint32 b,
+        uint256[4] memory xs,
+        uint256[4] memory ys,
+        uint256 nextRoot
+    ) private returns (uint256) {
+        uint256 op = r % kinds;
+        uint256 pick = (r >> 8) % 2;
+        vm.startPrank(GOV);
+        if (op == 0) registry.setIssuerKey(issuerId, xs[pick], ys[pick]);
+        else if (op == 1) registry.setIssuerActive(issuerId, pick == 0);
+        else if (op == 2) registry.setIssuerActive(b, pick == 0);
+        vm.stopPrank();
+        if (op == 3) {
+            vm.prank(OPERATOR);
+            registry.publishRoot(issuerId, nextRoot++);
+        } else if (op == 4) {
+            vm.warp(block.timestamp + ((r >> 8) % 2 days));
+        } else if (op == 5) {
+            vm.prank(OPERATOR_B);
+            registry.publishRoot(b, nextRoot++);
+        }
+        return nextRoot;
+    }
+
     /// The one-call root checks agree with `isRootFresh` of the key's issuer, for every key an issuer ever held and for
     /// unknown keys, whatever the order of suspensions, reactivations, rotations, new roots and elapsed time:
     /// membership mode's `isKeyRootFresh` (any key of the issuer) and signature mode's `isCurrentKeyRootFresh` (the
@@ -786,19 +816,7 @@ contract IdentityContractsTest is TestBase {
         uint256[4] memory ys = [AY, AY, BY, BY];
         uint256 nextRoot = ROOT + 1;
         for (uint256 step = 0; step < 12; ++step) {
-            uint256 r = uint256(keccak256(abi.encode(seed, step)));
-            uint256 op = r % 5;
-            vm.startPrank(GOV);
-            if (op == 0) registry.setIssuerKey(issuerId, xs[(r >> 8) % 2], ys[(r >> 8) % 2]);
-            else if (op == 1) registry.setIssuerActive(issuerId, (r >> 8) % 2 == 0);
-            else if (op == 2) registry.setIssuerActive(b, (r >> 8) % 2 == 0);
-            vm.stopPrank();
-            if (op == 3) {
-                vm.prank(OPERATOR);
-                registry.publishRoot(issuerId, nextRoot++);
-            } else if (op == 4) {
-                vm.warp(block.timestamp + ((r >> 8) % 2 days));
-            }
+            nextRoot = _randomIssuerChange(uint256(keccak256(abi.encode(seed, step))), 5, b, xs, ys, nextRoot);
             for (uint256 k = 0; k < 4; ++k) {
                 uint32 holder = registry.issuerOfKey(xs[k]);
                 for (uint256 root = ROOT; root <= nextRoot; ++root) {
@@ -826,22 +844,7 @@ contract IdentityContractsTest is TestBase {
         uint256[4] memory ys = [AY, AY, BY, BY];
         uint256 nextRoot = ROOT + 1;
         for (uint256 step = 0; step < 8; ++step) {
-            uint256 r = uint256(keccak256(abi.encode(seed, step)));
-            uint256 op = r % 6;
-            vm.startPrank(GOV);
-            if (op == 0) registry.setIssuerKey(issuerId, xs[(r >> 8) % 2], ys[(r >> 8) % 2]);
-            else if (op == 1) registry.setIssuerActive(issuerId, (r >> 8) % 2 == 0);
-            else if (op == 2) registry.setIssuerActive(b, (r >> 8) % 2 == 0);
-            vm.stopPrank();
-            if (op == 3) {
-                vm.prank(OPERATOR);
-                registry.publishRoot(issuerId, nextRoot++);
-            } else if (op == 4) {
-                vm.prank(OPERATOR_B);
-                registry.publishRoot(b, nextRoot++);
-            } else if (op == 5) {
-                vm.warp(block.timestamp + ((r >> 8) % 2 days));
-            }
+            nextRoot = _randomIssuerChange(uint256(keccak256(abi.encode(seed, step))), 6, b, xs, ys, nextRoot);
             _assertVerifierFollowsRegistry(xs, nextRoot);
         }
     }
