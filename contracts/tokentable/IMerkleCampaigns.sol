@@ -168,6 +168,11 @@ interface IMerkleCampaigns is IVestingPresets {
     /// @param to the clawback address
     /// @param amount how much
     event ClawedBack(uint256 indexed campaignId, address indexed to, uint256 amount);
+    /// @notice Claim-bitmap words of an instant campaign were pre-warmed (their spare bit set).
+    /// @param campaignId the campaign
+    /// @param firstWord the first word warmed
+    /// @param words how many consecutive words
+    event ClaimBitmapWarmed(uint256 indexed campaignId, uint256 firstWord, uint256 words);
 
     /// @notice No campaign has this id.
     /// @param campaignId the id
@@ -229,6 +234,9 @@ interface IMerkleCampaigns is IVestingPresets {
     /// @param position the proof's position in the batch (0 for a single claim)
     /// @param message the proof's message
     error RecipientNotAnAddress(uint256 position, uint256 message);
+    /// @notice Only an instant campaign has a claim bitmap to warm (a vested campaign records amounts per leaf).
+    /// @param campaignId the campaign
+    error NotAnInstantCampaign(uint256 campaignId);
 
     /// @notice Creates and funds a list campaign (anyone may). ERC-20: exactly `funding` is pulled (needs an
     ///         allowance); native coin: `msg.value` must equal `funding`.
@@ -401,6 +409,21 @@ interface IMerkleCampaigns is IVestingPresets {
     /// @notice The number of campaigns (ids run from 1 to this number).
     /// @return count the number
     function campaignCount() external view returns (uint256 count);
+
+    /// @notice Pre-warms claim-bitmap words of an instant campaign: sets each word's spare bit (bit 255; a word holds
+    ///         the claim bits of 255 consecutive indices, word = index / 255), so that the first claim in a word
+    ///         writes a non-zero slot (about 5k gas) instead of a zero one (about 22k). Every recipient then pays the
+    ///         same, rather than the first of each 255 paying for the slot. Anyone may pay for it; it marks nothing
+    ///         claimed. Call it in chunks for a large campaign ({claimBitmapWords} gives how many words a tree needs).
+    /// @param campaignId the campaign
+    /// @param firstWord the first word to warm
+    /// @param words how many consecutive words (each costs about 22k gas the first time)
+    function warmClaimBitmap(uint256 campaignId, uint256 firstWord, uint256 words) external;
+
+    /// @notice How many claim-bitmap words a campaign of `leafCount` leaves uses (indices 0..leafCount-1).
+    /// @param leafCount the number of leaves
+    /// @return words ceil(leafCount / 255)
+    function claimBitmapWords(uint256 leafCount) external pure returns (uint256 words);
 
     /// @notice Whether an instant campaign's leaf was paid.
     /// @param campaignId the campaign

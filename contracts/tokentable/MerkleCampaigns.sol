@@ -21,8 +21,8 @@ import {VestingPresets} from "./VestingPresets.sol";
 ///         batches. Each campaign's funds are its own: `paid + clawedBack <= funded` per campaign, checked on every
 ///         payout, and no code path pays one campaign's claim or clawback from another's record.
 /// @dev Leaves: keccak256(bytes.concat(keccak256(abi.encode(index, account, amount)))) (OpenZeppelin
-///      StandardMerkleTree). Instant campaigns keep a claim bitmap by index (one word per 256 leaves); vested
-///      campaigns keep the amount paid per index. A batch writes each bitmap word once per run of indices in the
+///      StandardMerkleTree). Instant campaigns keep a claim bitmap by index (one word per 255 leaves, plus a spare
+///      bit that {warmClaimBitmap} sets); vested campaigns keep the amount paid per index. A batch writes each bitmap word once per run of indices in the
 ///      same word and the campaign's `paid` once.
 contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, ReentrancyGuardTransient {
     /// @inheritdoc IMerkleCampaigns
@@ -38,6 +38,9 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
 
     uint8 private constant FLAG_CLOSED = 1;
     uint8 private constant FLAG_VESTED = 2;
+    /// @dev Claim bits per bitmap word: 255, bit 255 of each word being its spare "warm" bit ({warmClaimBitmap}).
+    uint256 private constant CLAIMS_PER_WORD = 255;
+    uint256 private constant WARM_BIT = 1 << 255;
 
     /// @dev Storage of a campaign. A plain claim reads slots 0, 2 and 3 and writes slot 3; slot 1 is read only by
     ///      vested claims and clawbacks. A campaign exists iff `deadline != 0` (creation requires a deadline in the
@@ -324,7 +327,23 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
 
     /// @inheritdoc IMerkleCampaigns
     function isClaimed(uint256 campaignId, uint256 index) external view returns (bool) {
-        return _claimedBitmap[campaignId][index >> 8] & (1 << (index & 0xff)) != 0;
+        (uint256 word, uint256 bit) = _claimSlot(index);
+        return _claimedBitmap[campaignId][word] & bit != 0;
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function warmClaimBitmap(uint256 campaignId, uint256 firstWord, uint256 words) external {
+        Campaign storage c = _campaign(campaignId);
+        if (c.flags & FLAG_VESTED != 0) revert NotAnInstantCampaign(campaignId);
+        mapping(uint256 => uint256) storage bitmap = _claimedBitmap[campaignId];
+        uint256 end = firstWord + words;
+        for (uint256 w = firstWord; w < end; ++w) bitmap[w] |= WARM_BIT;
+        emit ClaimBitmapWarmed(campaignId, firstWord, words);
+    }
+
+    /// @inheritdoc IMerkleCampaigns
+    function claimBitmapWords(uint256 leafCount) external pure returns (uint256) {
+        return leafCount / CLAIMS_PER_WORD + (leafCount % CLAIMS_PER_WORD == 0 ? 0 : 1);
     }
 
     /// @inheritdoc IMerkleCampaigns
@@ -338,7 +357,8 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         if (c.flags & FLAG_CLOSED != 0 || at < c.start || at > c.deadline) return 0;
         uint32 presetId = c.presetId;
         if (presetId == 0) {
-            return _claimedBitmap[campaignId][index >> 8] & (1 << (index & 0xff)) != 0 ? 0 : amount;
+            (uint256 word, uint256 bit) = _claimSlot(index);
+            return _claimedBitmap[campaignId][word] & bit != 0 ? 0 : amount;
         }
         uint256 vested = VestingMath.vested(amount, c.start, _presets[presetId], at);
         uint256 done = _claimedAmount[campaignId][index];
@@ -418,6 +438,13 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         if (c.deadline == 0) revert UnknownCampaign(id);
     }
 
+    /// @dev Where an instant campaign records that `index` was paid: bit `index % 255` of word `index / 255` (bit 255
+    ///      of every word is the spare bit {warmClaimBitmap} sets).
+    function _claimSlot(uint256 index) private pure returns (uint256 word, uint256 bit) {
+        word = index / CLAIMS_PER_WORD;
+        bit = 1 << (index % CLAIMS_PER_WORD);
+    }
+
     /// @dev The StandardMerkleTree leaf keccak256(bytes.concat(keccak256(abi.encode(index, account, amount)))), with
     ///      scratch memory only.
     function _leafHash(uint256 index, address account, uint256 amount) private pure returns (bytes32 h) {
@@ -488,17 +515,17 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
         uint256 word;
         for (uint256 i; i < leaves.length; ++i) {
             Leaf memory leaf = leaves[i];
-            uint256 index = leaf.index;
-            if (index >> 8 != wordIndex) {
+            (uint256 w, uint256 bit) = _claimSlot(leaf.index);
+            if (w != wordIndex) {
                 if (wordIndex != type(uint256).max) bitmap[wordIndex] = word;
-                wordIndex = index >> 8;
+                wordIndex = w;
                 word = bitmap[wordIndex];
             }
-            if (word & (1 << (index & 0xff)) != 0) continue;
-            word |= 1 << (index & 0xff);
+            if (word & bit != 0) continue;
+            word |= bit;
             pay[i] = leaf.amount;
             total += leaf.amount;
-            emit Claimed(id, index, leaf.account, leaf.account, leaf.amount);
+            emit Claimed(id, leaf.index, leaf.account, leaf.account, leaf.amount);
         }
         bitmap[wordIndex] = word;
     }
@@ -548,10 +575,10 @@ contract MerkleCampaigns is IMerkleCampaigns, VestingPresets, EIP712, Nonces, Re
     ) private returns (uint256 paid) {
         _verify(c.root, index, account, amount, proof);
         if (c.flags & FLAG_VESTED == 0) {
-            uint256 bit = 1 << (index & 0xff);
-            uint256 word = _claimedBitmap[id][index >> 8];
+            (uint256 w, uint256 bit) = _claimSlot(index);
+            uint256 word = _claimedBitmap[id][w];
             if (word & bit != 0) revert AlreadyClaimed(index);
-            _claimedBitmap[id][index >> 8] = word | bit;
+            _claimedBitmap[id][w] = word | bit;
             paid = amount;
         } else {
             uint256 done = _claimedAmount[id][index];

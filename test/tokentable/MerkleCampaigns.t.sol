@@ -89,6 +89,77 @@ contract MerkleCampaignsTest is TestBase {
         vm.assertEq(mc.getCampaign(id).paid, amounts[3], "paid recorded");
     }
 
+    /// Claim bits of a pre-warmed bitmap (255 per word, bit 255 spare): whatever words are warmed, every leaf around
+    /// the word boundaries is unclaimed until paid, paid once (batch or single), and claiming one never marks another.
+    function testFuzz_warmedBitmap_eachLeafOnce(uint256 base, uint8 warmMask, uint8 batchMask) public {
+        base = bound(base, 0, 1e15) * 255;
+        uint256[6] memory idx = [base, base + 1, base + 254, base + 255, base + 509, base + 510];
+        bytes32[] memory ls = new bytes32[](6);
+        address[6] memory who;
+        uint256 total;
+        for (uint256 k; k < 6; ++k) {
+            who[k] = address(uint160(0x5000 + k));
+            ls[k] = TestMerkle.distributionLeaf(idx[k], who[k], 10 * (k + 1));
+            total += 10 * (k + 1);
+        }
+        IMerkleCampaigns.CampaignParams memory p = _params(address(token), total, 0);
+        p.root = TestMerkle.root(ls);
+        vm.prank(creator);
+        uint256 id = mc.createCampaign(p);
+        for (uint256 w; w < 3; ++w) if (warmMask & (1 << w) != 0) mc.warmClaimBitmap(id, base / 255 + w, 1);
+        for (uint256 k; k < 6; ++k) {
+            vm.assertFalse(mc.isClaimed(id, idx[k]), "a warmed word marks nothing claimed");
+            vm.assertEq(mc.claimable(id, idx[k], 10 * (k + 1), block.timestamp), 10 * (k + 1), "claimable in full");
+        }
+        IMerkleCampaigns.Claim[] memory batch = new IMerkleCampaigns.Claim[](6);
+        uint256 n;
+        for (uint256 k; k < 6; ++k) {
+            if (batchMask & (1 << k) == 0) continue;
+            batch[n++] = IMerkleCampaigns.Claim(idx[k], who[k], 10 * (k + 1), TestMerkle.proof(ls, k));
+        }
+        assembly {
+            mstore(batch, n)
+        }
+        if (n > 0) mc.claimMany(id, batch);
+        for (uint256 k; k < 6; ++k) {
+            if (batchMask & (1 << k) == 0) mc.claim(id, idx[k], who[k], 10 * (k + 1), TestMerkle.proof(ls, k));
+            for (uint256 j; j < 6; ++j) {
+                bool paid = j <= k || batchMask & (1 << j) != 0;
+                vm.assertEq(mc.isClaimed(id, idx[j]), paid, "exactly the paid leaves are marked");
+            }
+            vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.AlreadyClaimed.selector, idx[k]));
+            mc.claim(id, idx[k], who[k], 10 * (k + 1), TestMerkle.proof(ls, k));
+            vm.assertEq(token.balanceOf(who[k]), 10 * (k + 1), "paid once");
+        }
+        vm.assertEq(mc.getCampaign(id).paid, total, "paid in full, no more");
+    }
+
+    function test_warmClaimBitmap_rules() public {
+        vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.UnknownCampaign.selector, 99));
+        mc.warmClaimBitmap(99, 0, 1);
+        uint32[] memory ends = new uint32[](1);
+        uint16[] memory bips = new uint16[](1);
+        (ends[0], bips[0]) = (40 days, 10_000);
+        uint32 preset = mc.createPreset(ends, bips);
+        vm.prank(creator);
+        uint256 vested = mc.createCampaign(_params(address(token), _total(), preset));
+        vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.NotAnInstantCampaign.selector, vested));
+        mc.warmClaimBitmap(vested, 0, 1);
+        uint256 id = _campaign();
+        vm.expectEmit();
+        emit IMerkleCampaigns.ClaimBitmapWarmed(id, 0, 2);
+        vm.prank(address(0xBEEF)); // anyone may pay for it
+        mc.warmClaimBitmap(id, 0, 2);
+        _claim(id, 3);
+        vm.assertTrue(mc.isClaimed(id, 3), "claimed in a warmed word");
+        vm.assertFalse(mc.isClaimed(id, 4), "neighbour untouched");
+        vm.assertEq(mc.claimBitmapWords(0), uint256(0), "no leaves, no word");
+        vm.assertEq(mc.claimBitmapWords(1), uint256(1), "one leaf, one word");
+        vm.assertEq(mc.claimBitmapWords(255), uint256(1), "255 leaves fill one word");
+        vm.assertEq(mc.claimBitmapWords(256), uint256(2), "the 256th leaf starts a second word");
+        vm.assertEq(mc.claimBitmapWords(1 << 26), uint256(263_173), "2^26 leaves");
+    }
+
     function test_claim_invalidProofOrAmountRefused() public {
         uint256 id = _campaign();
         bytes32[] memory p = TestMerkle.proof(leaves, 2);
