@@ -128,6 +128,9 @@ describe("chain end to end (sequencer + poster + validators + escape, in process
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(await inbox.delayedConsumed(), "the posted batch consumes the message").to.equal(1n);
+      // blocks sealed after the head of now are certainly not in the posted batch: wait for two of them
+      const headAtPost = s.node.engine.head().number;
+      while (s.node.engine.head().number < headAtPost + 2n) await new Promise((r) => setTimeout(r, 20));
       const forced = await s.postNow();
       expect(forced.length, "postNow posts the empty blocks sealed since").to.be.greaterThan(0);
       expect(forced.every((p) => p.posted && p.batch.txCount + p.batch.delayedCount === 0)).to.equal(true);
