@@ -81,20 +81,16 @@ export function decodeTx(raw: Uint8Array, common: Common): DecodedTx | DecodeFai
 }
 
 /**
- * Decoded transactions by their exact bytes: what admission already decoded (and whose sender it recovered) handed
- * to execution, so that the sequencer's engine does not parse and recover each transaction a second time. Decoding
- * is a pure function of the bytes and the chain's `Common` (see {@link decodeTx}), so a hit is exactly what decoding
- * again would give; a miss (a validator deriving from L1, a standby applying the log, a restart) decodes as always.
- * Each entry is taken once; past `capacity` the oldest entries are dropped (a dropped entry only costs a decode).
+ * A map keyed by exact bytes, bounded: past `capacity` entries the oldest is dropped (for caches whose miss only costs
+ * recomputing the value). Capacity 0 holds nothing.
  */
-export class DecodedTxCache {
+export class BoundedBytesMap<V> {
   readonly capacity: number;
-  readonly #byBytes = new Map<string, DecodedTx>();
-  /** Lookups answered from the cache, and lookups that had to decode. */
-  readonly stats = { hits: 0, misses: 0 };
+  readonly #byBytes = new Map<string, V>();
 
-  constructor(capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`DecodedTxCache: capacity must be a non-negative integer, got ${capacity}`);
+  /** @param owner names the cache in a bad-capacity error */
+  constructor(capacity: number, owner = "BoundedBytesMap") {
+    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`${owner}: capacity must be a non-negative integer, got ${capacity}`);
     this.capacity = capacity;
   }
 
@@ -103,25 +99,63 @@ export class DecodedTxCache {
     return this.#byBytes.size;
   }
 
-  /** Remembers the decoding of `raw`; `decoded` must be what `decodeTx(raw, common)` returns for the engine's Common. */
-  remember(raw: Uint8Array, decoded: DecodedTx): void {
+  /** The value of exactly these bytes, if held. */
+  get(raw: Uint8Array): V | undefined {
+    return this.#byBytes.size === 0 ? undefined : this.#byBytes.get(bytesKey(raw));
+  }
+
+  /** Holds `value` for these bytes as the newest entry, dropping the oldest past capacity. */
+  set(raw: Uint8Array, value: V): void {
     if (this.capacity === 0) return;
     const k = bytesKey(raw);
-    this.#byBytes.delete(k); // re-inserted last: the newest
-    this.#byBytes.set(k, decoded);
+    this.#byBytes.delete(k);
+    this.#byBytes.set(k, value);
     if (this.#byBytes.size > this.capacity) this.#byBytes.delete(this.#byBytes.keys().next().value!);
+  }
+
+  /** Forgets these bytes; whether they were held. */
+  delete(raw: Uint8Array): boolean {
+    return this.#byBytes.size > 0 && this.#byBytes.delete(bytesKey(raw));
+  }
+}
+
+/**
+ * Decoded transactions by their exact bytes: what admission already decoded (and whose sender it recovered) handed
+ * to execution, so that the sequencer's engine does not parse and recover each transaction a second time. Decoding
+ * is a pure function of the bytes and the chain's `Common` (see {@link decodeTx}), so a hit is exactly what decoding
+ * again would give; a miss (a validator deriving from L1, a standby applying the log, a restart) decodes as always.
+ * Each entry is taken once; past `capacity` the oldest entries are dropped (a dropped entry only costs a decode).
+ */
+export class DecodedTxCache {
+  readonly #held: BoundedBytesMap<DecodedTx>;
+  /** Lookups answered from the cache, and lookups that had to decode. */
+  readonly stats = { hits: 0, misses: 0 };
+
+  constructor(capacity: number) {
+    this.#held = new BoundedBytesMap(capacity, "DecodedTxCache");
+  }
+
+  get capacity(): number {
+    return this.#held.capacity;
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.#held.size;
+  }
+
+  /** Remembers the decoding of `raw`; `decoded` must be what `decodeTx(raw, common)` returns for the engine's Common. */
+  remember(raw: Uint8Array, decoded: DecodedTx): void {
+    this.#held.set(raw, decoded);
   }
 
   /** The remembered decoding of `raw` (and forgets it), or decodes it. */
   decode(raw: Uint8Array, common: Common): DecodedTx | DecodeFailure {
-    if (this.#byBytes.size > 0) {
-      const k = bytesKey(raw);
-      const hit = this.#byBytes.get(k);
-      if (hit !== undefined) {
-        this.#byBytes.delete(k);
-        this.stats.hits++;
-        return hit;
-      }
+    const hit = this.#held.get(raw);
+    if (hit !== undefined) {
+      this.#held.delete(raw);
+      this.stats.hits++;
+      return hit;
     }
     this.stats.misses++;
     return decodeTx(raw, common);
@@ -129,6 +163,6 @@ export class DecodedTxCache {
 }
 
 /** The bytes as a string key (one char per byte: a Map key that compares by content). */
-export function bytesKey(raw: Uint8Array): string {
+function bytesKey(raw: Uint8Array): string {
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
 }

@@ -23,7 +23,7 @@ import { RLP } from "@ethereumjs/rlp";
 import { TransactionType, type TypedTransaction } from "@ethereumjs/tx";
 import { bytesToBigInt, bytesToHex, type Address } from "@ethereumjs/util";
 
-import { bytesKey, decodeTx, MAX_TX_BYTES } from "../engine/decode.ts";
+import { decodeTx, MAX_TX_BYTES } from "../engine/decode.ts";
 import { RpcError, RpcErrorCode, invalidParam } from "../rpc/errors.ts";
 import type { PendingPool, PendingTx } from "./pool.ts";
 
@@ -101,7 +101,7 @@ export function checkStateless(raw: Uint8Array, rules: ChainRules, limits: Admis
 
 /**
  * Checks 1–5 but the fee cap: everything that depends only on the bytes and the chain's fixed rules (so a
- * {@link RefusedCandidates} entry stays valid for the node's life). Recovers the sender: the costly part.
+ * decoding remembered for a retry stays valid for the node's life). Recovers the sender: the costly part.
  */
 export function decodeCandidate(raw: Uint8Array, rules: ChainRules, limits: AdmissionLimits = DEFAULT_ADMISSION_LIMITS): DecodedCandidate {
   if (raw.length === 0) throw invalidParam("rawTransaction", "empty");
@@ -128,46 +128,6 @@ export function decodeCandidate(raw: Uint8Array, rules: ChainRules, limits: Admi
 export function checkFeeCap(c: DecodedCandidate, nextBaseFee: bigint): void {
   const cap = feeCap(c.tx);
   if (cap < nextBaseFee) throw refuse(`max fee per gas less than block base fee: address ${c.sender}, maxFeePerGas: ${cap}, baseFee: ${nextBaseFee}`);
-}
-
-/**
- * Candidates that passed {@link decodeCandidate} but were refused against state (the per-sender cap, a nonce gap,
- * funds, a full pool), by their exact bytes: a client retrying the same bytes after such a refusal costs a map
- * lookup instead of a second sender recovery. Bounded: past `capacity` the oldest entry is dropped (a dropped entry
- * only costs a decode).
- */
-export class RefusedCandidates {
-  readonly capacity: number;
-  readonly #byBytes = new Map<string, DecodedCandidate>();
-
-  constructor(capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`RefusedCandidates: capacity must be a non-negative integer, got ${capacity}`);
-    this.capacity = capacity;
-  }
-
-  /** Entries held. */
-  get size(): number {
-    return this.#byBytes.size;
-  }
-
-  /** The remembered candidate of exactly these bytes, if any. */
-  get(raw: Uint8Array): DecodedCandidate | undefined {
-    return this.#byBytes.size === 0 ? undefined : this.#byBytes.get(bytesKey(raw));
-  }
-
-  /** Remembers a candidate refused against state. */
-  remember(c: DecodedCandidate): void {
-    if (this.capacity === 0) return;
-    const k = bytesKey(c.raw);
-    this.#byBytes.delete(k);
-    this.#byBytes.set(k, c);
-    if (this.#byBytes.size > this.capacity) this.#byBytes.delete(this.#byBytes.keys().next().value!);
-  }
-
-  /** Forgets the candidate of these bytes (admitted). */
-  forget(raw: Uint8Array): void {
-    if (this.#byBytes.size > 0) this.#byBytes.delete(bytesKey(raw));
-  }
 }
 
 /**

@@ -29,14 +29,14 @@
 import { TransactionType } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 
-import { decodeTx, type DecodedTx } from "../engine/decode.ts";
+import { BoundedBytesMap, decodeTx, type DecodedTx } from "../engine/decode.ts";
 import type { Engine } from "../engine/engine.ts";
 import { ChainQueries } from "../engine/queries.ts";
 import { applyLog, delayedItem, stateAfterHead, type ApplyReport } from "../apply.ts";
 import type { DelayedMessage } from "../l1/types.ts";
 import { FencingError, type ChainLog, type LogEntry } from "../log/types.ts";
 import { RpcError, RpcErrorCode } from "../rpc/errors.ts";
-import { DEFAULT_ADMISSION_LIMITS, RefusedCandidates, checkAgainstState, checkFeeCap, decodeCandidate, type AccountState, type AdmissionLimits } from "./admission.ts";
+import { DEFAULT_ADMISSION_LIMITS, checkAgainstState, checkFeeCap, decodeCandidate, type AccountState, type AdmissionLimits, type DecodedCandidate } from "./admission.ts";
 import type { DelayedFeed } from "./delayed.ts";
 import { PendingPool, type PendingTx } from "./pool.ts";
 
@@ -104,8 +104,11 @@ export class Sequencer {
   readonly #onApplied: ((r: ApplyReport) => void) | undefined;
   readonly #onError: (e: unknown, where: "poll" | "seal" | "apply") => void;
   readonly #pool = new PendingPool();
-  /** Decoded transactions refused against state, for clients that retry the same bytes (bounded). */
-  readonly #refused = new RefusedCandidates(8192);
+  /**
+   * Candidates that passed the state-free checks but were refused against state (per-sender cap, nonce gap, funds, a
+   * full pool), by their exact bytes: a client retrying the same bytes costs a lookup, not a second sender recovery.
+   */
+  readonly #refused = new BoundedBytesMap<DecodedCandidate>(8192, "refused candidates");
   /** Delayed messages read from the feed and not yet consumed by an applied block, by index. */
   readonly #payloads = new Map<bigint, DelayedMessage>();
   readonly #chainId: bigint;
@@ -256,10 +259,10 @@ export class Sequencer {
     try {
       p = checkAgainstState(c, account, this.#pool, this.#limits);
     } catch (e) {
-      this.#refused.remember(c); // a retry of the same bytes skips the sender recovery
+      this.#refused.set(c.raw, c); // a retry of the same bytes skips the sender recovery
       throw e;
     }
-    this.#refused.forget(raw);
+    this.#refused.delete(raw);
     this.#pool.add(p);
     return new Promise<string>((resolve, reject) => {
       this.#queue.push({ kind: "tx", p, resolve, reject });
