@@ -774,6 +774,14 @@ contract IdentityContractsTest is TestBase {
         verifier.validateProof(_ip(ROOT, 5, 1, today), SCOPE, 1, _policy());
     }
 
+    /// Registers issuer B and gives the four keys the issuer-state fuzz tests follow, with their y: A's, a third key
+    /// for A ((-x, y) is on Baby Jubjub too), B's, and FIELD - BX, which stays nobody's.
+    function _issuerFuzzSetup() private returns (uint32 b, uint256[4] memory xs, uint256[4] memory ys) {
+        b = _registerB();
+        xs = [AX, FIELD - AX, BX, FIELD - BX];
+        ys = [AY, AY, BY, BY];
+    }
+
     /// One random change of the issuers' state, chosen by `r` among the first `kinds` of: rotate issuer A's key among
     /// `xs[0..1]`, suspend or reactivate A, suspend or reactivate B, publish a new root of A, let up to 2 days pass,
     /// publish a new root of B. Returns the next unused root.
@@ -810,10 +818,7 @@ contract IdentityContractsTest is TestBase {
     /// issuer's current key only). Both read the live (current key, current root) pair first, so this also checks that
     /// every change of key, root or `active` flag keeps that pair right.
     function testFuzz_keyRootFreshFollowsIssuerState(uint256 seed) public {
-        uint32 b = _registerB();
-        // (-x, y) is on Baby Jubjub too: FIELD - AX is a third key for A; FIELD - BX stays nobody's
-        uint256[4] memory xs = [AX, FIELD - AX, BX, FIELD - BX];
-        uint256[4] memory ys = [AY, AY, BY, BY];
+        (uint32 b, uint256[4] memory xs, uint256[4] memory ys) = _issuerFuzzSetup();
         uint256 nextRoot = ROOT + 1;
         for (uint256 step = 0; step < 12; ++step) {
             nextRoot = _randomIssuerChange(uint256(keccak256(abi.encode(seed, step))), 5, b, xs, ys, nextRoot);
@@ -839,9 +844,7 @@ contract IdentityContractsTest is TestBase {
     /// any key its issuer ever held, signature mode for the issuer's current key only. The one-slot fast path of the
     /// common case never lets more through.
     function testFuzz_verifierRootCheckFollowsIssuerState(uint256 seed) public {
-        uint32 b = _registerB();
-        uint256[4] memory xs = [AX, FIELD - AX, BX, FIELD - BX];
-        uint256[4] memory ys = [AY, AY, BY, BY];
+        (uint32 b, uint256[4] memory xs, uint256[4] memory ys) = _issuerFuzzSetup();
         uint256 nextRoot = ROOT + 1;
         for (uint256 step = 0; step < 8; ++step) {
             nextRoot = _randomIssuerChange(uint256(keccak256(abi.encode(seed, step))), 6, b, xs, ys, nextRoot);

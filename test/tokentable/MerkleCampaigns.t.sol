@@ -72,6 +72,14 @@ contract MerkleCampaignsTest is TestBase {
         return mc.createCampaign(_params(address(token), _total(), 0));
     }
 
+    /// A preset vesting everything linearly over 40 days.
+    function _linear40Days() internal returns (uint32) {
+        uint32[] memory ends = new uint32[](1);
+        uint16[] memory bips = new uint16[](1);
+        (ends[0], bips[0]) = (40 days, 10_000);
+        return mc.createPreset(ends, bips);
+    }
+
     function _claim(uint256 id, uint256 i) internal returns (uint256) {
         return mc.claim(id, i, accounts[i], amounts[i], TestMerkle.proof(leaves, i));
     }
@@ -137,10 +145,7 @@ contract MerkleCampaignsTest is TestBase {
     function test_warmClaimBitmap_rules() public {
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.UnknownCampaign.selector, 99));
         mc.warmClaimBitmap(99, 0, 1);
-        uint32[] memory ends = new uint32[](1);
-        uint16[] memory bips = new uint16[](1);
-        (ends[0], bips[0]) = (40 days, 10_000);
-        uint32 preset = mc.createPreset(ends, bips);
+        uint32 preset = _linear40Days();
         vm.prank(creator);
         uint256 vested = mc.createCampaign(_params(address(token), _total(), preset));
         vm.expectRevert(abi.encodeWithSelector(IMerkleCampaigns.NotAnInstantCampaign.selector, vested));
@@ -356,10 +361,7 @@ contract MerkleCampaignsTest is TestBase {
     // ---- vested campaigns ----
 
     function test_vested_claimRepeatedlyAsItVests() public {
-        uint32[] memory ends = new uint32[](1);
-        uint16[] memory bips = new uint16[](1);
-        (ends[0], bips[0]) = (40 days, 10_000);
-        uint32 preset = mc.createPreset(ends, bips);
+        uint32 preset = _linear40Days();
         vm.prank(creator);
         uint256 id = mc.createCampaign(_params(address(token), _total(), preset));
         vm.warp(T0 + 10 days);
