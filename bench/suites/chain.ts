@@ -12,21 +12,27 @@
  * bench/lib/rpc-clients.ts) each send their own pre-signed transfers one after the other over HTTP, waiting for
  * each acknowledgement (admission + a durable, fsynced append to the embedded log, group commit). The sequencer
  * seals every second and executes in the same process, and back-pressure (the per-sender pending cap) keeps the
- * acknowledgements from running ahead of execution, so the rate is a sustained one. Its peer is the engine's raw
- * execution rate (`applyBlock` in blocks of BLOCK_TXS) on exactly the same transactions, on a fresh engine, each phase
- * measured just before the sequencer's same phase (so that both meet the same load on a shared machine): the ratio is
- * the share of the engine's speed the whole node keeps. The goal row (≥ 0.6) uses the stricter peer: the engine's rate
- * on the sequencer's own blocks (its log replayed into a fresh engine), which are larger than BLOCK_TXS and so cheaper
- * per transaction.
+ * acknowledgements from running ahead of execution, so the rate is a sustained one. After an untimed warm-up through
+ * the RPC, each kind of transfer (ETH, then ERC-20) runs ROUNDS rounds, and each round is compared with its own peer:
+ * the engine on **that round's own blocks** (the sequencer's log replayed into a second engine right after the round,
+ * only the round's `applyBlock` calls timed). The sequencer's blocks are larger than BLOCK_TXS and so cheaper per
+ * transaction, which makes this the stricter peer. The goal row (≥ 0.6) is the median round, and the lowest round is
+ * printed beside it: the machine's speed drifts between a round and its replay (other tenants of the host), by up to
+ * a third between runs of this suite, and a single pair of measurements drew ratios from 0.57 to 0.83 for the same
+ * code. The engine's rate on the first round's transactions in blocks of BLOCK_TXS (the older, laxer peer) is printed
+ * too.
  * "Sustained" runs from the clients' first send (their process's start-up is not counted) until the last
  * acknowledged transaction is executed. Each rate is given per CPU-second of
  * the node process (robust on a machine shared with other jobs; the clients' process is not counted) and by
- * the wall clock (which also pays for the clients' CPU on the same 2 cores and for other jobs' load).
+ * the wall clock (which also pays for the clients' CPU on the same 2 cores and for other jobs' load). Every timed CPU
+ * section starts and ends with `settle()` (a full GC, then until the background threads are idle), so that each one
+ * pays for the garbage and LevelDB compaction it leaves behind and for none of its predecessor's.
  *
  * Then the same sequencer code, the same pre-signed transfers and the same clients over the etcd log: a 3-member
  * etcd cluster on loopback (fsync on, from the system, installed when missing as the tests do), appends fenced by
- * an `EtcdLeadership` lease and group-committed with one transaction in flight. Its acknowledged tx/s (clients' wall
- * time) is given as a ratio to the embedded log's rate in this run (goal ≥ 0.7), with the sustained rate and the
+ * an `EtcdLeadership` lease and group-committed with one transaction in flight, the same rounds (without the warm-up).
+ * Its acknowledged tx/s over all rounds (acknowledged over the clients' summed wall time) is given as a ratio to the
+ * embedded log's rate over the same rounds in this run (goal ≥ 0.7), with the sustained rate and the
  * ack latency beside the embedded log's; the printed lines give each log's commit size (entries and KiB per append),
  * its append p50, how much of the clients' time the sequencer spent waiting on the log, the node's event-loop stalls
  * and (etcd) how low the leader lease's sure remaining time fell: a keep-alive starved for a whole TTL deposes the
@@ -35,6 +41,9 @@
  * CHAIN_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them): `engine` (ours vs
  * EDR, reopen), `sequencer` (the sequencer over the embedded log beside the engine's raw rate), `etcd` (the same
  * over etcd; it needs `sequencer`'s rates, so it runs that part too), `ha` (failover of the HA cluster).
+ *
+ * CHAIN_BENCH_CPU_PROFILE=<dir>: writes a V8 CPU profile (main thread) of every sequencer round and of its replay to
+ * `<dir>`, to see where the node's time goes beside the engine's.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -44,6 +53,9 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { Session } from "node:inspector/promises";
 
 import { Interface, Transaction, Wallet, getCreateAddress, toBeHex } from "ethers";
 import {
@@ -83,6 +95,10 @@ const BLOCKS = 10;
 const CLIENTS = 64;
 const ETH_PER_CLIENT = 50;
 const ERC20_PER_CLIENT = 40;
+/** Rounds of each kind of transfer through the sequencer, each compared with its own replay (see `sequencerRows`). */
+const ROUNDS = 3;
+/** ETH transfers per client in the untimed warm-up through the RPC. */
+const WARMUP_PER_CLIENT = 10;
 const CLIENTS_SCRIPT = fileURLToPath(new URL("../lib/rpc-clients.ts", import.meta.url));
 
 type Block = { number: bigint; timestamp: bigint; txs: string[] };
@@ -116,6 +132,27 @@ const cpuSeconds = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
+setFlagsFromString("--expose-gc");
+/** A full, synchronous garbage collection (V8's `gc`, exposed at load). */
+const fullGc = runInNewContext("gc") as () => void;
+
+/**
+ * Collects the garbage and waits until this process's other threads (V8's GC helpers, LevelDB's compaction) are idle:
+ * fewer than 5 ms of CPU in 100 ms, or 10 s at most. Called at both ends of every timed CPU section, counted to the
+ * section at its end: each section pays for the garbage and compaction it left behind, and none for its predecessor's.
+ */
+async function settle(): Promise<void> {
+  fullGc();
+  const deadline = performance.now() + 10_000;
+  let last = cpuSeconds();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = cpuSeconds();
+    if (now - last < 0.005 || performance.now() > deadline) return;
+    last = now;
+  }
+}
+
 /**
  * CPU milliseconds of this process's main thread and of all its other threads (V8's GC and compiler helpers, LevelDB's
  * compaction, libuv's pool), from /proc (Linux); undefined elsewhere. Says where a per-CPU-second rate's time went.
@@ -143,6 +180,24 @@ function threadNote(t0: { main: number; other: number } | undefined): string {
   const t1 = threadCpuMs();
   if (t0 === undefined || t1 === undefined) return "";
   return `main thread ${((t1.main - t0.main) / 1000).toFixed(2)} s, other threads ${((t1.other - t0.other) / 1000).toFixed(2)} s of CPU`;
+}
+
+/** Starts a main-thread CPU profile when CHAIN_BENCH_CPU_PROFILE names a directory; see {@link stopProfile}. */
+async function startProfile(): Promise<Session | undefined> {
+  if (process.env.CHAIN_BENCH_CPU_PROFILE === undefined) return undefined;
+  const s = new Session();
+  s.connect();
+  await s.post("Profiler.enable");
+  await s.post("Profiler.setSamplingInterval", { interval: 200 });
+  await s.post("Profiler.start");
+  return s;
+}
+/** Stops a profile of {@link startProfile} and writes it to `<CHAIN_BENCH_CPU_PROFILE>/<name>.cpuprofile`. */
+async function stopProfile(s: Session | undefined, name: string): Promise<void> {
+  if (s === undefined) return;
+  const { profile } = await s.post("Profiler.stop");
+  writeFileSync(path.join(process.env.CHAIN_BENCH_CPU_PROFILE!, `${name.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
+  s.disconnect();
 }
 
 type ClientReport = { acked: number; wallMs: number; retries: number; p50: number; p99: number };
@@ -290,11 +345,13 @@ class SequencerUnderLoad {
     const sampler = leaseLeft === undefined ? undefined : setInterval(() => (leaseMin = Math.min(leaseMin, leaseLeft())), 50);
     const leaseNote = (): string => (leaseLeft === undefined ? "" : `; the lease's sure time left fell to ${leaseMin.toFixed(0)} ms`);
     const firstBlock = this.#engine.head().number + 1n;
+    await settle();
     // The clocks start when the clients are about to send (their process's start-up is not the node's work).
     let start = performance.now();
     let c0 = cpuSeconds();
     let th0 = threadCpuMs();
     let rep: ClientReport;
+    const prof = await startProfile();
     try {
       rep = await runClients(this.#server.url, txs, this.#dir, () => {
         start = performance.now();
@@ -313,11 +370,14 @@ class SequencerUnderLoad {
     stalls.disable();
     // Sustained: until the last acknowledged transaction is executed (acknowledgements alone can run ahead of
     // execution by up to the pool's capacity, which would flatter a short run).
-    const wallS = (performance.now() - start) / 1000;
+    const executedAt = performance.now();
+    const wallS = (executedAt - start) / 1000;
+    await settle();
     const r: PhaseResult = { label, acked: rep.acked, ackTps: rep.acked / (rep.wallMs / 1000), sustainedTps: rep.acked / wallS, perNodeCpuTps: rep.acked / (cpuSeconds() - c0), p50: rep.p50, p99: rep.p99, blocks: [firstBlock, this.#engine.head().number] };
+    await stopProfile(prof, `${this.name}-${label}-phase`);
     log(
       `${this.name}, ${label}: ${rep.acked} acknowledged in ${(rep.wallMs / 1000).toFixed(2)} s by ${CLIENTS} clients (${r.ackTps.toFixed(0)} tx/s, ${rep.retries} back-pressure retries, ` +
-        `ack p50 ${rep.p50.toFixed(1)} ms), all executed ${(performance.now() - acksDone).toFixed(0)} ms later; sustained ${r.sustainedTps.toFixed(0)} tx/s wall, ${r.perNodeCpuTps.toFixed(0)} per node CPU-second (${threadNote(th0)}); ` +
+        `ack p50 ${rep.p50.toFixed(1)} ms), all executed ${(executedAt - acksDone).toFixed(0)} ms later; sustained ${r.sustainedTps.toFixed(0)} tx/s wall, ${r.perNodeCpuTps.toFixed(0)} per node CPU-second (${threadNote(th0)}); ` +
         `log: ${l.appends} appends, ${(l.entries / Math.max(1, l.appends)).toFixed(1)} entries (${(l.bytes / Math.max(1, l.appends) / 1024).toFixed(1)} KiB of txs) per commit, ` +
         `append p50 ${l.p50.toFixed(1)} ms, the log busy ${((l.busyMs / rep.wallMs) * 100).toFixed(0)}% of the clients' time; ` +
         `node event loop stalls p99 ${(stalls.percentile(99) / 1e6).toFixed(0)} ms, max ${(stalls.max / 1e6).toFixed(0)} ms${leaseNote()}`,
@@ -343,6 +403,8 @@ class SequencerUnderLoad {
     for (; i < plan.blocks.length && plan.blocks[i]!.number < phase.blocks[0]; i++) await engine.applyBlock(plan.blocks[i]!);
     let txs = 0;
     let blocks = 0;
+    await settle();
+    const prof = await startProfile();
     const t0 = performance.now();
     const c0 = cpuSeconds();
     for (; i < plan.blocks.length && plan.blocks[i]!.number <= phase.blocks[1]; i++) {
@@ -350,7 +412,10 @@ class SequencerUnderLoad {
       txs += r.receipts.length;
       blocks++;
     }
-    const out = { cpuTps: txs / (cpuSeconds() - c0), wallTps: txs / ((performance.now() - t0) / 1000), blocks };
+    const wallS = (performance.now() - t0) / 1000;
+    await settle();
+    const out = { cpuTps: txs / (cpuSeconds() - c0), wallTps: txs / wallS, blocks };
+    await stopProfile(prof, `${this.name}-${phase.label}-replay`);
     for (; i < plan.blocks.length; i++) await engine.applyBlock(plan.blocks[i]!);
     return out;
   }
@@ -370,75 +435,113 @@ class SequencerUnderLoad {
  * embedded log's rate of this run.
  */
 export async function sequencerRows(log: (line: string) => void, bytecode: string, predeploys: GenesisConfig["alloc"], opts: { etcd: boolean } = { etcd: true }): Promise<BenchRow[]> {
-  const keys = Array.from({ length: CLIENTS }, (_, i) => new Wallet(toBeHex(BigInt(i + 101), 32)));
+  // One key per client and kind of transfer: each kind's nonces start after the setup alone, so that the raw engine can
+  // time the first round of each kind without the other rounds.
+  const ethKeys = Array.from({ length: CLIENTS }, (_, i) => new Wallet(toBeHex(BigInt(i + 101), 32)));
+  const ercKeys = Array.from({ length: CLIENTS }, (_, i) => new Wallet(toBeHex(BigInt(i + 1001), 32)));
+  const warmKeys = Array.from({ length: CLIENTS }, (_, i) => new Wallet(toBeHex(BigInt(i + 2001), 32)));
+  const keys = [...ethKeys, ...ercKeys, ...warmKeys];
   const alloc: Record<string, { balance: bigint }> = {};
   for (const k of keys) alloc[k.address] = { balance: 10n ** 21n };
   const genesis: GenesisConfig = { chainId: CHAIN_ID, hardfork: "prague", timestamp: T0, gasLimit: GAS_LIMIT, baseFeePerGas: BASE_FEE, coinbase: COINBASE, alloc: { ...predeploys, ...alloc } };
   const sign = signer(keys);
   const erc20 = new Interface(["function mint(address,uint256)", "function transfer(address,uint256) returns (bool)", "constructor(string,string)"]);
   const token = getCreateAddress({ from: keys[0]!.address, nonce: 0 });
-  const setup = [sign(0, { to: null, data: bytecode + erc20.encodeDeploy(["Bench", "B"]).slice(2), gasLimit: 2_000_000n }), ...keys.map((k) => sign(0, { to: token, data: erc20.encodeFunctionData("mint", [k.address, 10n ** 24n]), gasLimit: 100_000n }))];
-  const perClient = (n: number, mk: (c: number, j: number) => string): string[][] => keys.map((_, c) => Array.from({ length: n }, (_, j) => mk(c, j)));
-  const eth = perClient(ETH_PER_CLIENT, (c, j) => sign(c, { to: keys[(c + 1 + (j % 7)) % CLIENTS]!.address, value: BigInt(j + 1), gasLimit: 21_000n }));
-  const erc = perClient(ERC20_PER_CLIENT, (c, j) => sign(c, { to: token, data: erc20.encodeFunctionData("transfer", [keys[(c + 1 + (j % 7)) % CLIENTS]!.address, BigInt(j + 1)]), gasLimit: 80_000n }));
+  const setup = [sign(0, { to: null, data: bytecode + erc20.encodeDeploy(["Bench", "B"]).slice(2), gasLimit: 2_000_000n }), ...ercKeys.map((k) => sign(0, { to: token, data: erc20.encodeFunctionData("mint", [k.address, 10n ** 24n]), gasLimit: 100_000n }))];
+  const perClient = (n: number, mk: (c: number, j: number) => string): string[][] => Array.from({ length: CLIENTS }, (_, c) => Array.from({ length: n }, (_, j) => mk(c, j)));
+  // ROUNDS rounds per kind, signed in the order they are sent (each client's nonces run on from round to round).
+  const ethRound = () => perClient(ETH_PER_CLIENT, (c, j) => sign(c, { to: ethKeys[(c + 1 + (j % 7)) % CLIENTS]!.address, value: BigInt(j + 1), gasLimit: 21_000n }));
+  const ercRound = () => perClient(ERC20_PER_CLIENT, (c, j) => sign(CLIENTS + c, { to: token, data: erc20.encodeFunctionData("transfer", [ercKeys[(c + 1 + (j % 7)) % CLIENTS]!.address, BigInt(j + 1)]), gasLimit: 80_000n }));
+  // An untimed warm-up through the RPC (its own senders) before the first timed round: the engine's code is warmed by
+  // the raw phase, the node's RPC and admission code by this.
+  const warmUp = perClient(WARMUP_PER_CLIENT, (c, j) => sign(2 * CLIENTS + c, { to: warmKeys[(c + 1) % CLIENTS]!.address, value: BigInt(j + 1), gasLimit: 21_000n }));
+  const phases = [
+    ["ETH", Array.from({ length: ROUNDS }, ethRound)],
+    ["ERC-20", Array.from({ length: ROUNDS }, ercRound)],
+  ] as const;
   const bytes = (h: string) => Uint8Array.from(Buffer.from(h.slice(2), "hex"));
   const dir = mkdtempSync(path.join(tmpdir(), "bench-seq-"));
   try {
-    // 1. The engine alone on the same transactions (round-robin over clients keeps each sender's nonces in order), each
-    //    phase measured just before the sequencer's same phase (2), so that both see the machine's load of the moment.
+    // 1. The engine alone on the first round's transactions of each kind (round-robin over clients keeps each sender's
+    //    nonces in order), in blocks of BLOCK_TXS, measured just before the sequencer's rounds of that kind.
     const raw = await Engine.open({ dataDir: path.join(dir, "raw"), genesis });
-    const rawRate: number[] = [];
-    const rawCpuRate: number[] = [];
     let rawBlock = 0n;
     let rawTs = T0;
     const rawApply = async (txs: string[]): Promise<void> => {
       const r = await raw.applyBlock({ number: ++rawBlock, timestamp: (rawTs += 1n), txs: txs.map(bytes) });
       if (r.rejected.length > 0) throw new Error(`raw engine rejected ${r.rejected.length} txs: ${r.rejected[0]!.reason}`);
     };
-    const rawPhase = async (label: string, phase: string[][]): Promise<void> => {
+    const rawPhase = async (label: string, phase: readonly string[][]): Promise<{ cpuTps: number; wallTps: number }> => {
       const order = Array.from({ length: phase[0]!.length }, (_, j) => phase.map((txs) => txs[j]!)).flat();
+      await settle();
       const t0 = performance.now();
       const c0 = cpuSeconds();
       const th0 = threadCpuMs();
       for (let i = 0; i < order.length; i += BLOCK_TXS) await rawApply(order.slice(i, i + BLOCK_TXS));
-      rawRate.push(order.length / ((performance.now() - t0) / 1000));
-      rawCpuRate.push(order.length / (cpuSeconds() - c0));
-      log(`engine raw execution, ${label}: ${order.length} txs, ${rawRate.at(-1)!.toFixed(0)} tx/s wall, ${rawCpuRate.at(-1)!.toFixed(0)} per CPU-second (${threadNote(th0)})`);
+      const wallTps = order.length / ((performance.now() - t0) / 1000);
+      await settle();
+      const cpuTps = order.length / (cpuSeconds() - c0);
+      log(`engine raw execution, ${label}: ${order.length} txs, ${wallTps.toFixed(0)} tx/s wall, ${cpuTps.toFixed(0)} per CPU-second (${threadNote(th0)})`);
+      return { cpuTps, wallTps };
     };
 
-    // 2. The sequencer behind its RPC over the fsynced embedded log.
-    const phases = [["ETH", eth], ["ERC-20", erc]] as const;
+    // 2. The sequencer behind its RPC over the fsynced embedded log, round after round; each round's peer is the engine
+    //    on that round's own blocks, replayed right after it.
     const rows: BenchRow[] = [];
-    const embedded: PhaseResult[] = [];
+    const embedded: PhaseResult[][] = [];
     let embeddedSeq: SequencerUnderLoad | undefined;
     try {
       await rawApply(setup);
       embeddedSeq = await SequencerUnderLoad.open("embedded log", await EmbeddedLog.open({ dir: path.join(dir, "log") }), genesis, setup, dir);
-      for (const [i, [label, txs]] of phases.entries()) {
-        await rawPhase(label, txs);
-        const p = await embeddedSeq.phase(label, txs, log);
-        embedded.push(p);
-        // The goal row's peer: the engine on the sequencer's own blocks, replayed right after the phase. The per-block
-        // work (trie flush, receipts, block write) makes the sequencer's larger blocks cheaper per transaction than the
-        // BLOCK_TXS blocks of the raw phase, so this peer is the stricter one.
-        const r = await embeddedSeq.replayRate(p, genesis);
-        log(
-          `${label}: the engine on the sequencer's own ${r.blocks} blocks (its log replayed, ${(p.acked / r.blocks).toFixed(0)} txs per block) ran ${r.cpuTps.toFixed(0)} tx/s per CPU-second, ${r.wallTps.toFixed(0)} wall ` +
-            `(in blocks of ${BLOCK_TXS}: ${rawCpuRate[i]!.toFixed(0)}, ${rawRate[i]!.toFixed(0)}); the sequencer's ratio to it: ${(p.perNodeCpuTps / r.cpuTps).toFixed(3)} per CPU-second, ${(p.sustainedTps / r.wallTps).toFixed(3)} wall`,
-        );
+      await embeddedSeq.phase("warm-up (untimed)", warmUp, log);
+      for (const [label, rounds] of phases) {
+        const rawRate = await rawPhase(`${label}, round 1's txs`, rounds[0]!);
+        const measured: { p: PhaseResult; r: { cpuTps: number; wallTps: number; blocks: number } }[] = [];
+        for (const [k, txs] of rounds.entries()) {
+          const p = await embeddedSeq.phase(`${label} round ${k + 1}`, txs, log);
+          // The goal row's peer: the engine on the sequencer's own blocks, replayed right after the round. The per-block
+          // work (trie flush, receipts, block write) makes the sequencer's larger blocks cheaper per transaction than the
+          // BLOCK_TXS blocks of the raw phase, so this peer is the stricter one.
+          const r = await embeddedSeq.replayRate(p, genesis);
+          log(
+            `${p.label}: the engine on the sequencer's own ${r.blocks} blocks (its log replayed, ${(p.acked / r.blocks).toFixed(0)} txs per block) ran ${r.cpuTps.toFixed(0)} tx/s per CPU-second, ${r.wallTps.toFixed(0)} wall; ` +
+              `the sequencer's ratio to it: ${(p.perNodeCpuTps / r.cpuTps).toFixed(3)} per CPU-second, ${(p.sustainedTps / r.wallTps).toFixed(3)} wall`,
+          );
+          measured.push({ p, r });
+        }
+        embedded.push(measured.map((m) => m.p));
+        // The machine's speed drifts between a round and its replay (other tenants, thermal state): each round is
+        // compared with its own replay, and the rows give the median round, with the lowest round's ratio beside it.
+        const byRatio = [...measured].sort((x, y) => x.p.perNodeCpuTps / x.r.cpuTps - y.p.perNodeCpuTps / y.r.cpuTps);
+        const { p, r } = byRatio[Math.floor(byRatio.length / 2)]!;
+        const lowest = byRatio[0]!;
+        const ratios = measured.map((m) => (m.p.perNodeCpuTps / m.r.cpuTps).toFixed(3)).join(", ");
+        log(`${label}: per-CPU-second ratios by round ${ratios}; median ${(p.perNodeCpuTps / r.cpuTps).toFixed(3)}, lowest ${(lowest.p.perNodeCpuTps / lowest.r.cpuTps).toFixed(3)}`);
         rows.push(
           row(
-            `acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second (goal ratio >= 0.6)`,
+            `acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second, median of ${ROUNDS} rounds (goal ratio >= 0.6)`,
             "tx/s",
             Math.round(p.perNodeCpuTps),
             Math.round(r.cpuTps),
-            `engine raw execution of the sequencer's own ${r.blocks} blocks (${(p.acked / r.blocks).toFixed(0)} txs each), per CPU-second`,
+            `engine raw execution of that round's own ${r.blocks} blocks (${(p.acked / r.blocks).toFixed(0)} txs each), per CPU-second`,
           ),
         );
-        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second, vs blocks of ${BLOCK_TXS}`, "tx/s", Math.round(p.perNodeCpuTps), Math.round(rawCpuRate[i]!), `engine raw execution, same txs (${BLOCK_TXS} per block), per CPU-second`));
-        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, wall`, "tx/s", Math.round(p.sustainedTps), Math.round(r.wallTps), `engine raw execution of the same blocks, wall`));
-        rows.push(row(`acknowledgement latency p50, ${label} transfers`, "ms", Math.round(p.p50 * 10) / 10));
-        rows.push(row(`acknowledgement latency p99, ${label} transfers`, "ms", Math.round(p.p99 * 10) / 10));
+        rows.push(
+          row(
+            `same, the lowest of the ${ROUNDS} rounds`,
+            "tx/s",
+            Math.round(lowest.p.perNodeCpuTps),
+            Math.round(lowest.r.cpuTps),
+            `engine raw execution of that round's own ${lowest.r.blocks} blocks, per CPU-second`,
+          ),
+        );
+        const first = measured[0]!.p;
+        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second, round 1, vs blocks of ${BLOCK_TXS}`, "tx/s", Math.round(first.perNodeCpuTps), Math.round(rawRate.cpuTps), `engine raw execution, same txs (${BLOCK_TXS} per block), per CPU-second`));
+        rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, wall, median round`, "tx/s", Math.round(p.sustainedTps), Math.round(r.wallTps), `engine raw execution of the same blocks, wall`));
+        const p50s = measured.map((m) => m.p.p50).sort((x, y) => x - y);
+        const p99s = measured.map((m) => m.p.p99).sort((x, y) => x - y);
+        rows.push(row(`acknowledgement latency p50, ${label} transfers, median round`, "ms", Math.round(p50s[Math.floor(p50s.length / 2)]! * 10) / 10));
+        rows.push(row(`acknowledgement latency p99, ${label} transfers, median round`, "ms", Math.round(p99s[Math.floor(p99s.length / 2)]! * 10) / 10));
       }
       await raw.close();
     } finally {
@@ -461,13 +564,18 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
       const lead = leadership;
       etcdSeq = await SequencerUnderLoad.open(`etcd log (3 members, lease ${LEASE_TTL_S} s)`, await EtcdLog.open({ client, prefix, leadership, maxEntriesPerTxn: MAX_ENTRIES_PER_APPEND }), genesis, setup, dir, () => lead.leaseMsLeft());
       const peer = "same sequencer, txs and clients over the embedded log (fsync), this run";
-      for (const [i, [label, txs]] of phases.entries()) {
-        const e = await etcdSeq.phase(label, txs, log);
+      for (const [i, [label, rounds]] of phases.entries()) {
+        const e: PhaseResult[] = [];
+        for (const [k, txs] of rounds.entries()) e.push(await etcdSeq.phase(`${label} round ${k + 1}`, txs, log));
+        const sum = (ps: readonly PhaseResult[], f: (p: PhaseResult) => number): number => ps.reduce((n, p) => n + f(p), 0);
+        // Rates over all rounds: acknowledged transactions over the summed wall times.
+        const rate = (ps: readonly PhaseResult[], tps: (p: PhaseResult) => number): number => sum(ps, (p) => p.acked) / sum(ps, (p) => p.acked / tps(p));
         const p = embedded[i]!;
-        log(`${label}: etcd ${e.ackTps.toFixed(0)} acknowledged tx/s vs embedded ${p.ackTps.toFixed(0)}: ratio ${(e.ackTps / p.ackTps).toFixed(3)} (goal >= 0.7); sustained ${e.sustainedTps.toFixed(0)} vs ${p.sustainedTps.toFixed(0)}`);
-        rows.push(row(`acknowledged ${label} transfers via JSON-RPC with etcd durability (3 members, loopback), ${CLIENTS} clients, wall (goal ratio >= 0.7)`, "tx/s", Math.round(e.ackTps), Math.round(p.ackTps), peer));
-        rows.push(row(`acknowledged ${label} transfers with etcd durability, sustained (until executed), wall`, "tx/s", Math.round(e.sustainedTps), Math.round(p.sustainedTps), peer));
-        rows.push(row(`acknowledgement latency p50 with etcd durability, ${label} transfers`, "ms", Math.round(e.p50 * 10) / 10, Math.round(p.p50 * 10) / 10, peer));
+        const median = (ps: readonly PhaseResult[]): number => ps.map((x) => x.p50).sort((x, y) => x - y)[Math.floor(ps.length / 2)]!;
+        log(`${label}: etcd ${rate(e, (x) => x.ackTps).toFixed(0)} acknowledged tx/s vs embedded ${rate(p, (x) => x.ackTps).toFixed(0)} over ${ROUNDS} rounds: ratio ${(rate(e, (x) => x.ackTps) / rate(p, (x) => x.ackTps)).toFixed(3)} (goal >= 0.7); sustained ${rate(e, (x) => x.sustainedTps).toFixed(0)} vs ${rate(p, (x) => x.sustainedTps).toFixed(0)}`);
+        rows.push(row(`acknowledged ${label} transfers via JSON-RPC with etcd durability (3 members, loopback), ${CLIENTS} clients, wall, ${ROUNDS} rounds (goal ratio >= 0.7)`, "tx/s", Math.round(rate(e, (x) => x.ackTps)), Math.round(rate(p, (x) => x.ackTps)), peer));
+        rows.push(row(`acknowledged ${label} transfers with etcd durability, sustained (until executed), wall`, "tx/s", Math.round(rate(e, (x) => x.sustainedTps)), Math.round(rate(p, (x) => x.sustainedTps)), peer));
+        rows.push(row(`acknowledgement latency p50 with etcd durability, ${label} transfers, median round`, "ms", Math.round(median(e) * 10) / 10, Math.round(median(p) * 10) / 10, peer));
       }
       return rows;
     } finally {
