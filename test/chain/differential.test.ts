@@ -1,6 +1,6 @@
 /**
  * Differential test: the engine (ethereumjs 10 on LevelDB, driven through the embedded log) and Hardhat's EDR
- * must reach the same state root at every block of a generated workload.
+ * must reach the same state root, transactions root and receipts root at every block of a generated workload.
  *
  * Modelled differences (EDR is a dev node with a mempool; our engine applies the log):
  * - invalid transactions EDR refuses at `eth_sendRawTransaction` (bad signature, insufficient balance, over
@@ -11,13 +11,14 @@
  */
 import { expect } from "chai";
 
-import { EmbeddedLog, Engine, applyLog, nativeRecoveries, type BlockResult } from "@sovereign-stack/node";
+import { hexlify } from "ethers";
+import { ChainQueries, EmbeddedLog, Engine, applyLog, nativeRecoveries, type BlockResult } from "@sovereign-stack/node";
 import type { EthereumProvider } from "hardhat/types/providers";
 
 import { blockEntries, cleanupDirs, openOracle, oraclePredeploys, tempDir, tokenBytecode } from "./helpers.ts";
 import { buildWorkload, makeGenesis, type Workload } from "./workload.ts";
 
-type RpcBlock = { stateRoot: string; gasUsed: string; transactions: string[]; timestamp: string };
+type RpcBlock = { stateRoot: string; gasUsed: string; transactions: string[]; timestamp: string; transactionsRoot: string; receiptsRoot: string };
 
 async function rpc<T>(p: EthereumProvider, method: string, params: unknown[] = []): Promise<T> {
   return (await p.request({ method, params })) as T;
@@ -34,11 +35,12 @@ describe("chain engine: differential, EDR vs ethereumjs", function () {
     edr = await openOracle(w.keys);
   });
 
-  it("reaches EDR's state root, gas used and transaction set at every block (≥ 300 txs, ≥ 20 blocks, invalid txs modelled)", async () => {
+  it("reaches EDR's state root, transactions and receipts roots, gas used and transaction set at every block (≥ 300 txs, ≥ 20 blocks, invalid txs modelled)", async () => {
     expect(w.validCount).to.be.at.least(300);
     expect(w.blocks.length).to.be.at.least(20);
     const genesis = makeGenesis(w.keys, await oraclePredeploys(edr));
     const engine = await Engine.open({ dataDir: tempDir("diff-engine"), genesis });
+    const queries = new ChainQueries(engine);
     const log = await EmbeddedLog.open({ dir: tempDir("diff-log") });
     const recoveriesBefore = nativeRecoveries.count;
     try {
@@ -87,6 +89,10 @@ describe("chain engine: differential, EDR vs ethereumjs", function () {
         expect(r.receipts.every((x) => x.status === 1), "every valid tx succeeds").to.equal(true);
         expect(r.gasUsed, `gas used in block ${b.number}`).to.equal(BigInt(eb.gasUsed));
         expect(r.stateRoot, `state root of block ${b.number}`).to.equal(eb.stateRoot);
+        // The transactions and receipts roots (our ordered-trie builder, not an MPT insertion per item) agree too.
+        const header = (await queries.header(b.number))!;
+        expect(hexlify(header.transactionsTrie), `transactions root of block ${b.number}`).to.equal(eb.transactionsRoot);
+        expect(hexlify(header.receiptTrie), `receipts root of block ${b.number}`).to.equal(eb.receiptsRoot);
         erc20Transfers += r.receipts.filter((x) => x.to === w.token.toLowerCase() && x.logs.length === 1).length;
       }
       expect(erc20Transfers, "ERC-20 mints and transfers emitted Transfer").to.be.greaterThan(50);

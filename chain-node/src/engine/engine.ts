@@ -17,10 +17,9 @@
  */
 import { mkdirSync } from "node:fs";
 
-import { Block, createBlock, createBlockFromRLP, createBlockHeader, genTransactionsTrieRoot } from "@ethereumjs/block";
+import { Block, createBlock, createBlockFromRLP, createBlockHeader } from "@ethereumjs/block";
 import type { Common } from "@ethereumjs/common";
 import { createMPT } from "@ethereumjs/mpt";
-import { RLP } from "@ethereumjs/rlp";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { TransactionType, createTx, type TypedTransaction } from "@ethereumjs/tx";
 import {
@@ -39,6 +38,7 @@ import { createVM, encodeReceipt, runTx, type RunTxResult, type VM } from "@ethe
 import { DEPOSIT_CALL_GAS, L2_BRIDGE_ADDRESS, SYSTEM_SENDER } from "../bridge/addresses.ts";
 import { depositCalldata } from "../bridge/deposit.ts";
 import { LevelTrieDB, openLevel, type Level } from "./db.ts";
+import { orderedTrieRoot } from "./ordered-trie.ts";
 import { DecodedTxCache, reasonOf } from "./decode.ts";
 import { genesisFingerprint, makeCommon, toBigInt, type GenesisConfig } from "./genesis.ts";
 import { BlockStore } from "./store.ts";
@@ -71,6 +71,9 @@ export interface EngineStats {
 }
 
 type Hex = `0x${string}`;
+
+/** One turn of the event loop (I/O callbacks run), for the long stretches of a block's execution. */
+const yieldToEventLoop = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 const SYSTEM = createAddressFromString(SYSTEM_SENDER);
 const BRIDGE = createAddressFromString(L2_BRIDGE_ADDRESS);
@@ -235,7 +238,7 @@ export class Engine {
     let stateRoot: Uint8Array;
     try {
       for (let i = 0; i < input.txs.length; i++) {
-        if (i % 16 === 15) await new Promise<void>((resolve) => setImmediate(resolve)); // let the RPC and the log writer run during a long block
+        if (i % 16 === 15) await yieldToEventLoop(); // let the RPC and the log writer run during a long block
         const item = input.txs[i]!;
         if (!(item instanceof Uint8Array)) {
           systemCalls.push(await this.#depositCall(i, item, pending));
@@ -270,11 +273,8 @@ export class Engine {
       throw e;
     }
 
-    const receiptTrie = await createMPT({ common });
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i]!;
-      await receiptTrie.put(RLP.encode(i), encodeReceipt(r.res.receipt, r.tx.type));
-    }
+    await yieldToEventLoop(); // the transactions ran since the last turn; the roots and the write follow
+    const receiptsRoot = await orderedTrieRoot(results.map((r) => encodeReceipt(r.res.receipt, r.tx.type)));
     const bloom = new Uint8Array(256);
     for (const r of results) for (let j = 0; j < 256; j++) bloom[j]! |= r.res.bloom.bitvector[j]!;
     // The executed transaction objects go into the block as they are: `createBlock` would rebuild each one from its
@@ -283,8 +283,8 @@ export class Engine {
       {
         ...header,
         stateRoot,
-        transactionsTrie: await genTransactionsTrieRoot(included),
-        receiptTrie: results.length === 0 ? hexToBytes("0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421") : receiptTrie.root(),
+        transactionsTrie: await orderedTrieRoot(included.map((tx) => tx.serialize())),
+        receiptTrie: receiptsRoot,
         logsBloom: bloom,
         gasUsed: blockGas,
       },
