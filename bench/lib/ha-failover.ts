@@ -45,9 +45,10 @@ export async function haFailoverRows(log: (line: string) => void): Promise<Bench
       }
       const gap = load.firstAckAfter(killedAt, leader.rpcUrl)!.ackedAt - killedAt;
       const next = await cluster.waitForLeader({ notId: leader.id, timeoutMs: 30_000 });
+      const won = Date.parse(await waitForLine(cluster.nodeProcess(next.index)!, /sequencer: \S+: won the leader lease at (\S+);/, next.id, 5000, { fromLine: marks[next.index]! }));
       const elected = Date.parse(await waitForLine(cluster.nodeProcess(next.index)!, /sequencer: leader \S+: elected at (\S+):/, next.id, 5000, { fromLine: marks[next.index]! }));
       gaps.push(gap);
-      log(`kill ${k + 1}: SIGKILL of ${leader.id}; ${next.id} (rank ${next.index}) elected, log applied and RPC listening after ${elected - killedAt} ms; first new acknowledgement after ${gap} ms; restarting ${leader.id} as a standby`);
+      log(`kill ${k + 1}: SIGKILL of ${leader.id}; ${next.id} (rank ${next.index}) won the lease after ${won - killedAt} ms, had the log applied and its RPC listening after ${elected - killedAt} ms; first new acknowledgement after ${gap} ms; restarting ${leader.id} as a standby`);
       await cluster.restartNode(leader.index);
     }
     await load.stop();

@@ -212,6 +212,7 @@ class HaNode implements HaSequencerNode {
     while (!this.#stopped) {
       const leadership = await this.#campaign();
       if (leadership === undefined) return;
+      this.#say(`sequencer: ${this.nodeId}: won the leader lease at ${new Date().toISOString()}; stopping the follower and opening the log`);
       await this.#follower.stop();
       let why: string;
       try {
