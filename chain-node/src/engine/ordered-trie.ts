@@ -21,7 +21,11 @@ let keccak: Promise<IHasher> | undefined;
 
 /** keccak256 on hash-wasm's hasher, made once on first use (each root is computed without an await, so one hasher serves all). */
 async function keccak256(): Promise<Hash> {
-  const h = await (keccak ??= createKeccak(256));
+  // A failed creation is not cached: the next block tries again.
+  const h = await (keccak ??= createKeccak(256).catch((e: unknown) => {
+    keccak = undefined;
+    throw e;
+  }));
   return (data) => {
     h.init();
     h.update(data);
@@ -101,7 +105,7 @@ function encodeBranch(items: readonly Item[], lo: number, hi: number, depth: num
  * for encoded receipts. Empty values are refused (the trie cannot hold them).
  */
 export async function orderedTrieRoot(values: readonly Uint8Array[]): Promise<Uint8Array> {
-  if (values.length === 0) return EMPTY_TRIE_ROOT;
+  if (values.length === 0) return EMPTY_TRIE_ROOT.slice(); // a copy: the caller's header owns it
   const hash = await keccak256();
   const items: Item[] = values.map((value, i) => {
     if (value.length === 0) throw new RangeError(`orderedTrieRoot: item ${i} is empty`);
