@@ -79,6 +79,7 @@ import {
 } from "@sovereign-stack/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
+import { benchParts } from "../lib/parts.ts";
 import { haFailoverRows } from "../lib/ha-failover.ts";
 import { EtcdCluster } from "../../scripts/lib/etcd.ts";
 import { hre } from "../../scripts/lib/network.ts";
@@ -590,24 +591,12 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
 }
 
 const PARTS = ["engine", "sequencer", "etcd", "ha"] as const;
-type Part = (typeof PARTS)[number];
-
-/** CHAIN_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them). */
-function benchParts(): Set<Part> {
-  const raw = process.env.CHAIN_BENCH_PARTS;
-  if (raw === undefined || raw.trim() === "") return new Set(PARTS);
-  const parts = raw.split(",").map((p) => p.trim());
-  for (const p of parts) {
-    if (!(PARTS as readonly string[]).includes(p)) throw new Error(`CHAIN_BENCH_PARTS: unknown part "${p}"; use a comma-separated subset of ${PARTS.join(",")}`);
-  }
-  return new Set(parts as Part[]);
-}
 
 const suite: BenchSuite = {
   name: "chain",
   description: "execution engine (ethereumjs 10 + LevelDB) vs EDR per CPU-second; the sequencer's acknowledged tx/s via JSON-RPC vs the engine's raw rate; ack latency; the same sequencer over a 3-member etcd log vs the embedded log; HA failover (SIGKILL of the leader to the first new ack over 5 kills, acks lost)",
   async run(log) {
-    const parts = benchParts();
+    const parts = benchParts("CHAIN_BENCH_PARTS", PARTS);
     const keys = Array.from({ length: KEYS }, (_, i) => new Wallet(toBeHex(BigInt(i + 1), 32)));
     const bytecode = (await hre.artifacts.readArtifact("TestToken")).bytecode;
     const w = workload(keys, bytecode);

@@ -41,6 +41,7 @@ import { DistributionTree, distributionLeaf, multiProofOfPositions, vestingPrese
 import { ProofStore, buildDistribution } from "@sovereign-stack/sdk/node";
 
 import { row, type BenchRow, type BenchSuite } from "../harness.ts";
+import { benchParts } from "../lib/parts.ts";
 import { openNetwork, type OpenNetwork } from "../../scripts/lib/network.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -525,22 +526,12 @@ async function bigBuildRows(work: string, log: (l: string) => void): Promise<Ben
 
 const PARTS = ["vesting", "campaign", "build100k", "big"] as const;
 
-/** DIST_BENCH_PARTS: a comma-separated subset of the suite's parts to run (default: all of them). */
-function benchParts(): Set<string> {
-  const raw = process.env.DIST_BENCH_PARTS;
-  if (raw === undefined || raw.trim() === "") return new Set(PARTS);
-  const parts = raw.split(",").map((p) => p.trim());
-  for (const p of parts) {
-    if (!(PARTS as readonly string[]).includes(p)) throw new Error(`DIST_BENCH_PARTS: unknown part "${p}"; use a comma-separated subset of ${PARTS.join(",")}`);
-  }
-  return new Set(parts);
-}
 
 const suite: BenchSuite = {
   name: "distribution",
   description: "TokenTable: vesting and campaign-claim gas vs Sablier Lockup and Uniswap MerkleDistributor; tree building vs OpenZeppelin and the disk floor; proof service",
   async run(log) {
-    const parts = benchParts();
+    const parts = benchParts("DIST_BENCH_PARTS", PARTS);
     const work = mkdtempSync(path.join(tmpdir(), "dist-bench-"));
     try {
       const rows: BenchRow[] = [];
