@@ -526,7 +526,6 @@ async function bigBuildRows(work: string, log: (l: string) => void): Promise<Ben
 
 const PARTS = ["vesting", "campaign", "build100k", "big"] as const;
 
-
 const suite: BenchSuite = {
   name: "distribution",
   description: "TokenTable: vesting and campaign-claim gas vs Sablier Lockup and Uniswap MerkleDistributor; tree building vs OpenZeppelin and the disk floor; proof service",
