@@ -7,7 +7,7 @@ import { RLP } from "@ethereumjs/rlp";
 import { expect } from "chai";
 import { hexlify } from "ethers";
 
-import { EMPTY_TRIE_ROOT, orderedTrieRoot } from "@sovereign-stack/node";
+import { orderedTrieRoot } from "@sovereign-stack/node";
 
 import { prng } from "./workload.ts";
 
@@ -29,8 +29,7 @@ describe("chain engine: ordered trie root", () => {
   });
 
   it("gives the empty trie's root for no items, and a different root when one item changes", async () => {
-    expect(hexlify(await orderedTrieRoot([]))).to.equal(hexlify(EMPTY_TRIE_ROOT));
-    expect(hexlify(EMPTY_TRIE_ROOT)).to.equal(await mptRoot([]));
+    expect(hexlify(await orderedTrieRoot([]))).to.equal(await mptRoot([]));
     const values = Array.from({ length: 300 }, (_, i) => Uint8Array.from([i & 255, i >> 8, 1, 2, 3]));
     const changed = values.map((v, i) => (i === 200 ? Uint8Array.from([9, 9, 9]) : v));
     expect(hexlify(await orderedTrieRoot(changed))).to.not.equal(hexlify(await orderedTrieRoot(values)));

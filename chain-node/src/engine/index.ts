@@ -5,6 +5,6 @@ export { GenesisFormatError, genesisToJson, parseGenesisDocument } from "./genes
 export { nativeCrypto, nativeEcrecover, nativeRecoveries } from "./crypto.ts";
 export { DecodedTxCache, decodeTx, MAX_TX_BYTES, type DecodedTx, type DecodeFailure } from "./decode.ts";
 export { BlockStore } from "./store.ts";
-export { EMPTY_TRIE_ROOT, orderedTrieRoot } from "./ordered-trie.ts";
+export { orderedTrieRoot } from "./ordered-trie.ts";
 export type * from "./types.ts";
 export { ChainQueries, type FeeHistory, type LocatedLog, type LogFilter, type MinedTx } from "./queries.ts";

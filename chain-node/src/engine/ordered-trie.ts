@@ -9,10 +9,8 @@
  * check against `@ethereumjs/mpt` for many sizes.
  */
 import { RLP, type NestedUint8Array } from "@ethereumjs/rlp";
+import { KECCAK256_RLP } from "@ethereumjs/util";
 import { createKeccak, type IHasher } from "hash-wasm";
-
-/** keccak256(RLP("")): the root of an empty trie. */
-export const EMPTY_TRIE_ROOT: Uint8Array = Uint8Array.from(Buffer.from("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421", "hex"));
 
 /** keccak256 of one input. */
 type Hash = (data: Uint8Array) => Uint8Array;
@@ -105,7 +103,7 @@ function encodeBranch(items: readonly Item[], lo: number, hi: number, depth: num
  * for encoded receipts. Empty values are refused (the trie cannot hold them).
  */
 export async function orderedTrieRoot(values: readonly Uint8Array[]): Promise<Uint8Array> {
-  if (values.length === 0) return EMPTY_TRIE_ROOT.slice(); // a copy: the caller's header owns it
+  if (values.length === 0) return KECCAK256_RLP.slice(); // the empty trie's root; a copy: the caller's header owns it
   const hash = await keccak256();
   const items: Item[] = values.map((value, i) => {
     if (value.length === 0) throw new RangeError(`orderedTrieRoot: item ${i} is empty`);
