@@ -46,7 +46,7 @@
  * `<dir>`, to see where the node's time goes beside the engine's.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -183,9 +183,22 @@ function threadNote(t0: { main: number; other: number } | undefined): string {
   return `main thread ${((t1.main - t0.main) / 1000).toFixed(2)} s, other threads ${((t1.other - t0.other) / 1000).toFixed(2)} s of CPU`;
 }
 
+/** The middle value (the upper one of an even count). */
+function medianOf(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** CHAIN_BENCH_CPU_PROFILE, checked to name an existing directory (before any measuring), or undefined. */
+function profileDir(): string | undefined {
+  const dir = process.env.CHAIN_BENCH_CPU_PROFILE;
+  if (dir === undefined || dir === "") return undefined;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`CHAIN_BENCH_CPU_PROFILE: ${dir} is not a directory; create it first`);
+  return dir;
+}
+
 /** Starts a main-thread CPU profile when CHAIN_BENCH_CPU_PROFILE names a directory; see {@link stopProfile}. */
 async function startProfile(): Promise<Session | undefined> {
-  if (process.env.CHAIN_BENCH_CPU_PROFILE === undefined) return undefined;
+  if (profileDir() === undefined) return undefined;
   const s = new Session();
   s.connect();
   await s.post("Profiler.enable");
@@ -197,7 +210,7 @@ async function startProfile(): Promise<Session | undefined> {
 async function stopProfile(s: Session | undefined, name: string): Promise<void> {
   if (s === undefined) return;
   const { profile } = await s.post("Profiler.stop");
-  writeFileSync(path.join(process.env.CHAIN_BENCH_CPU_PROFILE!, `${name.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
+  writeFileSync(path.join(profileDir()!, `${name.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
   s.disconnect();
 }
 
@@ -539,10 +552,8 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
         const first = measured[0]!.p;
         rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, per node CPU-second, round 1, vs blocks of ${BLOCK_TXS}`, "tx/s", Math.round(first.perNodeCpuTps), Math.round(rawRate.cpuTps), `engine raw execution, same txs (${BLOCK_TXS} per block), per CPU-second`));
         rows.push(row(`acknowledged ${label} transfers via JSON-RPC, ${CLIENTS} clients, sustained, wall, median round`, "tx/s", Math.round(p.sustainedTps), Math.round(r.wallTps), `engine raw execution of the same blocks, wall`));
-        const p50s = measured.map((m) => m.p.p50).sort((x, y) => x - y);
-        const p99s = measured.map((m) => m.p.p99).sort((x, y) => x - y);
-        rows.push(row(`acknowledgement latency p50, ${label} transfers, median round`, "ms", Math.round(p50s[Math.floor(p50s.length / 2)]! * 10) / 10));
-        rows.push(row(`acknowledgement latency p99, ${label} transfers, median round`, "ms", Math.round(p99s[Math.floor(p99s.length / 2)]! * 10) / 10));
+        rows.push(row(`acknowledgement latency p50, ${label} transfers, median round`, "ms", Math.round(medianOf(measured.map((m) => m.p.p50)) * 10) / 10));
+        rows.push(row(`acknowledgement latency p99, ${label} transfers, median round`, "ms", Math.round(medianOf(measured.map((m) => m.p.p99)) * 10) / 10));
       }
       await raw.close();
     } finally {
@@ -572,7 +583,7 @@ export async function sequencerRows(log: (line: string) => void, bytecode: strin
         // Rates over all rounds: acknowledged transactions over the summed wall times.
         const rate = (ps: readonly PhaseResult[], tps: (p: PhaseResult) => number): number => sum(ps, (p) => p.acked) / sum(ps, (p) => p.acked / tps(p));
         const p = embedded[i]!;
-        const median = (ps: readonly PhaseResult[]): number => ps.map((x) => x.p50).sort((x, y) => x - y)[Math.floor(ps.length / 2)]!;
+        const median = (ps: readonly PhaseResult[]): number => medianOf(ps.map((x) => x.p50));
         log(`${label}: etcd ${rate(e, (x) => x.ackTps).toFixed(0)} acknowledged tx/s vs embedded ${rate(p, (x) => x.ackTps).toFixed(0)} over ${ROUNDS} rounds: ratio ${(rate(e, (x) => x.ackTps) / rate(p, (x) => x.ackTps)).toFixed(3)} (goal >= 0.7); sustained ${rate(e, (x) => x.sustainedTps).toFixed(0)} vs ${rate(p, (x) => x.sustainedTps).toFixed(0)}`);
         rows.push(row(`acknowledged ${label} transfers via JSON-RPC with etcd durability (3 members, loopback), ${CLIENTS} clients, wall, ${ROUNDS} rounds (goal ratio >= 0.7)`, "tx/s", Math.round(rate(e, (x) => x.ackTps)), Math.round(rate(p, (x) => x.ackTps)), peer));
         rows.push(row(`acknowledged ${label} transfers with etcd durability, sustained (until executed), wall`, "tx/s", Math.round(rate(e, (x) => x.sustainedTps)), Math.round(rate(p, (x) => x.sustainedTps)), peer));
@@ -597,6 +608,7 @@ const suite: BenchSuite = {
   description: "execution engine (ethereumjs 10 + LevelDB) vs EDR per CPU-second; the sequencer's acknowledged tx/s via JSON-RPC vs the engine's raw rate; ack latency; the same sequencer over a 3-member etcd log vs the embedded log; HA failover (SIGKILL of the leader to the first new ack over 5 kills, acks lost)",
   async run(log) {
     const parts = benchParts("CHAIN_BENCH_PARTS", PARTS);
+    profileDir(); // a bad CHAIN_BENCH_CPU_PROFILE fails now, not after minutes of measuring
     const keys = Array.from({ length: KEYS }, (_, i) => new Wallet(toBeHex(BigInt(i + 1), 32)));
     const bytecode = (await hre.artifacts.readArtifact("TestToken")).bytecode;
     const w = workload(keys, bytecode);
